@@ -1,0 +1,61 @@
+# mdtload build. `make` builds the tool (bin/mdtload), `make test` runs every test,
+# `make demo` loads a real image into a file-backed carveout through the simulated secure world.
+
+JDK := $(shell scripts/find-jdk)
+ifeq ($(JDK),)
+$(error no JDK >= 22 found (see the message above))
+endif
+export JAVA_HOME := $(JDK)
+JAVA := $(JDK)/bin/java
+
+MVN ?= mvn
+MVNFLAGS ?= -B -q -Dstyle.color=never
+NATIVE_DIR := $(CURDIR)/target/native
+JAR := target/mdtload.jar
+SHARED := $(abspath $(CURDIR)/../shared)
+DEMO_DIR := target/demo
+
+.PHONY: all build native samples test demo demo-board bench fuzz clean
+
+all: build samples
+
+native:
+	$(MAKE) -s -C native-stubs OUT=$(NATIVE_DIR)
+
+build: native
+	$(MVN) $(MVNFLAGS) -DskipTests package
+
+# The generator is part of the tool, so samples are rewritten from the code on every build.
+samples: build
+	bin/mdtload samples firmware-samples
+
+test: native
+	$(MVN) $(MVNFLAGS) -Dsurefire.printSummary=true package
+	bin/mdtload samples firmware-samples --check
+
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	@rm -f $(DEMO_DIR)/wpss-carveout.bin
+	bin/mdtload map $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt --phys 0x9ae00000 --size 0x1900000
+	bin/mdtload load $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt \
+	    --carveout file:$(DEMO_DIR)/wpss-carveout.bin --phys 0x9ae00000 --size 0x1900000 \
+	    --pas-id 6 --scm sim
+
+demo-board: build
+	bin/mdtload provision firmware-samples/board/manifest.yaml --root firmware-samples/board/root
+
+bench: build
+	$(MVN) $(MVNFLAGS) -DskipTests test-compile
+	$(JAVA) $(NATIVE_ACCESS) -Dmdtload.native.dir=$(NATIVE_DIR) -Dmdtload.shared=$(SHARED) \
+	    -cp target/classes:target/test-classes:$$(cat target/test-classpath.txt) \
+	    org.openjdk.jmh.Main $(BENCH)
+
+FUZZ_SECONDS ?= 180
+fuzz: native
+	scripts/fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf target
+	$(MAKE) -s -C native-stubs clean OUT=$(NATIVE_DIR)
+
+NATIVE_ACCESS := --enable-native-access=ALL-UNNAMED

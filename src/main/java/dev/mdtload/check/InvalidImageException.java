@@ -1,0 +1,28 @@
+package dev.mdtload.check;
+
+import java.util.List;
+
+/** An image (or a request about one) breaks at least one rule. Its message is the first violation's line. */
+public final class InvalidImageException extends Exception {
+    private final transient List<Violation> violations;
+
+    public InvalidImageException(List<Violation> violations) {
+        super(violations.isEmpty() ? "invalid image" : violations.getFirst().line());
+        if (violations.isEmpty()) {
+            throw new IllegalArgumentException("an invalid image needs at least one violation");
+        }
+        this.violations = List.copyOf(violations);
+    }
+
+    public InvalidImageException(Violation violation) {
+        this(List.of(violation));
+    }
+
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    public Rule rule() {
+        return violations.getFirst().rule();
+    }
+}

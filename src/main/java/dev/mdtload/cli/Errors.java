@@ -1,0 +1,77 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Violation;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * The one place failures become output and exit codes: a single line per problem on stderr
+ * (the stack trace only with {@code --debug}), and the documented exit code for its kind.
+ */
+final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof InvalidImageException invalid) {
+            for (Violation v : invalid.violations()) {
+                err.println("mdtload: " + v.line());
+            }
+        } else {
+            err.println("mdtload: " + describe(cause));
+        }
+        if (isDebug(parsed)) {
+            cause.printStackTrace(err);
+        }
+        err.flush();
+        return exitCode(cause);
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("mdtload: " + e.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    static int exitCode(Throwable e) {
+        return switch (e) {
+            case InvalidImageException ignored -> ExitCode.INVALID;
+            case UsageException ignored -> ExitCode.USAGE;
+            case NoSuchFileException ignored -> ExitCode.USAGE;
+            case IOException ignored -> ExitCode.ENVIRONMENT;
+            default -> ExitCode.ENVIRONMENT;
+        };
+    }
+
+    /** One line, lowercase-first like the kernel's, naming the file where the exception knows it. */
+    static String describe(Throwable e) {
+        return switch (e) {
+            case NoSuchFileException n -> n.getFile() + ": no such file or directory";
+            case AccessDeniedException a -> a.getFile() + ": permission denied";
+            case FileSystemException f -> f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+            case InvalidImageException i -> i.getMessage();
+            default -> e.getMessage() == null ? e.toString() : e.getMessage();
+        };
+    }
+
+    private static boolean isDebug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

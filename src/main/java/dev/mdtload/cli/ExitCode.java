@@ -1,0 +1,17 @@
+package dev.mdtload.cli;
+
+/** The exit codes every command uses; README.md documents them and scripts depend on them. */
+public final class ExitCode {
+    private ExitCode() {}
+
+    /** Everything valid, done. */
+    public static final int OK = 0;
+    /** An image (or a manifest entry) breaks a rule; nothing was written. */
+    public static final int INVALID = 1;
+    /** Bad command line: unknown option, bad number, a path that does not exist, a wrong address kind. */
+    public static final int USAGE = 2;
+    /** The machine would not let us: permission, I/O, a missing device or library. */
+    public static final int ENVIRONMENT = 3;
+    /** The secure world or a remote processor refused or failed after loading started. */
+    public static final int REFUSED = 4;
+}

@@ -1,0 +1,69 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.image.LinkStub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Expands command-line paths into images: files as given, directories searched recursively for
+ * {@code .mdt} and {@code .mbn}. A {@code .mdt} that is a link to a {@code .mbn} (as linux-firmware
+ * ships venus) is the same image and is counted once, under the real file's name.
+ */
+final class ImageFinder {
+    private ImageFinder() {}
+
+    static List<Path> find(List<Path> paths) throws IOException {
+        Map<Object, Path> byIdentity = new LinkedHashMap<>();
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                throw new NoSuchFileException(p.toString(), null, "no such file or directory");
+            }
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    for (Path f : walk.filter(ImageFinder::isImageName).sorted().toList()) {
+                        add(byIdentity, f);
+                    }
+                }
+            } else {
+                add(byIdentity, p);
+            }
+        }
+        return new ArrayList<>(byIdentity.values());
+    }
+
+    private static boolean isImageName(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return (name.endsWith(".mdt") || name.endsWith(".mbn")) && !Files.isDirectory(p);
+    }
+
+    private static boolean isLink(Path p) {
+        try {
+            return Files.isSymbolicLink(p) || !LinkStub.follow(p).equals(p);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static void add(Map<Object, Path> byIdentity, Path file) {
+        Object key;
+        try {
+            key = LinkStub.follow(file).toRealPath();
+        } catch (IOException unresolvable) {
+            // a dangling or looping link is still reported, as an image of its own
+            key = file.toAbsolutePath().normalize();
+        }
+        Path known = byIdentity.get(key);
+        if (known == null || (isLink(known) && !isLink(file))) {
+            byIdentity.put(key, file);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.mdtload.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** JSON as every command writes it: snake_case fields, one object per line. */
+public final class Json {
+    private Json() {}
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    public static String line(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            // every value written is a record of strings, numbers and lists
+            throw new AssertionError("cannot serialise " + value.getClass(), e);
+        }
+    }
+}

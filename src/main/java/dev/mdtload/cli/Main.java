@@ -1,0 +1,35 @@
+package dev.mdtload.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mdtload} command: wires the subcommands, error handling and exit codes; nothing else. */
+@Command(name = "mdtload",
+        mixinStandardHelpOptions = true,
+        version = "mdtload 0.1.0",
+        header = "Read, check and load Qualcomm firmware images (.mdt + .bNN, or .mbn).",
+        description = {"Example: mdtload validate /lib/firmware/qcom"},
+        subcommands = {
+                InfoCommand.class,
+                ValidateCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit code; tests call this in-process. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        Errors errors = new Errors();
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setExecutionExceptionHandler(errors);
+        cmd.setParameterExceptionHandler(errors);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.mdtload.image;
+
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Rule;
+import dev.mdtload.check.Violation;
+import dev.mdtload.elf.Elf;
+import dev.mdtload.elf.ElfClass;
+import dev.mdtload.elf.ProgramHeader;
+import dev.mdtload.mbn.HashSegment;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An opened firmware image: the parsed headers, every segment's bytes mapped from the image file
+ * or its {@code .bNN} parts, the hash segment, and every structural rule it breaks. Digests are
+ * checked separately ({@link Validator}) because that is the slow part.
+ *
+ * <p>Opening never writes anything. The mappings live until {@link #close()}.
+ */
+public final class FirmwareImage implements AutoCloseable {
+    private final Path path;
+    private final Arena arena;
+    private final Elf elf;
+    private final boolean split;
+    private final List<ImageSegment> segments;
+    private final HashSegment hashSegment;
+    private final LoadLayout layout;
+    private final List<Violation> violations;
+
+    private FirmwareImage(Path path, Arena arena, Elf elf, boolean split, List<ImageSegment> segments,
+                          HashSegment hashSegment, LoadLayout layout, List<Violation> violations) {
+        this.path = path;
+        this.arena = arena;
+        this.elf = elf;
+        this.split = split;
+        this.segments = List.copyOf(segments);
+        this.hashSegment = hashSegment;
+        this.layout = layout;
+        this.violations = Collections.unmodifiableList(violations);
+    }
+
+    /**
+     * Opens {@code path} (a .mdt, a .mbn, or a link to either) and resolves its parts.
+     *
+     * @throws NoSuchFileException   the image itself does not exist
+     * @throws IOException           it cannot be read (permission, I/O): an environment problem
+     * @throws InvalidImageException the ELF header is broken, so nothing else can be read
+     */
+    public static FirmwareImage open(Path path) throws IOException, InvalidImageException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no such file");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidImageException(Violation.of(Rule.PART_NOT_REGULAR_FILE, path.toString(),
+                    "image is not a regular file"));
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            // the bytes may live behind a link stub; parts are still named after the name given
+            MemorySegment file = MappedFile.map(LinkStub.follow(path), arena);
+            String name = path.toString();
+            Elf elf = Elf.parse(file, name);
+            List<Violation> violations = new ArrayList<>();
+            Parts parts = new Parts(path, arena);
+            boolean split = isSplit(elf, file.byteSize());
+            List<ImageSegment> segments = new ArrayList<>(elf.phdrs().size());
+            SegmentResolver resolver = new SegmentResolver(name, elf, file, split, parts, violations);
+            for (ProgramHeader phdr : elf.phdrs()) {
+                segments.add(resolver.resolve(phdr));
+            }
+            HashSegment hash = readHashSegment(name, elf, segments, violations);
+            LoadLayout layout = LoadLayout.of(name, elf, violations);
+            return new FirmwareImage(path, arena, elf, split, segments, hash, layout, violations);
+        } catch (IOException | InvalidImageException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The kernel's qcom_mdt_bins_are_split(): split when any segment with file bytes reaches past
+     * the end of the file it was read from. Decided once for the whole image.
+     */
+    static boolean isSplit(Elf elf, long fileSize) {
+        for (ProgramHeader p : elf.phdrs()) {
+            if (p.p_filesz() != 0 && (p.p_offset() > fileSize || p.p_filesz() > fileSize - p.p_offset())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static HashSegment readHashSegment(String name, Elf elf, List<ImageSegment> segments,
+                                               List<Violation> violations) {
+        List<ProgramHeader> hashes = elf.phdrs().stream().filter(ProgramHeader::isHashSegment).toList();
+        if (hashes.isEmpty()) {
+            return null;
+        }
+        if (hashes.size() > 1) {
+            violations.add(Violation.of(Rule.HASH_SEGMENT_DUPLICATE, name, hashes.get(1).index(),
+                    "second hash segment (the first is segment " + hashes.getFirst().index() + ")"));
+        }
+        ProgramHeader h = hashes.getFirst();
+        // kernel qcom_mdt_read_metadata(): the blob is phdr 0's bytes followed by the hash segment
+        if (elf.phdrs().size() < 2 || elf.phdrs().getFirst().p_type() == ProgramHeader.PT_LOAD || h.index() < 1) {
+            violations.add(Violation.of(Rule.METADATA_INVALID, name, h.index(),
+                    "metadata needs >= 2 program headers, a non-PT_LOAD segment 0 and the hash segment after it"));
+        }
+        ImageSegment seg = segments.get(h.index());
+        if (!seg.hasData()) {
+            return null;
+        }
+        try {
+            return HashSegment.parse(seg.data(), elf.phdrs().size(), name, h.index());
+        } catch (InvalidImageException e) {
+            violations.addAll(e.violations());
+            return null;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Elf elf() {
+        return elf;
+    }
+
+    public ElfClass elfClass() {
+        return elf.elfClass();
+    }
+
+    public boolean split() {
+        return split;
+    }
+
+    public List<ImageSegment> segments() {
+        return segments;
+    }
+
+    public ImageSegment segment(int index) {
+        return segments.get(index);
+    }
+
+    public Optional<HashSegment> hashSegment() {
+        return Optional.ofNullable(hashSegment);
+    }
+
+    /** True when a hash-segment program header exists, even if its bytes could not be parsed. */
+    public boolean declaresHashSegment() {
+        return elf.phdrs().stream().anyMatch(ProgramHeader::isHashSegment);
+    }
+
+    public LoadLayout layout() {
+        return layout;
+    }
+
+    /** Structural violations found while opening (digests are not checked yet). */
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    /**
+     * The metadata blob the secure world authenticates (kernel qcom_mdt_read_metadata()): segment
+     * 0's bytes (ELF header and program headers) followed by the hash segment, in {@code arena}.
+     */
+    public MemorySegment metadata(Arena target) {
+        ImageSegment header = segments.getFirst();
+        if (hashSegment == null || !header.hasData()) {
+            throw new IllegalStateException(path + ": no metadata in an image without a valid hash segment");
+        }
+        MemorySegment hash = hashSegment.bytes();
+        MemorySegment blob = target.allocate(header.data().byteSize() + hash.byteSize(), 4096);
+        MemorySegment.copy(header.data(), 0, blob, 0, header.data().byteSize());
+        MemorySegment.copy(hash, 0, blob, header.data().byteSize(), hash.byteSize());
+        return blob;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}

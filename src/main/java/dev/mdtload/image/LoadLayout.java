@@ -1,0 +1,111 @@
+package dev.mdtload.image;
+
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Rule;
+import dev.mdtload.check.Violation;
+import dev.mdtload.elf.Elf;
+import dev.mdtload.elf.ProgramHeader;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Where an image's loadable segments go, computed once (the kernel walks the headers three
+ * times for this): lowest address, end, the kernel's 4 KiB-rounded load size, relocatable.
+ */
+public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long maxEnd, boolean relocatable) {
+    public static final long PAGE = 4096;
+
+    public LoadLayout {
+        loadable = List.copyOf(loadable);
+    }
+
+    /** max(p_paddr + p_memsz) - min(p_paddr): the bytes the segments span. */
+    public long span() {
+        return maxEnd - minAddress;
+    }
+
+    /** The kernel's qcom_mdt_get_size(): the end rounded up to 4 KiB, minus the lowest address. */
+    public long loadSize() {
+        return loadable.isEmpty() ? 0 : alignUp(maxEnd) - minAddress;
+    }
+
+    static long alignUp(long value) {
+        return (value + PAGE - 1) & -PAGE;
+    }
+
+    static LoadLayout of(String name, Elf elf, List<Violation> violations) {
+        List<ProgramHeader> loadable = new ArrayList<>();
+        long min = Long.MAX_VALUE;
+        long end = 0;
+        boolean relocatable = false;
+        long max = elf.elfClass().maxAddress();
+        for (ProgramHeader p : elf.phdrs()) {
+            if (!p.isLoadable()) {
+                continue;
+            }
+            // alignUp of the end must not wrap either, hence the page of headroom
+            if (p.p_paddr() < 0 || p.p_memsz() < 0 || p.p_memsz() > max - PAGE - p.p_paddr() + 1) {
+                violations.add(Violation.of(Rule.ADDRESS_OVERFLOW, name, p.index(), String.format(
+                        "p_paddr 0x%x + p_memsz 0x%x overflows the %d-bit address space",
+                        p.p_paddr(), p.p_memsz(), elf.elfClass().bits())));
+                continue;
+            }
+            loadable.add(p);
+            min = Math.min(min, p.p_paddr());
+            end = Math.max(end, p.p_paddr() + p.p_memsz());
+            relocatable |= p.isRelocatable();
+        }
+        if (loadable.isEmpty()) {
+            if (violations.stream().noneMatch(v -> v.rule() == Rule.ADDRESS_OVERFLOW)) {
+                violations.add(Violation.of(Rule.NO_LOADABLE_SEGMENT, name,
+                        "no loadable segment (PT_LOAD, not the hash segment, p_memsz > 0)"));
+            }
+            return new LoadLayout(List.of(), 0, 0, false);
+        }
+        checkOverlaps(name, loadable, violations);
+        return new LoadLayout(loadable, min, end, relocatable);
+    }
+
+    private static void checkOverlaps(String name, List<ProgramHeader> loadable, List<Violation> violations) {
+        List<ProgramHeader> byAddress = loadable.stream().sorted(Comparator.comparingLong(ProgramHeader::p_paddr)).toList();
+        for (int i = 1; i < byAddress.size(); i++) {
+            ProgramHeader a = byAddress.get(i - 1);
+            ProgramHeader b = byAddress.get(i);
+            if (a.p_paddr() + a.p_memsz() > b.p_paddr()) {
+                violations.add(Violation.of(Rule.SEGMENTS_OVERLAP, name, b.index(), String.format(
+                        "0x%x..0x%x overlaps segment %d at 0x%x..0x%x", b.p_paddr(), b.p_paddr() + b.p_memsz(),
+                        a.index(), a.p_paddr(), a.p_paddr() + a.p_memsz())));
+            }
+        }
+    }
+
+    /** Where one loadable segment goes: its offset in the carveout and its physical address. */
+    public record Placement(ProgramHeader phdr, long offset, long address) {}
+
+    /**
+     * Places every loadable segment in a carveout at {@code base} of {@code size} bytes, as the
+     * kernel's __qcom_mdt_load() does: a relocatable image at the carveout's base, a fixed one at
+     * its own addresses, which must then fall inside the carveout.
+     */
+    public List<Placement> place(String name, long base, long size) throws InvalidImageException {
+        List<Placement> placements = new ArrayList<>(loadable.size());
+        List<Violation> outside = new ArrayList<>();
+        long relocBase = relocatable ? minAddress : base;
+        for (ProgramHeader p : loadable) {
+            long offset = p.p_paddr() - relocBase;
+            if (offset < 0 || offset > size || p.p_memsz() > size - offset) {
+                outside.add(Violation.of(Rule.SEGMENT_OUTSIDE_CARVEOUT, name, p.index(), String.format(
+                        "0x%x..0x%x is outside the carveout 0x%x..0x%x", base + offset, base + offset + p.p_memsz(),
+                        base, base + size)));
+                continue;
+            }
+            placements.add(new Placement(p, offset, base + offset));
+        }
+        if (!outside.isEmpty()) {
+            throw new InvalidImageException(outside);
+        }
+        return placements;
+    }
+}

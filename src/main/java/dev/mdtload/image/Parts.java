@@ -1,0 +1,116 @@
+package dev.mdtload.image;
+
+import dev.mdtload.check.Rule;
+import dev.mdtload.check.Violation;
+import dev.mdtload.elf.ProgramHeader;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Finds and maps the {@code .bNN} parts of a split image. A part is named as the kernel names it:
+ * the image's file name minus its last three characters, then {@code b%02d} of the program-header
+ * index. Unlike the kernel, indices above 99 are refused instead of overflowing the name, and a
+ * part must be a regular file that resolves inside the image's own directory.
+ */
+final class Parts {
+    static final int MAX_PART_INDEX = 99;
+
+    private final Path image;
+    private final Arena arena;
+    private Path realDirectory;
+
+    Parts(Path image, Arena arena) {
+        this.image = image;
+        this.arena = arena;
+    }
+
+    Path path(int index) {
+        String name = image.getFileName().toString();
+        String base = name.length() >= 3 ? name.substring(0, name.length() - 3) : "";
+        return image.resolveSibling(base + String.format("b%02d", index));
+    }
+
+    boolean exists(int index) {
+        return index <= MAX_PART_INDEX && Files.exists(path(index), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Whether any segment with file bytes has a part file beside the image. */
+    boolean anyExists(List<ProgramHeader> phdrs) {
+        return phdrs.stream().anyMatch(p -> p.p_filesz() != 0 && exists(p.index()));
+    }
+
+    /**
+     * Maps the part of {@code phdr}, or records why it cannot be used and returns null.
+     *
+     * @throws IOException the part exists but the environment will not let us read it (permission, I/O)
+     */
+    MemorySegment map(ProgramHeader phdr, List<Violation> violations) throws IOException {
+        int index = phdr.index();
+        String imageName = image.toString();
+        if (index > MAX_PART_INDEX) {
+            violations.add(Violation.of(Rule.TOO_MANY_PHDRS, imageName, index,
+                    "split part index " + index + " does not fit the two-digit .bNN name"));
+            return null;
+        }
+        Path part = path(index);
+        String partName = part.getFileName().toString();
+        if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
+            violations.add(Violation.of(Rule.PART_MISSING, imageName, index, partName + " is missing"));
+            return null;
+        }
+        Path real;
+        try {
+            real = part.toRealPath();
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            violations.add(Violation.of(Rule.PART_UNREADABLE, imageName, index,
+                    partName + " cannot be resolved: " + reason(e)));
+            return null;
+        }
+        if (!real.startsWith(realDirectory())) {
+            violations.add(Violation.of(Rule.PART_OUTSIDE_DIRECTORY, imageName, index,
+                    partName + " resolves to " + real + ", outside " + realDirectory()));
+            return null;
+        }
+        if (!Files.isRegularFile(real)) {
+            violations.add(Violation.of(Rule.PART_NOT_REGULAR_FILE, imageName, index,
+                    partName + " is " + (Files.isDirectory(real) ? "a directory" : "not a regular file")));
+            return null;
+        }
+        long size = Files.size(real);
+        if (size != phdr.p_filesz()) {
+            violations.add(Violation.of(Rule.PART_SIZE_MISMATCH, imageName, index,
+                    String.format("%s is %d bytes, p_filesz is %d", partName, size, phdr.p_filesz())));
+            return null;
+        }
+        MemorySegment data = MappedFile.map(real, arena);
+        // the file may have been replaced or cut between the size check and the mapping
+        if (data.byteSize() != phdr.p_filesz() || Files.size(real) != phdr.p_filesz()) {
+            violations.add(Violation.of(Rule.PART_CHANGED, imageName, index,
+                    partName + " changed size while it was being read"));
+            return null;
+        }
+        return data;
+    }
+
+    private Path realDirectory() throws IOException {
+        if (realDirectory == null) {
+            Path parent = image.toAbsolutePath().getParent();
+            realDirectory = parent.toRealPath();
+        }
+        return realDirectory;
+    }
+
+    private static String reason(FileSystemException e) {
+        return e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT) : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.mdtload.image;
+
+import dev.mdtload.check.Rule;
+import dev.mdtload.check.Violation;
+import dev.mdtload.elf.Elf;
+import dev.mdtload.elf.ProgramHeader;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Decides, for one program header, where its file bytes are and whether the header obeys the
+ * kernel's per-segment rules. Problems are recorded, not thrown, so a report lists all of them.
+ */
+final class SegmentResolver {
+    private final String name;
+    private final Path path;
+    private final Elf elf;
+    private final MemorySegment file;
+    private final boolean split;
+    private final Parts parts;
+    private final List<Violation> violations;
+    private final boolean anyPart;
+
+    SegmentResolver(String name, Elf elf, MemorySegment file, boolean split, Parts parts, List<Violation> violations) {
+        this.name = name;
+        this.path = Path.of(name);
+        this.elf = elf;
+        this.file = file;
+        this.split = split;
+        this.parts = parts;
+        this.violations = violations;
+        this.anyPart = split && parts.anyExists(elf.phdrs());
+    }
+
+    ImageSegment resolve(ProgramHeader p) throws IOException {
+        int i = p.index();
+        long max = elf.elfClass().maxAddress();
+        if (p.isLoadable() && Long.compareUnsigned(p.p_filesz(), p.p_memsz()) > 0) {
+            violations.add(Violation.of(Rule.FILESZ_EXCEEDS_MEMSZ, name, i,
+                    String.format("p_filesz %d > p_memsz %d", p.p_filesz(), p.p_memsz())));
+        }
+        if (p.p_offset() < 0 || p.p_filesz() < 0 || p.p_filesz() > max - p.p_offset()) {
+            violations.add(Violation.of(Rule.OFFSET_OVERFLOW, name, i,
+                    String.format("p_offset 0x%x + p_filesz 0x%x overflows", p.p_offset(), p.p_filesz())));
+            return new ImageSegment(p, null, null);
+        }
+        if (p.p_filesz() == 0) {
+            checkEmptyPart(p);
+            return new ImageSegment(p, null, MemorySegment.NULL);
+        }
+        if (!split) {
+            return new ImageSegment(p, file(), file.asSlice(p.p_offset(), p.p_filesz()));
+        }
+        MemorySegment inImage = metadataCopy(p);
+        if (inImage != null) {
+            if (parts.exists(i)) {
+                checkPartMatches(p, inImage);
+            }
+            return new ImageSegment(p, file(), inImage);
+        }
+        if (!anyPart) {
+            violations.add(Violation.of(Rule.SEGMENT_TRUNCATED, name, i, String.format(
+                    "p_offset 0x%x + p_filesz 0x%x runs past the end of the file (%d bytes) and no %s exists",
+                    p.p_offset(), p.p_filesz(), file.byteSize(), parts.path(i).getFileName())));
+            return new ImageSegment(p, null, null);
+        }
+        MemorySegment data = parts.map(p, violations);
+        return new ImageSegment(p, data == null ? null : parts.path(i), data);
+    }
+
+    private Path file() {
+        return path;
+    }
+
+    /**
+     * Segment 0 (the headers) and the hash segment form the metadata blob; the kernel takes them
+     * from the image file itself where they are there, even in a split image:
+     * segment 0 at offset 0, the hash segment at its p_offset or else right after the headers
+     * when the file is exactly headers plus hash segment.
+     */
+    private MemorySegment metadataCopy(ProgramHeader p) {
+        long size = file.byteSize();
+        if (p.index() == 0) {
+            return p.p_filesz() <= size ? file.asSlice(0, p.p_filesz()) : null;
+        }
+        if (!p.isHashSegment()) {
+            return null;
+        }
+        if (p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()) {
+            return file.asSlice(p.p_offset(), p.p_filesz());
+        }
+        long headers = elf.phdrs().getFirst().p_filesz();
+        if (headers >= 0 && headers <= size && p.p_filesz() == size - headers) {
+            return file.asSlice(headers, p.p_filesz());
+        }
+        return null;
+    }
+
+    /** A part that duplicates metadata the image file already holds must say the same thing. */
+    private void checkPartMatches(ProgramHeader p, MemorySegment inImage) throws IOException {
+        MemorySegment part = parts.map(p, violations);
+        if (part != null && part.mismatch(inImage) != -1) {
+            violations.add(Violation.of(Rule.PART_DIFFERS, name, p.index(), String.format(
+                    "%s differs from the segment's copy in the image file at byte %d",
+                    parts.path(p.index()).getFileName(), part.mismatch(inImage))));
+        }
+    }
+
+    /** A segment without file bytes needs no part, but a part that is there must be empty. */
+    private void checkEmptyPart(ProgramHeader p) throws IOException {
+        if (split && parts.exists(p.index())) {
+            parts.map(p, violations);
+        }
+    }
+}
