@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mdtload checks nothing, defined by {@link #mustReject}) or rejected with a rule id; nothing
  * else ever comes out.
  */
-class ImageMutationProperties {
+class ImageMutationPropertiesTest {
     private static final FileSystem FS = Jimfs.newFileSystem(Configuration.unix());
     private static final Path IMAGE = FS.getPath("/firmware/generated.mbn");
     private static final long PAGE = 4096;
