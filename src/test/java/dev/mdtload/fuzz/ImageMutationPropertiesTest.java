@@ -15,7 +15,6 @@ import dev.mdtload.image.Validator;
 import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
-import dev.mdtload.mbn.Signer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -68,24 +67,6 @@ class ImageMutationPropertiesTest {
         private long hashAddress() {
             LoadSegment last = segments.getLast();
             return (last.paddr() + last.memsz() + PAGE) & -PAGE;
-        }
-    }
-
-    /** A signer whose signature mdtload never checks (the secure world does): any bytes of a fixed size. */
-    record FixedSigner(byte[] signature, byte[] chain) implements Signer {
-        @Override
-        public int signatureSize() {
-            return signature.length;
-        }
-
-        @Override
-        public byte[] certChain() {
-            return chain.clone();
-        }
-
-        @Override
-        public byte[] sign(byte[] signedBytes) {
-            return signature.clone();
         }
     }
 

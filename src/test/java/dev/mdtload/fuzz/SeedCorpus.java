@@ -10,7 +10,6 @@ import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.HashSegment;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
-import dev.mdtload.mbn.Signer;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -136,27 +135,9 @@ public final class SeedCorpus {
                 .imageId(hash.imageId())
                 .hashAddress(real.segment(1).phdr().p_paddr())
                 .segments(loads)
-                .signer(new Replay(signature, chain))
+                .signer(new FixedSigner(signature, chain))
                 .editProgramHeaders(SeedCorpus::packed)
                 .build().assemble();
-    }
-
-    /** Signs with the real image's own signature and chain: mdtload never checks them, the secure world would. */
-    private record Replay(byte[] signature, byte[] chain) implements Signer {
-        @Override
-        public int signatureSize() {
-            return signature.length;
-        }
-
-        @Override
-        public byte[] certChain() {
-            return chain.clone();
-        }
-
-        @Override
-        public byte[] sign(byte[] signedBytes) {
-            return signature.clone();
-        }
     }
 
     /** Every segment right after the previous one: real images pad to pages, which only makes seeds long. */

@@ -11,7 +11,11 @@ import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
 import dev.mdtload.mbn.PartName;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -19,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,73 +61,47 @@ class SegmentWrapTest {
         return errors.stream().anyMatch(v -> v.rule() == rule && v.segment() != null && v.segment() == segment);
     }
 
-    private void assertRule(byte[] bytes, Rule rule) throws IOException {
+    /** One hostile value written into the code segment's program header. */
+    private record Write(HeaderField field, long value) {}
+
+    /** A class, the values that make one sum wrap, and the rule that must say so. */
+    private record Wrap(ElfClass elfClass, Rule rule, List<Write> writes) {}
+
+    private static Arguments wrap(String sentence, ElfClass c, Rule rule, Write... writes) {
+        return Arguments.of(Named.of(sentence, new Wrap(c, rule, List.of(writes))));
+    }
+
+    static Stream<Arguments> wraps() {
+        return Stream.of(
+                wrap("ELF32 p_offset 0xfffff000 + p_filesz 0x2000 passes 4 GiB", ElfClass.ELF32, Rule.OFFSET_OVERFLOW,
+                        new Write(HeaderField.P_OFFSET, 0xffff_f000L), new Write(HeaderField.P_FILESZ, 0x2000)),
+                wrap("ELF64 p_offset 2^63", ElfClass.ELF64, Rule.OFFSET_OVERFLOW,
+                        new Write(HeaderField.P_OFFSET, Long.MIN_VALUE)),
+                // the kernel's u64 sum would call this "inside the file"
+                wrap("ELF64 p_offset 2^64 - 16 + p_filesz 32 wraps to 16", ElfClass.ELF64, Rule.OFFSET_OVERFLOW,
+                        new Write(HeaderField.P_OFFSET, -16L), new Write(HeaderField.P_FILESZ, 32)),
+                wrap("ELF64 p_offset 2^63 - 16 + p_filesz 32 passes 2^63", ElfClass.ELF64, Rule.OFFSET_OVERFLOW,
+                        new Write(HeaderField.P_OFFSET, Long.MAX_VALUE - 15), new Write(HeaderField.P_FILESZ, 32)),
+                // as signed longs 2^63 would be "smaller" than p_memsz 0x1000
+                wrap("ELF64 p_filesz 2^63 compared unsigned with p_memsz", ElfClass.ELF64, Rule.FILESZ_EXCEEDS_MEMSZ,
+                        new Write(HeaderField.P_FILESZ, Long.MIN_VALUE)),
+                wrap("ELF32 p_paddr 0xfffff000 + p_memsz 0x2000 passes 4 GiB", ElfClass.ELF32, Rule.ADDRESS_OVERFLOW,
+                        new Write(HeaderField.P_PADDR, 0xffff_f000L), new Write(HeaderField.P_MEMSZ, 0x2000)),
+                wrap("ELF64 p_paddr 2^64 - 0x1000 + p_memsz 0x2000 wraps past 2^64", ElfClass.ELF64, Rule.ADDRESS_OVERFLOW,
+                        new Write(HeaderField.P_PADDR, -0x1000L), new Write(HeaderField.P_MEMSZ, 0x2000)),
+                wrap("ELF64 p_paddr 2^63 - 0x1000 + p_memsz 0x2000 passes 2^63", ElfClass.ELF64, Rule.ADDRESS_OVERFLOW,
+                        new Write(HeaderField.P_PADDR, Long.MAX_VALUE - 0xfff), new Write(HeaderField.P_MEMSZ, 0x2000)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("wraps")
+    void validate_namesTheRuleOfEveryWrappingSegmentSum(Wrap w) throws IOException {
+        byte[] bytes = image(w.elfClass());
+        for (Write write : w.writes()) {
+            write.field().set(bytes, w.elfClass(), CODE, write.value());
+        }
         List<Violation> errors = errors(bytes);
-        assertTrue(has(errors, rule, CODE), () -> "expected " + rule + " on segment " + CODE + ", got " + errors);
-    }
-
-    @Test
-    void open_reportsOffsetOverflowWhenElf32OffsetPlusFileszPasses4GiB() throws IOException {
-        byte[] b = image(ElfClass.ELF32);
-        HeaderField.P_OFFSET.set(b, ElfClass.ELF32, CODE, 0xffff_f000L);
-        HeaderField.P_FILESZ.set(b, ElfClass.ELF32, CODE, 0x2000);
-        assertRule(b, Rule.OFFSET_OVERFLOW);
-    }
-
-    @Test
-    void open_reportsOffsetOverflowWhenElf64OffsetIs2To63() throws IOException {
-        byte[] b = image(ElfClass.ELF64);
-        HeaderField.P_OFFSET.set(b, ElfClass.ELF64, CODE, Long.MIN_VALUE);
-        assertRule(b, Rule.OFFSET_OVERFLOW);
-    }
-
-    @Test
-    void open_reportsOffsetOverflowWhenElf64OffsetPlusFileszWrapsTo16() throws IOException {
-        byte[] b = image(ElfClass.ELF64);
-        // 2^64 - 16 + 32 = 16 (mod 2^64): the kernel's u64 sum would call this "inside the file"
-        HeaderField.P_OFFSET.set(b, ElfClass.ELF64, CODE, -16L);
-        HeaderField.P_FILESZ.set(b, ElfClass.ELF64, CODE, 32);
-        assertRule(b, Rule.OFFSET_OVERFLOW);
-    }
-
-    @Test
-    void open_reportsOffsetOverflowWhenElf64SumPasses2To63() throws IOException {
-        byte[] b = image(ElfClass.ELF64);
-        HeaderField.P_OFFSET.set(b, ElfClass.ELF64, CODE, Long.MAX_VALUE - 15);
-        HeaderField.P_FILESZ.set(b, ElfClass.ELF64, CODE, 32);
-        assertRule(b, Rule.OFFSET_OVERFLOW);
-    }
-
-    @Test
-    void open_comparesFileszAndMemszUnsigned() throws IOException {
-        byte[] b = image(ElfClass.ELF64);
-        // as signed longs 2^63 would be "smaller" than p_memsz 0x1000
-        HeaderField.P_FILESZ.set(b, ElfClass.ELF64, CODE, Long.MIN_VALUE);
-        assertRule(b, Rule.FILESZ_EXCEEDS_MEMSZ);
-    }
-
-    @Test
-    void layout_reportsAddressOverflowWhenElf32EndPasses4GiB() throws IOException {
-        byte[] b = image(ElfClass.ELF32);
-        HeaderField.P_PADDR.set(b, ElfClass.ELF32, CODE, 0xffff_f000L);
-        HeaderField.P_MEMSZ.set(b, ElfClass.ELF32, CODE, 0x2000);
-        assertRule(b, Rule.ADDRESS_OVERFLOW);
-    }
-
-    @Test
-    void layout_reportsAddressOverflowWhenElf64EndWrapsPast2To64() throws IOException {
-        byte[] b = image(ElfClass.ELF64);
-        HeaderField.P_PADDR.set(b, ElfClass.ELF64, CODE, -0x1000L);
-        HeaderField.P_MEMSZ.set(b, ElfClass.ELF64, CODE, 0x2000);
-        assertRule(b, Rule.ADDRESS_OVERFLOW);
-    }
-
-    @Test
-    void layout_reportsAddressOverflowWhenElf64EndPasses2To63() throws IOException {
-        byte[] b = image(ElfClass.ELF64);
-        HeaderField.P_PADDR.set(b, ElfClass.ELF64, CODE, Long.MAX_VALUE - 0xfff);
-        HeaderField.P_MEMSZ.set(b, ElfClass.ELF64, CODE, 0x2000);
-        assertRule(b, Rule.ADDRESS_OVERFLOW);
+        assertTrue(has(errors, w.rule(), CODE), () -> "expected " + w.rule() + " on segment " + CODE + ", got " + errors);
     }
 
     @Test
