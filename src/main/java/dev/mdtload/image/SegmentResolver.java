@@ -78,8 +78,9 @@ final class SegmentResolver {
     /**
      * Segment 0 (the headers) and the hash segment form the metadata blob; the kernel takes them
      * from the image file itself where they are there, even in a split image:
-     * segment 0 at offset 0, the hash segment at its p_offset or else right after the headers
-     * when the file is exactly headers plus hash segment.
+     * segment 0 at offset 0; the hash segment right after the headers when the file is exactly
+     * headers plus hash segment, else at its p_offset. That order is qcom_mdt_read_metadata()'s,
+     * and it matters when both fit: the bytes hashed must be the bytes the secure world is sent.
      */
     private MemorySegment metadataCopy(ProgramHeader p) {
         long size = file.byteSize();
@@ -89,12 +90,12 @@ final class SegmentResolver {
         if (!p.isHashSegment()) {
             return null;
         }
-        if (p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()) {
-            return file.asSlice(p.p_offset(), p.p_filesz());
-        }
         long headers = elf.phdrs().getFirst().p_filesz();
         if (headers >= 0 && headers <= size && p.p_filesz() == size - headers) {
             return file.asSlice(headers, p.p_filesz());
+        }
+        if (p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()) {
+            return file.asSlice(p.p_offset(), p.p_filesz());
         }
         return null;
     }
