@@ -52,7 +52,7 @@ final class SegmentResolver {
             return new ImageSegment(p, null, MemorySegment.NULL);
         }
         if (!split) {
-            return new ImageSegment(p, file(), file.asSlice(p.p_offset(), p.p_filesz()));
+            return new ImageSegment(p, file(), inFile(p));
         }
         MemorySegment inImage = metadataCopy(p);
         if (inImage != null) {
@@ -62,6 +62,12 @@ final class SegmentResolver {
             return new ImageSegment(p, file(), inImage);
         }
         if (!anyPart) {
+            // No part at all: a single file cut short. Segments still inside it are read (and their
+            // digests checked) so that only the segments really cut are reported.
+            MemorySegment kept = inFile(p);
+            if (kept != null) {
+                return new ImageSegment(p, file(), kept);
+            }
             violations.add(Violation.of(Rule.SEGMENT_TRUNCATED, name, i, String.format(
                     "p_offset 0x%x + p_filesz 0x%x runs past the end of the file (%d bytes) and no %s exists",
                     p.p_offset(), p.p_filesz(), file.byteSize(), parts.path(i).getFileName())));
@@ -94,10 +100,13 @@ final class SegmentResolver {
         if (headers >= 0 && headers <= size && p.p_filesz() == size - headers) {
             return file.asSlice(headers, p.p_filesz());
         }
-        if (p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()) {
-            return file.asSlice(p.p_offset(), p.p_filesz());
-        }
-        return null;
+        return inFile(p);
+    }
+
+    /** The segment's bytes at p_offset of the image file, or null when they run past its end. */
+    private MemorySegment inFile(ProgramHeader p) {
+        long size = file.byteSize();
+        return p.p_offset() <= size && p.p_filesz() <= size - p.p_offset() ? file.asSlice(p.p_offset(), p.p_filesz()) : null;
     }
 
     /** A part that duplicates metadata the image file already holds must say the same thing. */
