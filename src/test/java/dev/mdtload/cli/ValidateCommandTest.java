@@ -2,6 +2,7 @@ package dev.mdtload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mdtload.testing.ElfBytes;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,7 +129,7 @@ class ValidateCommandTest {
 
     @Test
     void validateJson_mbnVersionAndAlgorithmAreNullWithoutHashSegment(@TempDir Path dir) throws Exception {
-        byte[] elf = dev.mdtload.testing.ElfBytes.elf32().phdr(1, 5, 0x100, 0x1000, 4, 4)
+        byte[] elf = ElfBytes.elf32().phdr(1, 5, 0x100, 0x1000, 4, 4)
                 .payload(0x100, new byte[] {1, 2, 3, 4}).build();
         Path f = Files.write(dir.resolve("plain.mbn"), elf);
         CliRun r = CliRun.of("validate", "--json", "--allow-unsigned", f);
@@ -134,6 +138,41 @@ class ValidateCommandTest {
         assertTrue(o.get("mbn_version").isNull());
         assertTrue(o.get("digest_algorithm").isNull());
         assertEquals("missing", o.get("segments").get(0).get("digest").asText());
+    }
+
+    /** The field names in the first column of README.md's tables under "## JSON output". */
+    private static Set<String> documentedJsonFields() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("mdtload.home", ".")).resolve("README.md"));
+        String section = readme.substring(readme.indexOf("## JSON output"));
+        int next = section.indexOf("\n## ", 3);
+        Set<String> fields = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\| `([a-z_0-9]+)` \\|")
+                .matcher(next < 0 ? section : section.substring(0, next));
+        while (m.find()) {
+            fields.add(m.group(1));
+        }
+        return fields;
+    }
+
+    private static void collectFields(JsonNode node, Set<String> into) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> {
+                into.add(e.getKey());
+                collectFields(e.getValue(), into);
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collectFields(n, into));
+        }
+    }
+
+    @Test
+    void readme_documentsEveryJsonField(@TempDir Path dir) throws Exception {
+        Path mdt = RealImage.M3_FW.copyTo(dir);
+        Files.delete(dir.resolve("m3_fw.b02"));
+        CliRun r = CliRun.of("validate", "--json", mdt, RealImage.WPSS.path());
+        Set<String> written = new TreeSet<>();
+        jsonLines(r).forEach(o -> collectFields(o, written));
+        assertEquals(written, documentedJsonFields());
     }
 
     @Test
