@@ -137,10 +137,8 @@ class ValidateMutationTest {
         return Arrays.stream(RealImage.values()).flatMap(image -> {
             Path copy = copy(image);
             RawElf raw = raw(image);
-            RawElf.Phdr hash = raw.hashPhdr();
-            byte[] hashBytes = segmentBytes(image, hash.index());
-            // a split .mdt holds the hash segment right after the headers; a single file at p_offset
-            long hashAt = image.split() ? raw.phdrs().getFirst().filesz() : hash.offset();
+            byte[] hashBytes = segmentBytes(image, raw.hashPhdr().index());
+            long hashAt = hashSegmentOffset(image, raw);
             int length = image.digestAlgorithm.equals("SHA-384") ? 48 : 32;
             return raw.phdrs().stream().map(p -> {
                 Rule rule = p.qcomType() == 2 || p.filesz() == 0 ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH;
@@ -156,11 +154,15 @@ class ValidateMutationTest {
         return Arrays.stream(RealImage.values()).map(image -> {
             Path copy = copy(image);
             RawElf raw = raw(image);
-            RawElf.Phdr hash = raw.hashPhdr();
-            long at = (image.split() ? raw.phdrs().getFirst().filesz() : hash.offset()) + 4;
-            return dynamicTest(image.toString(), flipped(copy, at,
-                    () -> CliRun.of("validate", copy).assertInvalid(copy, hash.index(), Rule.HASH_VERSION_UNSUPPORTED)));
+            int hash = raw.hashPhdr().index();
+            return dynamicTest(image.toString(), flipped(copy, hashSegmentOffset(image, raw) + 4,
+                    () -> CliRun.of("validate", copy).assertInvalid(copy, hash, Rule.HASH_VERSION_UNSUPPORTED)));
         });
+    }
+
+    /** Where the hash segment is in the image file: right after the headers in a split .mdt, else at p_offset (README). */
+    private static long hashSegmentOffset(RealImage image, RawElf raw) {
+        return image.split() ? raw.phdrs().getFirst().filesz() : raw.hashPhdr().offset();
     }
 
     private static byte[] segmentBytes(RealImage image, int index) {
