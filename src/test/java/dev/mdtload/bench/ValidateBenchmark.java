@@ -3,6 +3,7 @@ package dev.mdtload.bench;
 import dev.mdtload.cli.Main;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
+import dev.mdtload.mbn.DigestAlgorithm;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -23,7 +24,11 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,6 +85,24 @@ public class ValidateBenchmark {
         }
     }
 
+    /** The hashing path alone (DigestAlgorithm over native memory, one thread), as a baseline for validate. */
+    @State(Scope.Benchmark)
+    public static class Bytes {
+        static final int SIZE = 8 << 20;
+
+        @Param({"SHA256", "SHA384"})
+        public DigestAlgorithm algorithm;
+        MemorySegment data;
+
+        @Setup
+        public void setup() {
+            byte[] random = new byte[SIZE];
+            new Random(1).nextBytes(random);
+            data = Arena.ofAuto().allocate(SIZE);
+            MemorySegment.copy(random, 0, data, ValueLayout.JAVA_BYTE, 0, SIZE);
+        }
+    }
+
     /** Megabytes hashed, reported per second beside the operation rate. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -98,6 +121,14 @@ public class ValidateBenchmark {
         ImageReport report = s.validator.validate(s.path);
         hashed.megabytes += s.megabytes;
         return report;
+    }
+
+    /** 8 MiB of native memory through {@link DigestAlgorithm#digest}, on one thread. */
+    @Benchmark
+    public byte[] digestOnly(Bytes b, Hashed hashed) {
+        byte[] digest = b.algorithm.digest(b.data);
+        hashed.megabytes += Bytes.SIZE / 1e6;
+        return digest;
     }
 
     /** {@code mdtload validate ../shared/firmware}, in-process: search, six images in parallel, verdicts. */
