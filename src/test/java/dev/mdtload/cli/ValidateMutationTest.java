@@ -251,6 +251,22 @@ class ValidateMutationTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> validate_reportsPartUnreadableForADanglingSymlink() {
+        return splitImages().flatMap(image -> {
+            Path copy = copy(image);
+            return image.parts.stream().map(index -> {
+                Path part = copy.resolveSibling(image.part(index).getFileName());
+                return dynamicTest(part.getFileName() + " replaced by a dangling symlink",
+                        replaced(part, (p, b) -> Files.createSymbolicLink(p, Path.of("gone")), () -> {
+                            CliRun r = CliRun.of("validate", copy);
+                            r.assertInvalid(copy, index, Rule.PART_UNREADABLE);
+                            assertTrue(r.err().contains(part.getFileName() + " is a dangling link"), r.err());
+                        }));
+            });
+        });
+    }
+
+    @TestFactory
     Stream<DynamicTest> validate_reportsPartOutsideDirectoryForASymlinkOut() {
         // even a link to identical bytes is refused: parts must live beside their image
         return everyPart("replaced by a symlink to a copy outside", (p, b) -> {
