@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 ValidateCommand.class,
                 MapCommand.class,
+                BoardCommand.class,
+                RprocCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {
