@@ -52,9 +52,10 @@ final class FdtParser {
         if (available > Limits.MAX_BYTES) {
             throw error(HEADER, "blob is " + available + " bytes, more than the " + Limits.MAX_BYTES + " mdtload reads");
         }
-        if (available < FdtLayouts.FDT_V16_HEADER_SIZE) {
+        // the field handles check the whole fdt_header fits; no valid blob, even of version 16, is smaller
+        if (available < FdtLayouts.FDT_HEADER.byteSize()) {
             throw error(HEADER, "blob is " + available + " bytes, shorter than an fdt header ("
-                    + FdtLayouts.FDT_V16_HEADER_SIZE + ")");
+                    + FdtLayouts.FDT_HEADER.byteSize() + ")");
         }
         long magic = u32(FdtLayouts.MAGIC, blob, 0);
         if (magic != FDT_MAGIC) {
