@@ -5,16 +5,12 @@ import dev.mdtload.board.Carveout;
 import dev.mdtload.board.Overlap;
 import dev.mdtload.board.Processor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "board",
         header = "List the board's reserved-memory carveouts and the processors that use them.",
@@ -22,16 +18,7 @@ import java.util.concurrent.Callable;
                 "Reads the live device tree (ROOT/sys/firmware/devicetree/base), or a .dtb with --dtb.",
                 "Exit 1 when two carveouts overlap.",
                 "Example: mdtload board --dtb firmware-samples/board/board.dtb"})
-final class BoardCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    RootOption root;
-
+final class BoardCommand extends RootedCommand {
     @Option(names = "--dtb", paramLabel = "FILE", description = "Read this flattened device tree instead of the live tree.")
     Path dtb;
 
@@ -54,13 +41,12 @@ final class BoardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Board board = dtb != null ? Board.readDtb(dtb) : Board.read(root.root);
-        PrintWriter out = spec.commandLine().getOut();
         if (common.json) {
-            out.println(Json.line(View.of(board)));
+            out().println(Json.line(View.of(board)));
         } else {
-            print(out, board);
+            print(out(), board);
         }
-        out.flush();
+        out().flush();
         PrintWriter err = spec.commandLine().getErr();
         for (Overlap o : board.overlaps()) {
             err.printf("mdtload: %s: carveouts %s and %s overlap in [%s, %s)%n", board.source(), o.first(), o.second(),

@@ -19,9 +19,9 @@ import java.util.Set;
  *       inline; anything else is EINVAL;
  *   <li>{@code name} is read-only (EACCES).
  * </ul>
- * Booting itself always succeeds here; a crash or a hang is for tests to add around it.
+ * Booting itself always succeeds here; a test adds a crash or a hang by overriding {@link #write}.
  */
-public final class SimulatedSysfs implements RemoteprocSysfs {
+public class SimulatedSysfs implements RemoteprocSysfs {
     private final Path root;
     private final FileSysfs files;
 

@@ -118,7 +118,7 @@ class BoardTest {
                 new long[] {0x3000, 0x2000},   // b [0x3000, 0x5000): overlaps a in [0x3000, 0x4000)
                 new long[] {0x5000, 0x1000},   // c [0x5000, 0x6000): touches b, no overlap
                 new long[] {0x1800, 0x100});   // d inside a
-        Board board = Board.of(DeviceTree.parseBlob(MemorySegment.ofArray(blob), "test.dtb"));
+        Board board = board(blob);
         assertEquals(List.of(
                 new Overlap("r0@1000", "r3@1800", PhysAddr.of(0x1800), PhysAddr.of(0x1900)),
                 new Overlap("r0@1000", "r1@3000", PhysAddr.of(0x3000), PhysAddr.of(0x4000))), board.overlaps());
@@ -132,7 +132,7 @@ class BoardTest {
                 .beginNode("off@1000").cells("reg", 0x1000, 0x1000).strings("status", "disabled").endNode()
                 .beginNode("on@2000").cells("reg", 0x2000, 0x1000).strings("status", "okay").endNode()
                 .endNode().endNode().end().build();
-        Board board = Board.of(DeviceTree.parseBlob(MemorySegment.ofArray(blob), "test.dtb"));
+        Board board = board(blob);
         assertEquals(List.of("on@2000"), board.carveouts().stream().map(Carveout::name).toList());
         assertFalse(board.carveouts().getFirst().noMap());
     }
@@ -144,18 +144,16 @@ class BoardTest {
                 .beginNode("sram@0").cells("phandle", 7).endNode()
                 .beginNode("rproc").cells("memory-region", 7).endNode()
                 .endNode().end().build();
-        DeviceTreeException e = assertThrows(DeviceTreeException.class,
-                () -> Board.of(DeviceTree.parseBlob(MemorySegment.ofArray(blob), "test.dtb")));
-        assertEquals("test.dtb: /rproc: memory-region points to /sram@0, which is not a /reserved-memory node", e.getMessage());
+        assertEquals("test.dtb: /rproc: memory-region points to /sram@0, which is not a /reserved-memory node",
+                assertThrows(DeviceTreeException.class, () -> board(blob)).getMessage());
     }
 
     @Test
     void of_refusesADanglingPhandle() {
         byte[] blob = new FdtBuilder().beginNode("").beginNode("rproc").cells("memory-region", 9).endNode()
                 .endNode().end().build();
-        DeviceTreeException e = assertThrows(DeviceTreeException.class,
-                () -> Board.of(DeviceTree.parseBlob(MemorySegment.ofArray(blob), "test.dtb")));
-        assertEquals("test.dtb: /rproc: memory-region refers to phandle 0x9, which no node has", e.getMessage());
+        assertEquals("test.dtb: /rproc: memory-region refers to phandle 0x9, which no node has",
+                assertThrows(DeviceTreeException.class, () -> board(blob)).getMessage());
     }
 
     @Test

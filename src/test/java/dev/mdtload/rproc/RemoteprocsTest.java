@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,15 +123,7 @@ class RemoteprocsTest {
     @Test
     void start_givesUpAfterTheTimeoutWhenTheProcessorNeverRuns(@TempDir Path dir) throws Exception {
         Path root = FakeBoard.copy(dir);
-        RemoteprocSysfs hangs = new Decorated(new SimulatedSysfs(root)) {
-            @Override
-            public void write(String p, Attribute a, String value) throws IOException {
-                if (!(a == Attribute.STATE && value.equals("start"))) {
-                    super.write(p, a, value);
-                }
-            }
-        };
-        RemoteprocException e = assertThrows(RemoteprocException.class, () -> new Remoteprocs(root, hangs)
+        RemoteprocException e = assertThrows(RemoteprocException.class, () -> new Remoteprocs(root, startLeaves(root, "offline"))
                 .start("m3", M3, FirmwareName.of("m3_fw.mdt"), VALIDATOR, Duration.ofMillis(200)));
         assertEquals("remoteproc2 (m3): not running 0.2 s after start of m3_fw.mdt (state offline)", e.getMessage());
     }
@@ -140,16 +131,7 @@ class RemoteprocsTest {
     @Test
     void start_reportsAProcessorThatCrashesWhileBooting(@TempDir Path dir) throws Exception {
         Path root = FakeBoard.copy(dir);
-        RemoteprocSysfs crashes = new Decorated(new SimulatedSysfs(root)) {
-            @Override
-            public void write(String p, Attribute a, String value) throws IOException {
-                super.write(p, a, value);
-                if (a == Attribute.STATE && value.equals("start")) {
-                    new FileSysfs(root).write(p, Attribute.STATE, "crashed");
-                }
-            }
-        };
-        RemoteprocException e = assertThrows(RemoteprocException.class, () -> new Remoteprocs(root, crashes)
+        RemoteprocException e = assertThrows(RemoteprocException.class, () -> new Remoteprocs(root, startLeaves(root, "crashed"))
                 .start("m3", M3, FirmwareName.of("m3_fw.mdt"), VALIDATOR, TIMEOUT));
         assertEquals("remoteproc2 (m3): crashed while starting m3_fw.mdt", e.getMessage());
     }
@@ -198,27 +180,16 @@ class RemoteprocsTest {
                 assertThrows(NoSuchRemoteprocException.class, () -> rp.get("m3")).getMessage());
     }
 
-    /** Passes everything to another sysfs; tests override the one call they change. */
-    private static class Decorated implements RemoteprocSysfs {
-        private final RemoteprocSysfs inner;
-
-        Decorated(RemoteprocSysfs inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public List<String> processors() throws IOException {
-            return inner.processors();
-        }
-
-        @Override
-        public Optional<String> read(String processor, Attribute attribute) throws IOException {
-            return inner.read(processor, attribute);
-        }
-
-        @Override
-        public void write(String processor, Attribute attribute, String value) throws IOException {
-            inner.write(processor, attribute, value);
-        }
+    /** The simulated kernel, except that a processor is left in {@code state} right after "start" (a hang, a crash). */
+    private static RemoteprocSysfs startLeaves(Path root, String state) {
+        return new SimulatedSysfs(root) {
+            @Override
+            public void write(String processor, Attribute attribute, String value) throws IOException {
+                super.write(processor, attribute, value);
+                if (attribute == Attribute.STATE && value.equals("start")) {
+                    new FileSysfs(root).write(processor, Attribute.STATE, state);
+                }
+            }
+        };
     }
 }
