@@ -76,11 +76,11 @@ public final class DeviceTree {
         Map<Long, Node> byPhandle = new HashMap<>();
         Deque<Node> pending = new ArrayDeque<>();
         pending.push(root);
-        DeviceTree partial = new DeviceTree(source, root, byPath, byPhandle);
+        DeviceTree tree = new DeviceTree(source, root, byPath, byPhandle);
         while (!pending.isEmpty()) {
             Node node = pending.pop();
             byPath.put(node.path(), node);
-            long phandle = partial.ownPhandle(node);
+            long phandle = tree.ownPhandle(node);
             if (phandle != PHANDLE_NONE) {
                 Node other = byPhandle.putIfAbsent(phandle, node);
                 if (other != null) {
@@ -92,7 +92,7 @@ public final class DeviceTree {
                 pending.push(child);
             }
         }
-        return partial;
+        return tree;
     }
 
     /** The file or directory this tree was read from. */
