@@ -21,10 +21,10 @@ import java.util.List;
 @Command(name = "start",
         header = "Validate an image, stage it into the firmware search path, and boot a processor with it.",
         description = {
-                "An image that breaks a rule is refused (exit 1) before anything is written. It is staged with",
-                "its .bNN parts under the firmware name, each file atomically, into the directory named by",
-                "ROOT/sys/module/firmware_class/parameters/path, else ROOT/lib/firmware; then the name goes to",
-                "firmware, start to state, and state is read until it says running.",
+                "An image that breaks a rule is refused (exit 1) before anything is written. It is staged with "
+                        + "its .bNN parts under the firmware name, each file atomically, into the directory named by "
+                        + "ROOT/sys/module/firmware_class/parameters/path, else ROOT/lib/firmware; then the name goes "
+                        + "to firmware, start to state, and state is read until it says running.",
                 "Exit 4 when the kernel refuses, the processor crashes, or it is not running in time.",
                 "Example: mdtload rproc start wpss wpss.mdt --as ath11k/WCN6750/hw1.0/wpss.mdt"})
 final class RprocStartCommand extends RprocSubcommand {
