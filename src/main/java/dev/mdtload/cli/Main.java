@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 ValidateCommand.class,
                 MapCommand.class,
+                SamplesCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {
