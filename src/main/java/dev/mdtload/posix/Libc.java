@@ -25,6 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * would see whatever the JVM did in between). Every result is checked; a failure becomes a
  * {@link PosixException} naming the call, the path and errno.
  */
+// Binding native functions and sizing the memory they return are restricted operations;
+// this class is the one place mdtload does them.
+@SuppressWarnings("restricted")
 public final class Libc {
     private Libc() {}
 
