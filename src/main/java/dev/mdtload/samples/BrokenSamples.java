@@ -89,17 +89,17 @@ final class BrokenSamples {
                 tooManyPhdrs(),
                 assembled(Rule.FILESZ_EXCEEDS_MEMSZ, V6, false, "the data segment has p_filesz 0x800 > p_memsz 0x400",
                         V6.builder().segments(List.of(V6.code(), resized(V6.data(), 0x800, 0x400), V6.bss()))),
-                patched(Rule.SEGMENT_TRUNCATED, V6, "a single file cut 100 bytes short: the data segment runs past its end, so "
-                        + "the image counts as split, and there are no parts",
+                patched(Rule.SEGMENT_TRUNCATED, V6, "a single file cut 100 bytes short: the data segment runs past its end",
                         (a, b) -> Arrays.copyOf(b, b.length - 100)),
                 assembled(Rule.OFFSET_OVERFLOW, V6, true, "the data segment's p_offset 0xffffff00 + p_filesz 600 "
                                 + "wraps 32 bits (split, so every other segment is in its part)",
                         V6.builder().editProgramHeaders(phdr(SampleImage.DATA_INDEX,
                                 p -> new ProgramHeader(p.index(), p.p_type(), p.p_flags(), 0xffff_ff00L, p.p_vaddr(),
                                         p.p_paddr(), p.p_filesz(), p.p_memsz(), p.p_align())))),
-                assembled(Rule.ADDRESS_OVERFLOW, V6, false, "the data segment's p_paddr 0xfffff800 + p_memsz 0x800 "
-                                + "runs past the 32-bit address space (so would its 4 KiB-rounded end)",
-                        V6.builder().segments(List.of(V6.code(), readdressed(V6.data(), 0xffff_f800L), V6.bss()))),
+                assembled(Rule.ADDRESS_OVERFLOW, V6, false, "the data segment's p_paddr 0xfffff800 + p_memsz 0x1000 "
+                                + "ends at 0x100000800: it wraps the 32-bit address space",
+                        V6.builder().segments(List.of(V6.code(),
+                                resized(readdressed(V6.data(), 0xffff_f800L), SampleImage.DATA_SIZE, 0x1000), V6.bss()))),
                 assembled(Rule.NO_LOADABLE_SEGMENT, V6, false, "headers and hash segment only: nothing to load",
                         V6.builder().segments(List.of())),
                 assembled(Rule.SEGMENTS_OVERLAP, V6, false, "the data segment starts 0x800 into the code segment's 0x1000 bytes",
