@@ -17,6 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * posix package. Loading happens on first use; {@link SimSecureMonitor#library()} has checked by
  * then that the library exists, so a failure here is a broken build, not a missing one.
  */
+// Binding native functions is a restricted operation; this class is the one place the sim does it.
+@SuppressWarnings("restricted")
 final class PassimLibrary {
     private PassimLibrary() {}
 

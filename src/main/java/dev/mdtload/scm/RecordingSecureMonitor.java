@@ -33,12 +33,12 @@ import java.util.Objects;
 public final class RecordingSecureMonitor implements SecureMonitor {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.INDENT_OUTPUT)
             .build();
     private static final HexFormat HEX = HexFormat.of();
 
     /** One line of the record. Absent fields are left out: SMCCC calls have registers, legacy ones a buffer. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallRecord(String convention, String call, int service, int command, String functionId,
                       String arginfo, List<String> registers, String extArgs, String legacyCommand,
                       List<BufferRecord> buffers) {}

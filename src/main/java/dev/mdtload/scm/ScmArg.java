@@ -67,29 +67,40 @@ public sealed interface ScmArg {
         }
     }
 
-    /** Memory the secure world reads (and for RW, writes) during the call, passed by its physical address. */
-    record Buffer(PhysAddr addr, long length, Access access) implements ScmArg {
-        public Buffer {
+    /** An argument that is a physical address range: the only way an address reaches the secure world. */
+    sealed interface Address extends ScmArg {
+        PhysAddr addr();
+
+        long length();
+
+        @Override
+        default long raw() {
+            return addr().value();
+        }
+
+        @Override
+        default void requireFits(AddressWidth width, String what) throws AddressException {
+            width.require(addr(), length(), what);
+        }
+
+        private static void check(PhysAddr addr, long length) {
             Objects.requireNonNull(addr, "addr");
-            Objects.requireNonNull(access, "access");
             if (length < 0) {
-                throw new IllegalArgumentException("buffer length " + length + " is negative");
+                throw new IllegalArgumentException("length " + length + " of the range at " + addr + " is negative");
             }
+        }
+    }
+
+    /** Memory the secure world reads (and for RW, writes) during the call, passed by its physical address. */
+    record Buffer(PhysAddr addr, long length, Access access) implements Address {
+        public Buffer {
+            Address.check(addr, length);
+            Objects.requireNonNull(access, "access");
         }
 
         @Override
         public int typeCode() {
             return access.code();
-        }
-
-        @Override
-        public long raw() {
-            return addr.value();
-        }
-
-        @Override
-        public void requireFits(AddressWidth width, String what) throws AddressException {
-            width.require(addr, length, what);
         }
     }
 
@@ -97,27 +108,14 @@ public sealed interface ScmArg {
      * Physical memory named by value, not shared as a call buffer: PAS mem_setup's region, which
      * the kernel passes with arginfo VAL. Still an address, so still width-checked.
      */
-    record Region(PhysAddr addr, long length) implements ScmArg {
+    record Region(PhysAddr addr, long length) implements Address {
         public Region {
-            Objects.requireNonNull(addr, "addr");
-            if (length < 0) {
-                throw new IllegalArgumentException("region length " + length + " is negative");
-            }
+            Address.check(addr, length);
         }
 
         @Override
         public int typeCode() {
             return TYPE_VAL;
-        }
-
-        @Override
-        public long raw() {
-            return addr.value();
-        }
-
-        @Override
-        public void requireFits(AddressWidth width, String what) throws AddressException {
-            width.require(addr, length, what);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
+import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.ScmArg.Access;
 import dev.mdtload.scm.ScmArg.Buffer;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -240,6 +242,29 @@ class ScmEncodingTest {
         assertThrows(IllegalArgumentException.class, () -> new ScmCall(ScmConvention.SMC64, 2, 1, eleven));
         assertThrows(IllegalArgumentException.class, () -> new ScmCall(ScmConvention.SMC64, 0x100, 1, List.of()));
         assertThrows(IllegalArgumentException.class, () -> new ScmCall(ScmConvention.SMC64, 2, -1, List.of()));
+    }
+
+    /** The 2017 venus bug passed a dma_addr_t as a physical address: no argument kind can hold one. */
+    @Test
+    void scmArg_cannotCarryADmaAddress() {
+        List<Class<?>> kinds = new ArrayList<>(List.of(ScmArg.class.getPermittedSubclasses()));
+        List<Class<?>> records = new ArrayList<>();
+        while (!kinds.isEmpty()) {
+            Class<?> kind = kinds.removeFirst();
+            if (kind.isRecord()) {
+                records.add(kind);
+            } else {
+                kinds.addAll(List.of(kind.getPermittedSubclasses()));
+            }
+        }
+        assertEquals(List.of(Value.class, Buffer.class, Region.class), records);
+        for (Class<?> kind : records) {
+            for (RecordComponent c : kind.getRecordComponents()) {
+                assertTrue(c.getType() != DmaAddr.class && c.getType() != Object.class, kind + "." + c.getName());
+            }
+        }
+        assertEquals(PhysAddr.class, Buffer.class.getRecordComponents()[0].getType());
+        assertEquals(PhysAddr.class, Region.class.getRecordComponents()[0].getType());
     }
 
     @Test

@@ -2,6 +2,11 @@ package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.elf.ElfClass;
+import dev.mdtload.elf.ElfWriter;
+import dev.mdtload.mbn.Assembled;
+import dev.mdtload.mbn.ImageAssembler;
+import dev.mdtload.mbn.LoadSegment;
 import dev.mdtload.scm.ScmArg.Access;
 import dev.mdtload.scm.ScmArg.Buffer;
 import dev.mdtload.scm.ScmArg.Value;
@@ -13,6 +18,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
@@ -25,6 +31,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import static dev.mdtload.scm.KernelScm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +88,19 @@ class SimSecureMonitorTest {
         return metadata(sim, wpss.metadata());
     }
 
+    /** wpss attached and past init_image, ready for auth_and_reset; returns its carveout file. */
+    private Path initializedWpss(SimSecureMonitor sim) throws Exception {
+        Path carveout = wpssCarveout();
+        sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, carveout, 0);
+        new PasClient(sim, ScmConvention.SMC64).initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
+        return carveout;
+    }
+
+    /** Where segment {@code p}'s first byte is in the wpss carveout file. */
+    private static long carveoutOffset(RealFirmware.Phdr p) {
+        return wpss.placedAt(p, WPSS_PHYS) - WPSS_PHYS;
+    }
+
     private static ScmException assertRefused(int status, String errno, Executable call) {
         ScmException e = assertThrows(ScmException.class, call);
         assertEquals(status, e.status(), e.getMessage());
@@ -110,6 +130,67 @@ class SimSecureMonitorTest {
             assertEquals(PeripheralState.RUNNING, sim.state(WPSS_PAS));
             pas.shutdown(WPSS_PAS);
             assertEquals(PeripheralState.IDLE, sim.state(WPSS_PAS));
+        }
+    }
+
+    /** Every image of the firmware README: MBN v3, v5 and v6, split and single-file, fixed and relocatable. */
+    @ParameterizedTest
+    @CsvSource({
+            "ath11k/IPQ8074/hw2.0/m3_fw.mdt, 1",
+            "ath11k/IPQ8074/hw2.0/q6_fw.mdt, 2",
+            "ath11k/WCN6750/hw1.0/wpss.mdt, 6",
+            "qcom/venus-5.2/venus.mbn, 9",
+            "qcom/sm8250/a650_zap.mbn, 13",
+            "qcom/apq8096/mba.mbn, 4"})
+    void authAndReset_startsEveryRealImage(String image, long pasId, @TempDir Path copies) throws Exception {
+        RealFirmware fw = RealFirmware.copy(image, copies);
+        long base = fw.relocatable() ? VENUS_BASE.value() : fw.minPaddr();
+        Path carveout = fw.writeCarveout(dir.resolve("carveout.bin"), base, fw.loadSize(), base);
+        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+            sim.attach(PhysAddr.of(base), fw.loadSize(), carveout, 0);
+            PasClient pas = new PasClient(sim, ScmConvention.SMC64);
+            pas.initImage(pasId, metadata(sim, fw.metadata()));
+            if (fw.relocatable()) {
+                pas.memSetup(pasId, PhysAddr.of(base), fw.loadSize());
+            }
+            pas.authAndReset(pasId);
+            assertEquals(PeripheralState.RUNNING, sim.state(pasId));
+        }
+    }
+
+    /** No real image is ELF64 or MBN v7; the project's image assembler builds them. */
+    @ParameterizedTest
+    @CsvSource({"ELF32, 3", "ELF32, 5", "ELF32, 7", "ELF64, 3", "ELF64, 6", "ELF64, 7"})
+    void authAndReset_readsEveryElfClassAndMbnVersion(ElfClass elfClass, int version) throws Exception {
+        long base = elfClass == ElfClass.ELF64 ? 0x1_2000_0000L : 0x2000_0000L;
+        Random random = new Random(version);
+        byte[] code = new byte[10_000];
+        byte[] data = new byte[3_000];
+        random.nextBytes(code);
+        random.nextBytes(data);
+        Assembled image = ImageAssembler.builder().elfClass(elfClass).machine(ElfWriter.EM_AARCH64)
+                .mbnVersion(version).hashAddress(base + 0x10_0000)
+                .segments(List.of(new LoadSegment(base, base, 5, code, 0x3000),
+                        new LoadSegment(base + 0x3000, base + 0x3000, 6, data, 0x1000),
+                        LoadSegment.bss(base + 0x4000, base + 0x4000, 6, 0x4000)))
+                .build().assemble();
+        Path carveout = dir.resolve("carveout.bin");
+        try (RandomAccessFile out = new RandomAccessFile(carveout.toFile(), "rw")) {
+            out.setLength(0x8000);
+            out.write(code);
+            out.seek(0x3000);
+            out.write(data);
+        }
+        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+            sim.attach(PhysAddr.of(base), 0x8000, carveout, 0);
+            PasClient pas = new PasClient(sim, ScmConvention.SMC64);
+            pas.initImage(1, metadata(sim, image.mdt()));
+            flipByte(carveout, 0x3000 + 2999);
+            assertRefused(-1, "EIO", () -> pas.authAndReset(1));
+            flipByte(carveout, 0x3000 + 2999);
+            pas.initImage(1, metadata(sim, image.mdt()));
+            pas.authAndReset(1);
+            assertEquals(PeripheralState.RUNNING, sim.state(1));
         }
     }
 
@@ -149,30 +230,23 @@ class SimSecureMonitorTest {
     @Test
     void authAndReset_refusesAByteFlippedInTheCarveoutAfterTheCopy() throws Exception {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            Path carveout = wpssCarveout();
-            sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, carveout, 0);
-            PasClient pas = new PasClient(sim, ScmConvention.SMC64);
-            pas.initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
+            Path carveout = initializedWpss(sim);
             RealFirmware.Phdr biggest = wpss.loadable().stream()
                     .max((a, b) -> Long.compare(a.filesz(), b.filesz())).orElseThrow();
-            flipByte(carveout, wpss.placedAt(biggest, WPSS_PHYS) - WPSS_PHYS + biggest.filesz() / 2);
-            ScmException e = assertRefused(-1, "EIO", () -> pas.authAndReset(WPSS_PAS));
+            flipByte(carveout, carveoutOffset(biggest) + biggest.filesz() / 2);
+            ScmException e = assertRefused(-1, "EIO", () -> new PasClient(sim, ScmConvention.SMC64).authAndReset(WPSS_PAS));
             assertTrue(e.getMessage().contains("auth_and_reset") && e.getMessage().contains("pas id 6"), e.getMessage());
-            assertFalse(sim.state(WPSS_PAS) == PeripheralState.RUNNING, "the peripheral stays down");
-            assertEquals(PeripheralState.IDLE, sim.state(WPSS_PAS));
+            assertEquals(PeripheralState.IDLE, sim.state(WPSS_PAS), "the peripheral stays down");
         }
     }
 
     @Test
     void authAndReset_refusesNonZeroBytesBetweenFileszAndMemsz() throws Exception {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            Path carveout = wpssCarveout();
-            sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, carveout, 0);
-            PasClient pas = new PasClient(sim, ScmConvention.SMC64);
-            pas.initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
+            Path carveout = initializedWpss(sim);
             RealFirmware.Phdr bss = wpss.loadable().stream().filter(p -> p.filesz() == 0).findFirst().orElseThrow();
-            flipByte(carveout, wpss.placedAt(bss, WPSS_PHYS) - WPSS_PHYS + bss.memsz() - 1);
-            assertRefused(-1, "EIO", () -> pas.authAndReset(WPSS_PAS));
+            flipByte(carveout, carveoutOffset(bss) + bss.memsz() - 1);
+            assertRefused(-1, "EIO", () -> new PasClient(sim, ScmConvention.SMC64).authAndReset(WPSS_PAS));
         }
     }
 
@@ -333,6 +407,7 @@ class SimSecureMonitorTest {
             long[] smc32 = {stdSipCall(ARM_SMCCC_SMC_32, 2, 7), QCOM_SCM_ARGS(1), wide, 0, 0, 0, 0, 0};
             assertEquals(new ScmResult(0, 0, 0, 0), PassimLibrary.smc(smc64), "id 0x100000006 is not supported");
             assertEquals(new ScmResult(0, 1, 0, 0), PassimLibrary.smc(smc32), "truncated to 6, which is");
+            assertEquals(2, sim.callCount());
         }
     }
 
