@@ -16,9 +16,9 @@ import java.util.Optional;
  * its remote processors (in tree order) with the carveouts they use, and every overlap between two
  * carveouts.
  *
- * <p>Under {@code /reserved-memory} only enabled children with a {@code reg} are carveouts: a
- * region with only a {@code size} is placed by the kernel at boot and has no address to load to,
- * and a disabled one is never reserved. Its {@code #address-cells} and {@code #size-cells} must be
+ * <p>Under {@code /reserved-memory} only enabled children with a non-empty {@code reg} are
+ * carveouts: a region with only a {@code size} is placed by the kernel at boot and has no address
+ * to load to, and a disabled or empty one reserves nothing. Its {@code #address-cells} and {@code #size-cells} must be
  * 1 or 2, and each carveout has exactly one {@code reg} entry.
  */
 public record Board(String source, List<Carveout> carveouts, List<Processor> processors, List<Overlap> overlaps) {
@@ -75,6 +75,9 @@ public record Board(String source, List<Carveout> carveouts, List<Processor> pro
                 throw tree.error(node, regs.size() + " reg entries: mdtload reads one region per reserved-memory node");
             }
             DeviceTree.Reg reg = regs.getFirst();
+            if (reg.size() == 0) {
+                continue;
+            }
             // both are unsigned 64-bit; PhysAddr and the end must stay below 2^63
             if (reg.address() < 0 || reg.size() < 0 || reg.address() > Long.MAX_VALUE - reg.size()) {
                 throw tree.error(node, String.format("reg 0x%x size 0x%x reaches past 2^63",

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param name    the node name with its unit address ({@code wpss@9ae00000})
  * @param path    the node's full path
- * @param size    bytes; the region is {@code [base, base + size)}
+ * @param size    bytes, at least one; the region is {@code [base, base + size)}
  * @param noMap   the kernel keeps the region out of its linear map ({@code no-map})
  * @param phandle the node's phandle, 0 when nothing can refer to it
  */
@@ -19,8 +19,8 @@ public record Carveout(String name, String path, PhysAddr base, long size, boole
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(base, "base");
-        if (size < 0 || base.value() > Long.MAX_VALUE - size) {
-            throw new IllegalArgumentException(String.format("carveout %s at 0x%x size 0x%x wraps past 2^63",
+        if (size <= 0 || base.value() > Long.MAX_VALUE - size) {
+            throw new IllegalArgumentException(String.format("carveout %s at 0x%x size 0x%x is empty or wraps past 2^63",
                     name, base.value(), size));
         }
     }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,17 +40,9 @@ final class Stager {
         List<Path> written = new ArrayList<>();
         for (Copy copy : copies) {
             AtomicFile.write(copy.target(), true, out -> Files.copy(copy.source(), out));
-            readableByAll(copy.target());
             written.add(copy.target());
         }
         return written;
-    }
-
-    /** Firmware files are world-readable, as in /lib/firmware; the temporary file was created private. */
-    private static void readableByAll(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        }
     }
 
     /**

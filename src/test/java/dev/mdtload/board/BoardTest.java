@@ -125,12 +125,13 @@ class BoardTest {
     }
 
     @Test
-    void of_skipsDynamicAndDisabledRegions() throws Exception {
+    void of_skipsDynamicDisabledAndEmptyRegions() throws Exception {
         byte[] blob = new FdtBuilder().beginNode("")
                 .beginNode("reserved-memory").cells("#address-cells", 1).cells("#size-cells", 1)
                 .beginNode("pool").cells("size", 0x100000).endNode()
                 .beginNode("off@1000").cells("reg", 0x1000, 0x1000).strings("status", "disabled").endNode()
                 .beginNode("on@2000").cells("reg", 0x2000, 0x1000).strings("status", "okay").endNode()
+                .beginNode("empty@3000").cells("reg", 0x3000, 0).endNode()
                 .endNode().endNode().end().build();
         Board board = board(blob);
         assertEquals(List.of("on@2000"), board.carveouts().stream().map(Carveout::name).toList());
