@@ -1,6 +1,9 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.address.AddressException;
+import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.scm.ScmException;
 import dev.mdtload.check.Violation;
 import picocli.CommandLine;
 
@@ -49,6 +52,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return switch (e) {
             case InvalidImageException ignored -> ExitCode.INVALID;
             case UsageException ignored -> ExitCode.USAGE;
+            case AddressException ignored -> ExitCode.USAGE;
+            case CarveoutException ignored -> ExitCode.USAGE;
+            case ScmException ignored -> ExitCode.REFUSED;
             case NoSuchFileException ignored -> ExitCode.USAGE;
             case IOException ignored -> ExitCode.ENVIRONMENT;
             default -> ExitCode.ENVIRONMENT;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 ValidateCommand.class,
                 MapCommand.class,
+                LoadCommand.class,
                 SamplesCommand.class,
                 CommandLine.HelpCommand.class,
         })
