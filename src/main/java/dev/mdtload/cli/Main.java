@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 ValidateCommand.class,
                 MapCommand.class,
+                LoadCommand.class,
                 SamplesCommand.class,
                 BoardCommand.class,
                 RprocCommand.class,
