@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One in-process run of the command line, exactly as {@link Main#run} wires it, with stdout and stderr captured. */
-record CliRun(int exitCode, String out, String err) {
+record CliRun(int exit, String out, String err) {
     /** "mdtload: FILE: [segment N: ]message [rule-id]" */
     private static final Pattern RULE_LINE = Pattern.compile("mdtload: .+: .+ \\[[a-z0-9]+(-[a-z0-9]+)*]");
 
@@ -59,7 +59,7 @@ record CliRun(int exitCode, String out, String err) {
 
     /** Exit 1, at least one violation, and every stderr line is a one-line violation naming {@code image}. */
     void assertInvalid(Path image) {
-        assertEquals(ExitCode.INVALID, exitCode, this::toString);
+        assertEquals(ExitCode.INVALID, exit, this::toString);
         assertNoStackTrace();
         assertFalse(errLines().isEmpty(), "an invalid image must say why");
         for (String line : errLines()) {
@@ -70,7 +70,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     void assertValid() {
-        assertEquals(ExitCode.OK, exitCode, this::toString);
+        assertEquals(ExitCode.OK, exit, this::toString);
         assertEquals("", err);
     }
 }

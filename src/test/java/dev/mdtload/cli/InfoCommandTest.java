@@ -75,7 +75,7 @@ class InfoCommandTest {
         Path mdt = RealImage.M3_FW.copyTo(dir);
         Files.write(dir.resolve("m3_fw.b02"), new byte[3]);
         CliRun r = CliRun.of("info", mdt);
-        assertEquals(ExitCode.INVALID, r.exitCode());
+        assertEquals(ExitCode.INVALID, r.exit());
         r.assertNoStackTrace();
         assertEquals(List.of("mdtload: " + mdt + ": segment 2: m3_fw.b02 is 3 bytes, p_filesz is 327680 [part-size-mismatch]"),
                 r.errLines());

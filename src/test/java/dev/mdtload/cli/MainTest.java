@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class MainTest {
 
     private static void assertOneLine(CliRun r, int exitCode, String... fragments) {
-        assertEquals(exitCode, r.exitCode(), r::toString);
+        assertEquals(exitCode, r.exit(), r::toString);
         r.assertNoStackTrace();
         String first = r.errLines().getFirst();
         assertTrue(first.startsWith("mdtload: "), first);
@@ -39,7 +39,7 @@ class MainTest {
         Path good = RealImage.A650_ZAP.copyTo(dir);
         Path bad = Files.write(dir.resolve("bad.mbn"), new byte[] {1, 2, 3});
         CliRun r = CliRun.of("validate", good, bad);
-        assertEquals(ExitCode.INVALID, r.exitCode());
+        assertEquals(ExitCode.INVALID, r.exit());
         assertEquals(List.of("mdtload: " + bad + ": file is 3 bytes, shorter than an ELF identification [file-too-short]"),
                 r.errLines());
         assertEquals("2 images: 1 valid, 1 invalid", r.outLines().getLast());
@@ -116,7 +116,7 @@ class MainTest {
     void validate_exitsThreeWhenOneOfSeveralImagesCannotBeRead() {
         Path p = writeOnlyFile();
         CliRun r = CliRun.of("validate", RealImage.MBA.path(), p);
-        assertEquals(ExitCode.ENVIRONMENT, r.exitCode(), r::toString);
+        assertEquals(ExitCode.ENVIRONMENT, r.exit(), r::toString);
         assertTrue(r.out().contains("VALID   " + RealImage.MBA.path()), r.out());
     }
 
@@ -124,14 +124,14 @@ class MainTest {
     void debug_addsTheStackTrace() {
         Path p = writeOnlyFile();
         CliRun r = CliRun.of("info", "--debug", p);
-        assertEquals(ExitCode.ENVIRONMENT, r.exitCode());
+        assertEquals(ExitCode.ENVIRONMENT, r.exit());
         assertTrue(r.err().contains("\tat "), r.err());
     }
 
     @Test
     void help_exitsZero() {
         CliRun r = CliRun.of("--help");
-        assertEquals(ExitCode.OK, r.exitCode());
+        assertEquals(ExitCode.OK, r.exit());
         assertTrue(Arrays.stream(new String[] {"info", "validate"}).allMatch(r.out()::contains), r.out());
     }
 }

@@ -104,7 +104,7 @@ class ValidateCommandTest {
         Files.delete(dir.resolve("m3_fw.b02"));
         Path junk = Files.write(dir.resolve("junk.mbn"), "not an elf at all, but long enough".getBytes());
         CliRun r = CliRun.of("validate", "--json", mdt, junk);
-        assertEquals(ExitCode.INVALID, r.exitCode());
+        assertEquals(ExitCode.INVALID, r.exit());
         List<JsonNode> objects = jsonLines(r);
         assertEquals(2, objects.size());
 
