@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.elf.Elf;
+import dev.mdtload.files.FileTrees;
 import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.Validator;
@@ -13,12 +14,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +67,7 @@ class SplitPartsFuzzTest {
             }
             requireVerdict(image, imageEntry);
         } finally {
-            deleteTree(caseDir);
+            FileTrees.delete(caseDir);
         }
     }
 
@@ -173,32 +171,9 @@ class SplitPartsFuzzTest {
 
     private static void deleteQuietly(Path root) {
         try {
-            deleteTree(root);
+            FileTrees.delete(root);
         } catch (IOException ignored) {
             // best effort at exit: a leftover temp directory is harmless
         }
-    }
-
-    /** Deletes without following links, so a link pointing outside never takes its target along. */
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
