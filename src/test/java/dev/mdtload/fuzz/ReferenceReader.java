@@ -76,10 +76,11 @@ final class ReferenceReader {
                 out.add(Arrays.copyOfRange(file, (int) p.offset(), (int) (p.offset() + p.filesz())));
             } else if (p.index() == 0) {
                 out.add(Arrays.copyOfRange(file, 0, (int) p.filesz()));
+            } else if (p.qcomType() == HASH_TYPE && p.filesz() == size - phdrs.getFirst().filesz()) {
+                // kernel-facts §4: the hash segment right after the headers first, then at p_offset
+                out.add(Arrays.copyOfRange(file, (int) phdrs.getFirst().filesz(), file.length));
             } else if (p.qcomType() == HASH_TYPE && inside(p.offset(), p.filesz(), size)) {
                 out.add(Arrays.copyOfRange(file, (int) p.offset(), (int) (p.offset() + p.filesz())));
-            } else if (p.qcomType() == HASH_TYPE && p.filesz() == size - phdrs.getFirst().filesz()) {
-                out.add(Arrays.copyOfRange(file, (int) phdrs.getFirst().filesz(), file.length));
             } else {
                 throw new AssertionError("segment " + p.index() + " needs a .bNN part, and there is none");
             }
