@@ -24,6 +24,10 @@ final class SegmentResolver {
     private final Parts parts;
     private final List<Violation> violations;
     private final boolean anyPart;
+    /** The first segment whose file bytes run past the end of the image file (what makes it split), or -1. */
+    private final int firstPastEnd;
+    /** Some segment other than the metadata really runs past the end: a single file cut short. */
+    private final boolean cutShort;
 
     SegmentResolver(String name, Elf elf, MemorySegment file, boolean split, Parts parts, List<Violation> violations) {
         this.name = name;
@@ -34,6 +38,18 @@ final class SegmentResolver {
         this.parts = parts;
         this.violations = violations;
         this.anyPart = split && parts.anyExists(elf.phdrs());
+        int past = -1;
+        boolean cut = false;
+        for (ProgramHeader p : elf.phdrs()) {
+            boolean wrapped = p.p_offset() < 0 || p.p_filesz() < 0;
+            if (p.p_filesz() == 0 || !wrapped && inFile(p) != null) {
+                continue;
+            }
+            past = past < 0 ? p.index() : past;
+            cut |= wrapped || metadataCopy(p) == null;
+        }
+        this.firstPastEnd = past;
+        this.cutShort = cut;
     }
 
     ImageSegment resolve(ProgramHeader p) throws IOException {
@@ -66,6 +82,15 @@ final class SegmentResolver {
             // No part at all: a single file cut short. Segments still inside it are read (and their
             // digests checked) so that only the segments really cut are reported.
             MemorySegment kept = inFile(p);
+            if (kept != null && !cutShort) {
+                // Only the metadata reaches past the end, yet that makes the image split: the
+                // kernel reads this segment from its part, so bytes in the image file do not count.
+                ProgramHeader cause = elf.phdrs().get(firstPastEnd);
+                violations.add(Violation.of(Rule.PART_MISSING, name, i, String.format(
+                        "%s is missing: segment %d (p_offset 0x%x + p_filesz 0x%x) runs past the end of the file, "
+                                + "so the image is split and segment %d comes from its part",
+                        parts.path(i).getFileName(), cause.index(), cause.p_offset(), cause.p_filesz(), i)));
+            }
             if (kept != null) {
                 return new ImageSegment(p, file(), kept);
             }
