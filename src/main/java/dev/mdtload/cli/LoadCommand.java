@@ -8,6 +8,7 @@ import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.files.AtomicFile;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.LoadResult;
@@ -28,11 +29,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -97,7 +97,9 @@ final class LoadCommand implements Callable<Integer> {
             description = "Physical address of the metadata buffer the secure world reads (default: 1 MiB below the carveout).")
     PhysAddr metadataPhys;
 
-    @Option(names = "--record", paramLabel = "FILE", description = "With --scm record: write the calls to FILE instead of stdout.")
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "With --scm record: write the calls to FILE once the load is done, instead of to stdout "
+                    + "(where they leave no room for the report, which then goes to stderr).")
     Path recordFile;
 
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
@@ -111,21 +113,34 @@ final class LoadCommand implements Callable<Integer> {
                 : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
                 ReservedMemory.NONE);
-        PrintWriter out = spec.commandLine().getOut();
+        StringWriter calls = new StringWriter();
+        LoadResult result;
         try (LoadPlan plan = Loader.plan(request);
-             SecureMonitor monitor = monitor(plan.base())) {
-            LoadResult result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
-            out.println(common.json ? Json.line(LoadView.of(result)) : summary(result));
+             SecureMonitor monitor = monitor(plan.base(), calls)) {
+            result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
+        }
+        String report = common.json ? Json.line(LoadView.of(result)) : summary(result);
+        PrintWriter out = spec.commandLine().getOut();
+        if (backend == Backend.record && recordFile == null) {
+            // scripts replay stdout line by line: only the calls go there
+            out.print(calls);
+            spec.commandLine().getErr().println(report);
+        } else {
+            if (backend == Backend.record) {
+                AtomicFile.write(recordFile, true, calls.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            out.println(report);
         }
         out.flush();
         return ExitCode.OK;
     }
 
-    private SecureMonitor monitor(PhysAddr base) throws IOException {
+    /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
+    private SecureMonitor monitor(PhysAddr base, Writer record) throws IOException {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
         return switch (backend) {
             case sim -> SimSecureMonitor.open(meta);
-            case record -> new RecordingSecureMonitor(recordWriter(), meta);
+            case record -> new RecordingSecureMonitor(record, meta);
         };
     }
 
@@ -133,12 +148,6 @@ final class LoadCommand implements Callable<Integer> {
     private PhysAddr defaultMetadataBase(PhysAddr base) {
         long b = base == null ? 0 : base.value();
         return PhysAddr.of(b >= (1 << 20) ? b - (1 << 20) : b + size);
-    }
-
-    private Writer recordWriter() throws IOException {
-        return recordFile == null
-                ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
-                : Files.newBufferedWriter(recordFile, StandardCharsets.UTF_8);
     }
 
     /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */
