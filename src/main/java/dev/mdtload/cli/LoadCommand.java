@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 @Command(name = "load",
         header = "Validate an image, load it into a carveout and have the secure world authenticate and start it.",
@@ -46,6 +47,17 @@ import java.util.concurrent.Callable;
                 "Example: mdtload load wpss.mdt --carveout file:wpss.bin --phys 0x9ae00000 --size 0x1900000 --pas-id 6"})
 final class LoadCommand implements Callable<Integer> {
     enum Backend { sim, record }
+
+    /** Wraps the secure world the command opens; tests put a fault injector around the simulated one. */
+    private final UnaryOperator<SecureMonitor> secureWorld;
+
+    LoadCommand() {
+        this(UnaryOperator.identity());
+    }
+
+    LoadCommand(UnaryOperator<SecureMonitor> secureWorld) {
+        this.secureWorld = secureWorld;
+    }
 
     @Spec
     CommandSpec spec;
@@ -116,7 +128,7 @@ final class LoadCommand implements Callable<Integer> {
         StringWriter calls = new StringWriter();
         LoadResult result;
         try (LoadPlan plan = Loader.plan(request);
-             SecureMonitor monitor = monitor(plan.base(), calls)) {
+             SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
         }
         String report = common.json ? Json.line(LoadView.of(result)) : summary(result);

@@ -28,8 +28,13 @@ public final class Main {
     }
 
     public static CommandLine commandLine() {
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** With {@code factory} making the subcommands: tests hand {@code load} a secure world that fails on cue. */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
         Errors errors = new Errors();
-        CommandLine cmd = new CommandLine(new Main());
+        CommandLine cmd = new CommandLine(new Main(), factory);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
