@@ -128,9 +128,13 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
 
         @Override
         public void close() throws IOException {
-            calls = sim.callCount();
-            state = sim.state(pasId);
-            sim.close();
+            try {
+                calls = sim.callCount();
+                state = sim.state(pasId);
+            } finally {
+                // the simulation is one per process: a probe that failed must not keep it from the next test
+                sim.close();
+            }
         }
     }
 }
