@@ -51,12 +51,13 @@ public final class LargeImage {
         return mdt;
     }
 
-    /** {@code LargeImage DIR}: writes the image into DIR and prints the {@code .mdt}'s path. */
+    /** {@code LargeImage DIR}: writes the image into DIR, prints the {@code .mdt}'s path, then the carveout size. */
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
             System.err.println("usage: LargeImage DIR");
             System.exit(2);
         }
         System.out.println(write(Path.of(args[0])));
+        System.out.println(LOAD_SIZE);
     }
 }
