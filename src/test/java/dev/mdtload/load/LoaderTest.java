@@ -109,6 +109,29 @@ class LoaderTest {
     }
 
     @Test
+    void execute_whenAPartIsCutShortAfterValidation_failsTheCopy_wipesTheCarveout_andShutsThePeripheralDown()
+            throws Exception {
+        RealImage wpss = RealImage.WPSS;
+        Path image = wpss.copyTo(dir.resolve("firmware"));
+        Path carveout = dir.resolve("carveout.bin");
+        Path part = image.resolveSibling(wpss.part(4).getFileName());
+
+        try (LoadPlan plan = Loader.plan(request(image, carveout, wpss.minAddress, wpss.loadSize));
+             SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
+            try (FileChannel channel = FileChannel.open(part, WRITE)) {
+                channel.truncate(0);
+            }
+            IOException e = assertThrows(IOException.class,
+                    () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).execute(plan));
+
+            assertTrue(e.getMessage().contains("segment 4") && e.getMessage().contains("changed while it was being copied"),
+                    e.getMessage());
+            assertEquals(PeripheralState.IDLE, sim.state(PAS_ID));
+        }
+        ExpectedCarveout.assertAllZero(carveout);
+    }
+
+    @Test
     void execute_refusesACarveoutAbove4GiB_onTheLegacyConvention_beforeOpeningItOrCallingAnything() throws Exception {
         RealImage venus = RealImage.VENUS;
         Path carveout = dir.resolve("carveout.bin");
