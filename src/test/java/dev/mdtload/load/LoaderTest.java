@@ -24,13 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,52 +81,54 @@ class LoaderTest {
         ExpectedCarveout.assertAllZero(carveout);
     }
 
-    @Test
-    void execute_whenAPartChangesAfterValidation_theSecureWorldCatchesWhatWasCopied_andTheCarveoutIsWiped()
-            throws Exception {
-        // another process rewriting firmware in place after the checks: the mapped part shows it
+    @FunctionalInterface
+    private interface Tamper {
+        void apply(Path image) throws IOException;
+    }
+
+    /**
+     * Plans a copy of wpss, lets {@code tamper} change its files as another process might once the
+     * checks have passed, then executes: the load must fail with {@code expected}, leaving the
+     * carveout wiped and the peripheral shut down.
+     */
+    private <E extends Exception> E failsAfterValidation(Class<E> expected, Tamper tamper) throws Exception {
         RealImage wpss = RealImage.WPSS;
         Path image = wpss.copyTo(dir.resolve("firmware"));
         Path carveout = dir.resolve("carveout.bin");
-
+        E thrown;
         try (LoadPlan plan = Loader.plan(request(image, carveout, wpss.minAddress, wpss.loadSize));
              SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
-            try (FileChannel part = FileChannel.open(image.resolveSibling(wpss.part(2).getFileName()), READ, WRITE)) {
-                ByteBuffer one = ByteBuffer.allocate(1);
-                part.read(one, 100);
-                one.put(0, (byte) ~one.get(0));
-                part.write(one.rewind(), 100);
-            }
-            ScmException refused = assertThrows(ScmException.class,
-                    () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).execute(plan));
-
-            assertEquals(PasCommand.AUTH_AND_RESET, refused.command());
-            assertEquals(PeripheralState.IDLE, sim.state(PAS_ID));
+            tamper.apply(image);
+            thrown = assertThrows(expected, () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).execute(plan));
+            assertEquals(PeripheralState.IDLE, sim.state(PAS_ID), "the peripheral is shut down");
         }
         ExpectedCarveout.assertAllZero(carveout);
+        return thrown;
+    }
+
+    private static Path part(Path image, int index) {
+        return image.resolveSibling(RealImage.WPSS.part(index).getFileName());
+    }
+
+    @Test
+    void execute_whenAPartChangesAfterValidation_theSecureWorldCatchesWhatWasCopied_andTheCarveoutIsWiped()
+            throws Exception {
+        // the copy reads the mapped part, so it copies the changed byte; auth_and_reset refuses it
+        ScmException refused = failsAfterValidation(ScmException.class,
+                image -> SimProbe.invertByte(part(image, 2), 100));
+        assertEquals(PasCommand.AUTH_AND_RESET, refused.command());
     }
 
     @Test
     void execute_whenAPartIsCutShortAfterValidation_failsTheCopy_wipesTheCarveout_andShutsThePeripheralDown()
             throws Exception {
-        RealImage wpss = RealImage.WPSS;
-        Path image = wpss.copyTo(dir.resolve("firmware"));
-        Path carveout = dir.resolve("carveout.bin");
-        Path part = image.resolveSibling(wpss.part(4).getFileName());
-
-        try (LoadPlan plan = Loader.plan(request(image, carveout, wpss.minAddress, wpss.loadSize));
-             SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
-            try (FileChannel channel = FileChannel.open(part, WRITE)) {
+        IOException e = failsAfterValidation(IOException.class, image -> {
+            try (FileChannel channel = FileChannel.open(part(image, 4), WRITE)) {
                 channel.truncate(0);
             }
-            IOException e = assertThrows(IOException.class,
-                    () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).execute(plan));
-
-            assertTrue(e.getMessage().contains("segment 4") && e.getMessage().contains("changed while it was being copied"),
-                    e.getMessage());
-            assertEquals(PeripheralState.IDLE, sim.state(PAS_ID));
-        }
-        ExpectedCarveout.assertAllZero(carveout);
+        });
+        assertTrue(e.getMessage().contains("segment 4") && e.getMessage().contains("changed while it was being copied"),
+                e.getMessage());
     }
 
     @Test

@@ -80,6 +80,16 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         return List.copyOf(commands);
     }
 
+    /** Inverts the byte at {@code offset} of {@code file} in place, through the file, not a mapping. */
+    public static void invertByte(Path file, long offset) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, READ, WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte) ~one.get(0));
+            channel.write(one.rewind(), offset);
+        }
+    }
+
     private record Attached(PhysAddr base, long size, Path file, long offset) {
         boolean covers(PhysAddr addr) {
             return addr.compareTo(base) >= 0 && addr.value() - base.value() < size;
@@ -106,13 +116,7 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         private void flip(PhysAddr addr) throws IOException {
             Attached range = attached.stream().filter(a -> a.covers(addr)).findFirst()
                     .orElseThrow(() -> new AssertionError(addr + " is in no attached range: " + attached));
-            long at = range.offset() + (addr.value() - range.base().value());
-            try (FileChannel channel = FileChannel.open(range.file(), READ, WRITE)) {
-                ByteBuffer one = ByteBuffer.allocate(1);
-                channel.read(one, at);
-                one.put(0, (byte) ~one.get(0));
-                channel.write(one.rewind(), at);
-            }
+            invertByte(range.file(), range.offset() + (addr.value() - range.base().value()));
         }
 
         @Override
