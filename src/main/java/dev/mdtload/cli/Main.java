@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 ValidateCommand.class,
+                SquashCommand.class,
+                SplitCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {
