@@ -1,11 +1,11 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.check.Violation;
+import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +27,8 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--allow-unsigned", description = "Accept a plain ELF without a hash segment.")
-    boolean allowUnsigned;
+    @Mixin
+    UnsignedOption unsigned;
 
     @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
     Path image;
@@ -41,7 +41,7 @@ final class InfoCommand implements Callable<Integer> {
         if (Files.isDirectory(image)) {
             throw new UsageException(image + ": is a directory; info takes one image (validate takes directories)");
         }
-        ImageReport r = new Validator(allowUnsigned).validate(image);
+        ImageReport r = new Validator(unsigned.allowUnsigned).validate(image);
         PrintWriter out = spec.commandLine().getOut();
         if (common.json) {
             out.println(Json.line(r));
@@ -76,7 +76,7 @@ final class InfoCommand implements Callable<Integer> {
                 "#", "type", "qcom", "perm", "flags", "offset", "paddr", "filesz", "memsz", "source", "digest");
         for (ImageReport.Segment s : r.segments()) {
             out.printf("  %3d %-5s %-5s %-4s %-10s %-10s %-10s %10d %10d  %-12s %s%n",
-                    s.index(), typeName(s.pType()), qcomName(s), perms(s.flags()), Numbers.hex(s.flags()),
+                    s.index(), typeName(s.pType()), qcomName(s), ProgramHeader.permissions(s.flags()), Numbers.hex(s.flags()),
                     Numbers.hex(s.offset()), Numbers.hex(s.paddr()), s.filesz(), s.memsz(),
                     s.source() == null ? "-" : s.source(), s.digest());
         }
@@ -99,9 +99,5 @@ final class InfoCommand implements Callable<Integer> {
             case 0 -> s.loadable() ? "load" : "-";
             default -> String.valueOf(s.qcomType());
         };
-    }
-
-    private static String perms(long flags) {
-        return ((flags & 4) != 0 ? "R" : "-") + ((flags & 2) != 0 ? "W" : "-") + ((flags & 1) != 0 ? "X" : "-");
     }
 }

@@ -15,6 +15,9 @@ public final class Json {
             .disable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
+    /** One segment's place in a carveout, as {@code map --json} and {@code load --json} report it. */
+    public record PlacementView(int segment, long offset, long address, long filesz, long memsz) {}
+
     public static String line(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 ValidateCommand.class,
+                MapCommand.class,
                 SquashCommand.class,
                 SplitCommand.class,
                 CommandLine.HelpCommand.class,

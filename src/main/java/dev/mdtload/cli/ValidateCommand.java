@@ -5,7 +5,6 @@ import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +29,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--allow-unsigned", description = "Accept a plain ELF without a hash segment.")
-    boolean allowUnsigned;
+    @Mixin
+    UnsignedOption unsigned;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Images (.mdt, .mbn) or directories.")
     List<Path> paths;
@@ -39,7 +38,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Path> images = ImageFinder.find(paths);
-        Validator validator = new Validator(allowUnsigned);
+        Validator validator = new Validator(unsigned.allowUnsigned);
         // images in parallel, each hashing its segments in parallel on the same pool
         List<Outcome> outcomes = images.parallelStream().map(p -> Outcome.of(validator, p)).toList();
         PrintWriter out = spec.commandLine().getOut();

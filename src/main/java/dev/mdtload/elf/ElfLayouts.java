@@ -102,10 +102,10 @@ final class ElfLayouts {
      * from the layout; widening to an unsigned {@code long} happens here so callers never see
      * Java's signed short/int.
      */
-    record Field(VarHandle handle, long width) {
+    record Field(String name, VarHandle handle, long width) {
         static Field of(StructLayout struct, String name) {
             MemoryLayout member = struct.select(groupElement(name));
-            return new Field(struct.varHandle(groupElement(name)), member.byteSize());
+            return new Field(name, struct.varHandle(groupElement(name)), member.byteSize());
         }
 
         long get(MemorySegment segment, long base) {
@@ -119,7 +119,11 @@ final class ElfLayouts {
             };
         }
 
+        /** Writes {@code value}, refusing one the field cannot hold instead of silently cutting it. */
         void set(MemorySegment segment, long base, long value) {
+            if (width < 8 && value >>> (8 * width) != 0) {
+                throw new IllegalArgumentException(String.format("%s 0x%x does not fit %d bytes", name, value, width));
+            }
             switch ((int) width) {
                 case 1 -> handle.set(segment, base, (byte) value);
                 case 2 -> handle.set(segment, base, (short) value);

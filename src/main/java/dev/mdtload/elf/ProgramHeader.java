@@ -45,7 +45,12 @@ public record ProgramHeader(
 
     /** "RWX"-style permission letters from the ELF PF_R/PF_W/PF_X bits. */
     public String permissions() {
-        return ((p_flags & 4) != 0 ? "R" : "-") + ((p_flags & 2) != 0 ? "W" : "-") + ((p_flags & 1) != 0 ? "X" : "-");
+        return permissions(p_flags);
+    }
+
+    /** "RWX"-style letters of any p_flags value. */
+    public static String permissions(long flags) {
+        return ((flags & 4) != 0 ? "R" : "-") + ((flags & 2) != 0 ? "W" : "-") + ((flags & 1) != 0 ? "X" : "-");
     }
 
     public String typeName() {

@@ -3,6 +3,7 @@ package dev.mdtload.image;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
 import dev.mdtload.elf.ProgramHeader;
+import dev.mdtload.mbn.PartName;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -15,14 +16,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Finds and maps the {@code .bNN} parts of a split image. A part is named as the kernel names it:
- * the image's file name minus its last three characters, then {@code b%02d} of the program-header
- * index. Unlike the kernel, indices above 99 are refused instead of overflowing the name, and a
- * part must be a regular file that resolves inside the image's own directory.
+ * Finds and maps the {@code .bNN} parts of a split image, named as the kernel names them
+ * ({@link PartName}). Unlike the kernel, indices above 99 are refused instead of overflowing the
+ * name, and a part must be a regular file that resolves inside the image's own directory.
  */
 final class Parts {
-    static final int MAX_PART_INDEX = 99;
-
     private final Path image;
     private final Arena arena;
     private Path realDirectory;
@@ -33,13 +31,11 @@ final class Parts {
     }
 
     Path path(int index) {
-        String name = image.getFileName().toString();
-        String base = name.length() >= 3 ? name.substring(0, name.length() - 3) : "";
-        return image.resolveSibling(base + String.format("b%02d", index));
+        return PartName.of(image, index);
     }
 
     boolean exists(int index) {
-        return index <= MAX_PART_INDEX && Files.exists(path(index), LinkOption.NOFOLLOW_LINKS);
+        return index <= PartName.MAX_INDEX && Files.exists(path(index), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Whether any segment with file bytes has a part file beside the image. */
@@ -55,7 +51,7 @@ final class Parts {
     MemorySegment map(ProgramHeader phdr, List<Violation> violations) throws IOException {
         int index = phdr.index();
         String imageName = image.toString();
-        if (index > MAX_PART_INDEX) {
+        if (index > PartName.MAX_INDEX) {
             violations.add(Violation.of(Rule.TOO_MANY_PHDRS, imageName, index,
                     "split part index " + index + " does not fit the two-digit .bNN name"));
             return null;

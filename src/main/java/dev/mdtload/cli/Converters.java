@@ -1,0 +1,113 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.address.Device;
+import dev.mdtload.address.DmaAddr;
+import dev.mdtload.address.IommuMap;
+import dev.mdtload.address.PhysAddr;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.util.Locale;
+
+/**
+ * Command-line numbers and addresses: decimal or 0x hex, sizes optionally with K/M/G (binary).
+ * Each address kind has its own converter, so an option declares which kind it takes.
+ */
+final class Converters {
+    private Converters() {}
+
+    static long parseNumber(String text) {
+        String t = text.strip().replace("_", "").toLowerCase(Locale.ROOT);
+        long scale = 1;
+        if (!t.startsWith("0x") && !t.isEmpty()) {
+            char unit = t.charAt(t.length() - 1);
+            scale = switch (unit) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                case 'g' -> 1L << 30;
+                default -> 1;
+            };
+            if (scale != 1) {
+                t = t.substring(0, t.length() - 1);
+            }
+        }
+        try {
+            long v = t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+            if (v < 0) {
+                throw new TypeConversionException("'" + text + "' is negative or above 2^63");
+            }
+            return Math.multiplyExact(v, scale);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new TypeConversionException("'" + text + "' is not a number (decimal, 0x hex, or with K/M/G)");
+        }
+    }
+
+    static final class Size implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return parseNumber(value);
+        }
+    }
+
+    static final class Int implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long v = parseNumber(value);
+            if (v > Integer.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' does not fit 32 bits");
+            }
+            return (int) v;
+        }
+    }
+
+    static final class Phys implements ITypeConverter<PhysAddr> {
+        @Override
+        public PhysAddr convert(String value) {
+            return PhysAddr.of(parseNumber(value));
+        }
+    }
+
+    /** {@code DEVICE:IOVA}: an address as that device sees it. */
+    static final class Dma implements ITypeConverter<DmaAddr> {
+        @Override
+        public DmaAddr convert(String value) {
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new TypeConversionException("'" + value + "' is not DEVICE:IOVA (a DMA address names its device)");
+            }
+            return new DmaAddr(device(value.substring(0, colon)), parseNumber(value.substring(colon + 1)));
+        }
+    }
+
+    /** {@code DEVICE:IOVA=PHYS+SIZE}, or {@code DEVICE:identity=BASE+SIZE} for a device without an IOMMU. */
+    static final class Window implements ITypeConverter<IommuMap.Window> {
+        @Override
+        public IommuMap.Window convert(String value) {
+            int colon = value.indexOf(':');
+            int eq = value.indexOf('=', colon + 1);
+            int plus = value.indexOf('+', eq + 1);
+            if (colon <= 0 || eq < 0 || plus < 0) {
+                throw new TypeConversionException("'" + value + "' is not DEVICE:IOVA=PHYS+SIZE or DEVICE:identity=BASE+SIZE");
+            }
+            Device device = device(value.substring(0, colon));
+            String iova = value.substring(colon + 1, eq);
+            long phys = parseNumber(value.substring(eq + 1, plus));
+            long size = parseNumber(value.substring(plus + 1));
+            try {
+                return iova.equalsIgnoreCase("identity")
+                        ? IommuMap.Window.identity(device, phys, size)
+                        : new IommuMap.Window(device, parseNumber(iova), PhysAddr.of(phys), size);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    private static Device device(String name) {
+        try {
+            return new Device(name);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+}

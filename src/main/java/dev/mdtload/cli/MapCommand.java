@@ -1,0 +1,70 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.files.AtomicFile;
+import dev.mdtload.image.FirmwareImage;
+import dev.mdtload.image.LoadLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "map",
+        header = "Show where each segment of an image lands in a carveout.",
+        description = {"Example: mdtload map wpss.mdt --phys 0x9ae00000 --size 0x1900000 --svg wpss.svg"})
+final class MapCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
+    Path image;
+
+    @Option(names = "--phys", required = true, paramLabel = "ADDR", converter = Converters.Phys.class,
+            description = "Physical base address of the carveout.")
+    PhysAddr phys;
+
+    @Option(names = "--size", required = true, paramLabel = "BYTES", converter = Converters.Size.class,
+            description = "Size of the carveout.")
+    long size;
+
+    @Option(names = "--svg", paramLabel = "FILE", description = "Also draw the map as SVG into FILE.")
+    Path svg;
+
+    @Option(names = "--force", description = "Replace an existing SVG file.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException, InvalidImageException {
+        try (FirmwareImage fw = FirmwareImage.open(image)) {
+            if (!fw.violations().isEmpty()) {
+                throw new InvalidImageException(fw.violations());
+            }
+            LoadLayout layout = fw.layout();
+            List<LoadLayout.Placement> placements = layout.place(image.toString(), phys.value(), size);
+            MapPicture picture = new MapPicture(image.toString(), phys.value(), size, layout.relocatable(), placements);
+            if (svg != null) {
+                AtomicFile.write(svg, force, picture.svg().getBytes(StandardCharsets.UTF_8));
+            }
+            if (common.json) {
+                spec.commandLine().getOut().println(Json.line(placements.stream().map(p -> new Json.PlacementView(
+                        p.phdr().index(), p.offset(), p.address(), p.phdr().p_filesz(), p.phdr().p_memsz())).toList()));
+            } else {
+                spec.commandLine().getOut().print(picture.text());
+            }
+            spec.commandLine().getOut().flush();
+            return ExitCode.OK;
+        }
+    }
+}

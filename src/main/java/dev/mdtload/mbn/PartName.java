@@ -1,0 +1,24 @@
+package dev.mdtload.mbn;
+
+import java.nio.file.Path;
+
+/**
+ * How the parts of a split image are named, as the kernel names them: the image's file name
+ * minus its last three characters, then {@code b} and the program-header index in two digits.
+ */
+public final class PartName {
+    /** The kernel formats the index into a fixed-size name: from 100 on, it overflows. */
+    public static final int MAX_INDEX = 99;
+
+    private PartName() {}
+
+    /**
+     * The part of program header {@code index} beside {@code image}. Indices above {@link #MAX_INDEX}
+     * get a three-digit name here, for messages only: no loader can ask for that file.
+     */
+    public static Path of(Path image, int index) {
+        String name = image.getFileName().toString();
+        String base = name.length() >= 3 ? name.substring(0, name.length() - 3) : "";
+        return image.resolveSibling(base + String.format("b%02d", index));
+    }
+}
