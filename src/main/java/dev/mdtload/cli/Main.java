@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 MapCommand.class,
                 SquashCommand.class,
                 SplitCommand.class,
+                CertsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {

@@ -1,10 +1,13 @@
 package dev.mdtload.squash;
 
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Rule;
+import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
 import dev.mdtload.image.Validator;
-import dev.mdtload.output.AtomicFile;
+import dev.mdtload.mbn.PartName;
+import dev.mdtload.files.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +26,9 @@ import java.util.List;
  * writes, the kernel never opens a part for an empty segment, and {@code FirmwareImage} accepts
  * both, so either way the set squashes back to the same bytes.
  *
- * <p>Every output is validated first, staged as temporary files, and renamed into place only
- * when all of them are written.
+ * <p>The image is validated and every output checked to be absent (unless replacing) before
+ * anything is written; each file is written atomically, and a failure part-way removes the
+ * files this split had created.
  */
 public final class Splitter {
     private Splitter() {}
@@ -57,10 +61,14 @@ public final class Splitter {
             List<Path> targets = new ArrayList<>();
             targets.add(mdt);
             for (ImageSegment s : parts) {
-                targets.add(directory.resolve(String.format("%s.b%02d", base, s.index())));
+                if (s.index() > PartName.MAX_INDEX) {
+                    throw new InvalidImageException(Violation.of(Rule.TOO_MANY_PHDRS, image.toString(), s.index(),
+                            "has file bytes, but no two-digit .bNN part name can number it"));
+                }
+                targets.add(PartName.of(mdt, s.index()));
             }
             for (Path t : targets) {
-                AtomicFile.requireAbsentUnless(t, replace);
+                AtomicFile.requireAbsent(t, replace);
             }
             long stray = 0;
             if (!img.split()) {
@@ -69,27 +77,23 @@ public final class Splitter {
                 }
             }
             Files.createDirectories(directory);
-            List<AtomicFile> outputs = new ArrayList<>();
+            List<ImageSegment> inMdt = parts.stream().filter(s -> s.index() == 0 || s.phdr().isHashSegment()).toList();
+            List<Path> created = new ArrayList<>();
             try {
-                AtomicFile header = AtomicFile.create(mdt, replace);
-                outputs.add(header);
-                long at = 0;
-                for (ImageSegment s : parts) {
-                    if (s.index() == 0 || s.phdr().isHashSegment()) {
-                        header.write(s.data(), at);
-                        at += s.phdr().p_filesz();
+                write(mdt, replace, inMdt, created);
+                for (int i = 0; i < parts.size(); i++) {
+                    write(targets.get(i + 1), replace, List.of(parts.get(i)), created);
+                }
+            } catch (IOException | RuntimeException e) {
+                // each file is whole, but half a set is no split: remove what this run created
+                for (Path p : created) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException cleanup) {
+                        e.addSuppressed(cleanup);
                     }
                 }
-                for (int i = 0; i < parts.size(); i++) {
-                    AtomicFile part = AtomicFile.create(targets.get(i + 1), replace);
-                    outputs.add(part);
-                    part.write(parts.get(i).data(), 0);
-                }
-                for (AtomicFile f : outputs) {
-                    f.commit();
-                }
-            } finally {
-                closeAll(outputs);
+                throw e;
             }
             return new Result(targets, stray);
         }
@@ -102,21 +106,19 @@ public final class Splitter {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    private static void closeAll(List<AtomicFile> outputs) throws IOException {
-        IOException first = null;
-        for (AtomicFile f : outputs) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+    /** Writes {@code segments} back to back into {@code target}, noting it in {@code created} if it is new. */
+    private static void write(Path target, boolean replace, List<ImageSegment> segments, List<Path> created)
+            throws IOException {
+        boolean existed = Files.exists(target);
+        AtomicFile.writePlaced(target, replace, out -> {
+            long at = 0;
+            for (ImageSegment s : segments) {
+                out.write(s.data(), at);
+                at += s.phdr().p_filesz();
             }
-        }
-        if (first != null) {
-            throw first;
+        });
+        if (!existed) {
+            created.add(target);
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
 import dev.mdtload.image.Validator;
-import dev.mdtload.output.AtomicFile;
+import dev.mdtload.files.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,19 +26,19 @@ public final class Squasher {
      * @throws InvalidImageException the image breaks a rule; nothing was written
      */
     public static void squash(Path image, Path output, boolean replace) throws IOException, InvalidImageException {
-        AtomicFile.requireAbsentUnless(output, replace);
+        AtomicFile.requireAbsent(output, replace);
         try (FirmwareImage img = FirmwareImage.open(image)) {
             new Validator(false).requireValid(img);
-            try (RawImage raw = RawImage.open(image, img.elf());
-                 AtomicFile out = AtomicFile.create(output, replace)) {
-                out.write(raw.elfHeader(), 0);
-                out.write(raw.programHeaders(), raw.phoff());
-                for (ImageSegment s : img.segments()) {
-                    if (s.phdr().p_filesz() > 0) {
-                        out.write(s.data(), s.phdr().p_offset());
+            try (RawImage raw = RawImage.open(image, img.elf())) {
+                AtomicFile.writePlaced(output, replace, out -> {
+                    out.write(raw.elfHeader(), 0);
+                    out.write(raw.programHeaders(), raw.phoff());
+                    for (ImageSegment s : img.segments()) {
+                        if (s.phdr().p_filesz() > 0) {
+                            out.write(s.data(), s.phdr().p_offset());
+                        }
                     }
-                }
-                out.commit();
+                });
             }
         }
     }

@@ -145,7 +145,7 @@ class SquasherTest {
         CliRun refused = CliRun.of("squash", mdt, "-o", out);
 
         assertEquals(2, refused.exitCode(), refused::toString);
-        assertTrue(refused.err().contains(out + ": exists; use --force to replace it"), refused::toString);
+        assertTrue(refused.err().contains(out + ": already exists (use --force to replace it)"), refused::toString);
         assertEquals("keep me", Files.readString(out));
 
         CliRun forced = CliRun.of("squash", mdt, "-o", out, "--force");
