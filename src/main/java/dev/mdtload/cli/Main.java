@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 SquashCommand.class,
                 SplitCommand.class,
                 CertsCommand.class,
+                SignCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {

@@ -97,7 +97,7 @@ public record SignatureVerifier(TrustAnchor anchor) {
         }
         PublicKey key = attestation.getPublicKey();
         List<SignatureScheme> suited = Arrays.stream(SignatureScheme.values()).filter(s -> s.suits(key)).toList();
-        return suited.isEmpty() ? null : new Choice(suited, "established by the real v" + version + " images for a "
+        return suited.isEmpty() ? null : new Choice(suited, "established by the real v" + version + " images for an "
                 + key.getAlgorithm() + " attestation key");
     }
 

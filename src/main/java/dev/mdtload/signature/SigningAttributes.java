@@ -61,9 +61,26 @@ public record SigningAttributes(String source, Long swId, Long hwId, Long debug,
                 fields.add(new OuField(Integer.parseInt(m.group(1)), Long.parseUnsignedLong(m.group(2), 16), m.group(3)));
             }
         }
-        if (fields.isEmpty()) {
-            return null;
+        return fields.isEmpty() ? null : ofFields(fields);
+    }
+
+    /**
+     * The OU fields for a new attestation certificate, valued as in the real v3 ones (DEBUG 2,
+     * OEM_ID and MODEL_ID 0; SW_SIZE the size of the signed bytes), with field 07 "0001 SHA256"
+     * only for the HMAC-style scheme, which is what it names.
+     */
+    public static SigningAttributes forAttestation(long swId, long hwId, long swSize, boolean hmacSha256) {
+        List<OuField> fields = new ArrayList<>(List.of(
+                new OuField(1, swId, "SW_ID"), new OuField(2, hwId, "HW_ID"), new OuField(3, 2, "DEBUG"),
+                new OuField(4, 0, "OEM_ID"), new OuField(5, swSize, "SW_SIZE"), new OuField(6, 0, "MODEL_ID")));
+        if (hmacSha256) {
+            fields.add(new OuField(7, 1, "SHA256"));
         }
+        return ofFields(fields);
+    }
+
+    private static SigningAttributes ofFields(List<OuField> unsorted) {
+        List<OuField> fields = new ArrayList<>(unsorted);
         fields.sort(Comparator.comparingInt(OuField::number));
         String hash = fields.stream().filter(f -> f.number() == 7).map(OuField::name).findFirst().orElse(null);
         return new SigningAttributes(SOURCE_OU, named(fields, "SW_ID"), named(fields, "HW_ID"), named(fields, "DEBUG"),

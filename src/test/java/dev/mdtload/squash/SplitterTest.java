@@ -1,6 +1,7 @@
 package dev.mdtload.squash;
 
 import dev.mdtload.cli.CliRun;
+import dev.mdtload.testing.PlainElf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
