@@ -30,7 +30,7 @@ final class CertsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
+    @Parameters(paramLabel = "IMAGE", description = "A signed image (.mdt or .mbn).")
     Path image;
 
     @Override
@@ -55,7 +55,7 @@ final class CertsCommand implements Callable<Integer> {
             out.printf("  %s signature: %d bytes; chain: %d certificates in a %d-byte field (%d bytes of 0xff padding)%n",
                     chain.authority(), chain.signatureSize(), chain.certificates().size(), chain.chainFieldSize(),
                     chain.padding());
-            out.printf("  root: %s, sha256 %s%n", chain.rootKind(), chain.rootSha256());
+            out.printf("  root: %s, sha256 %s%n", chain.rootKind().id(), chain.rootSha256());
             for (CertificateInfo c : chain.certificates()) {
                 out.printf("  [%d] %s%n", c.index(), c.role());
                 out.printf("      subject:   %s%n", c.subject());

@@ -125,7 +125,7 @@ final class ValidateCommand implements Callable<Integer> {
     static String describe(SignatureReport s) {
         StringBuilder b = new StringBuilder(s.summary());
         if (s.rootKind() != null) {
-            b.append("; ").append(s.chainLength()).append(" certificates, ").append(s.rootKind()).append(" root sha256 ")
+            b.append("; ").append(s.chainLength()).append(" certificates, ").append(s.rootKind().id()).append(" root sha256 ")
                     .append(s.rootSha256());
         }
         if (s.rootMatchesAnchor() != null) {

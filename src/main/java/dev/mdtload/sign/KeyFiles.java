@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -49,7 +51,7 @@ final class KeyFiles {
     static List<X509Certificate> chain(Path pem) throws IOException {
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> chain = new ArrayList<>();
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 chain.add((X509Certificate) c);
             }
             if (chain.isEmpty()) {
@@ -66,11 +68,11 @@ final class KeyFiles {
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA384withECDSA" : "SHA256withRSA";
         try {
             byte[] probe = "mdtload key probe".getBytes(StandardCharsets.US_ASCII);
-            var signer = java.security.Signature.getInstance(algorithm);
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            var verifier = java.security.Signature.getInstance(algorithm);
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             return verifier.verify(signature);

@@ -1,9 +1,12 @@
 package dev.mdtload.signature;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A certificate chain as the hash segment stores it: DER certificates back to back, the
@@ -137,23 +141,13 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
 
     /** Whether a root is a test root or (as far as its name tells) a production one. */
     public enum RootKind {
-        TEST("test"),
-        PRODUCTION("production");
+        TEST,
+        PRODUCTION;
 
-        private final String id;
-
-        RootKind(String id) {
-            this.id = id;
-        }
-
-        @com.fasterxml.jackson.annotation.JsonValue
+        /** The kebab-case name, as JSON and messages show it. */
+        @JsonValue
         public String id() {
-            return id;
-        }
-
-        @Override
-        public String toString() {
-            return id;
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -162,7 +156,7 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
      * "Generated Test Root CA", OU "General Use Test Key (for testing only)"); PRODUCTION otherwise.
      */
     public RootKind rootKind() {
-        return root().getSubjectX500Principal().getName().toLowerCase(java.util.Locale.ROOT).contains("test")
+        return root().getSubjectX500Principal().getName().toLowerCase(Locale.ROOT).contains("test")
                 ? RootKind.TEST : RootKind.PRODUCTION;
     }
 
@@ -170,7 +164,7 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
     public static byte[] sha256(X509Certificate certificate) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-        } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             // SHA-256 is mandatory on every Java platform, and a parsed certificate re-encodes its own DER
             throw new AssertionError(e);
         }

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The signature-bearing parts of one image's hash segment, copied out: the signed bytes (byte 0
@@ -31,23 +32,13 @@ public record ImageSignature(String file, int segment, int version, byte[] signe
 
     /** Who signed: Qualcomm (QTI, v5+) or the device maker (OEM; the only signer before v5). */
     public enum Authority {
-        QTI("qti"),
-        OEM("oem");
+        QTI,
+        OEM;
 
-        private final String id;
-
-        Authority(String id) {
-            this.id = id;
-        }
-
+        /** The kebab-case name, as JSON and messages show it. */
         @JsonValue
         public String id() {
-            return id;
-        }
-
-        @Override
-        public String toString() {
-            return id.toUpperCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.check.Violation;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The verdict of {@code validate --signatures} on one image.
@@ -27,28 +28,18 @@ public record SignatureReport(Status status, Integer mbnVersion, Long signedLeng
 
     public enum Status {
         /** Chain verified (to the anchor, when one was given) and the signature verified. */
-        VERIFIED("verified"),
+        VERIFIED,
         /** Something that was checked failed. */
-        INVALID("invalid"),
+        INVALID,
         /** Nothing failed, but no real image establishes how this version is signed. */
-        SCHEME_UNKNOWN("scheme-unknown"),
+        SCHEME_UNKNOWN,
         /** No signature or no certificate chain to check. */
-        UNSIGNED("unsigned");
+        UNSIGNED;
 
-        private final String id;
-
-        Status(String id) {
-            this.id = id;
-        }
-
+        /** The kebab-case name, as JSON and messages show it. */
         @JsonValue
         public String id() {
-            return id;
-        }
-
-        @Override
-        public String toString() {
-            return id;
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

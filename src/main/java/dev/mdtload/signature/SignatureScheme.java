@@ -23,6 +23,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The ways the real images are signed over their signed bytes (the hash segment from byte 0 to
@@ -36,60 +37,23 @@ public enum SignatureScheme {
      * being Qualcomm's HMAC-style SHA256(so ‖ SHA256(si ‖ SHA256(signed))) with si = SW_ID xor
      * 0x36.., so = HW_ID xor 0x5c.. as 8 big-endian bytes each (venus v3, mba v3).
      */
-    RSA_PKCS1_QCOM_HMAC("rsa-pkcs1v15-qcom-hmac-sha256",
-            "RSA PKCS#1 v1.5 over Qualcomm's HMAC-style SHA-256 of SW_ID, HW_ID and the signed bytes") {
+    RSA_PKCS1_QCOM_HMAC("rsa-pkcs1v15-qcom-hmac-sha256", key -> key instanceof RSAKey) {
+        /** NONEwithRSA pads the message as PKCS#1 v1.5 type 1 without wrapping it in a DigestInfo. */
         @Override
-        public boolean suits(PublicKey key) {
-            return key instanceof RSAKey;
+        Signature engine() throws GeneralSecurityException {
+            return Signature.getInstance("NONEwithRSA");
         }
 
         @Override
-        public byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException {
-            Signature s = Signature.getInstance("NONEwithRSA");
-            s.initSign(key);
-            s.update(hmacDigest(signed, attributes));
-            return s.sign();
-        }
-
-        @Override
-        public void verify(PublicKey key, byte[] signed, byte[] field, SigningAttributes attributes)
-                throws GeneralSecurityException {
-            Signature s = Signature.getInstance("NONEwithRSA");
-            s.initVerify(key);
-            s.update(hmacDigest(signed, attributes));
-            if (!s.verify(field)) {
-                throw new SignatureException("RSA PKCS#1 v1.5 signature does not match the HMAC-style digest");
-            }
+        byte[] message(byte[] signed, SigningAttributes attributes) throws SignatureException {
+            return hmacDigest(signed, attributes);
         }
     },
 
     /** RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, directly over the signed bytes (a650_zap v6). */
-    RSASSA_PSS("rsassa-pss-sha256", "RSASSA-PSS, SHA-256, MGF1-SHA-256, 32-byte salt") {
+    RSASSA_PSS("rsassa-pss-sha256", key -> key instanceof RSAKey) {
         @Override
-        public boolean suits(PublicKey key) {
-            return key instanceof RSAKey;
-        }
-
-        @Override
-        public byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException {
-            Signature s = pss();
-            s.initSign(key);
-            s.update(signed);
-            return s.sign();
-        }
-
-        @Override
-        public void verify(PublicKey key, byte[] signed, byte[] field, SigningAttributes attributes)
-                throws GeneralSecurityException {
-            Signature s = pss();
-            s.initVerify(key);
-            s.update(signed);
-            if (!s.verify(field)) {
-                throw new SignatureException("RSASSA-PSS signature does not verify");
-            }
-        }
-
-        private static Signature pss() throws GeneralSecurityException {
+        Signature engine() throws GeneralSecurityException {
             Signature s = Signature.getInstance("RSASSA-PSS");
             s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32,
                     PSSParameterSpec.TRAILER_FIELD_BC));
@@ -101,18 +65,18 @@ public enum SignatureScheme {
      * ECDSA on P-384 with SHA-384 directly over the signed bytes, the DER signature in a fixed
      * 104-byte field (wpss v6).
      */
-    ECDSA_P384("ecdsa-p384-sha384", "ECDSA P-384 with SHA-384, DER in a 104-byte field") {
+    ECDSA_P384("ecdsa-p384-sha384", SignatureScheme::isP384) {
         /** The longest DER ECDSA P-384 signature: SEQUENCE of two 49-byte INTEGERs. */
         static final int FIELD = 104;
 
         @Override
-        public boolean suits(PublicKey key) {
-            return isP384(key);
+        public int signatureSize(PublicKey key) {
+            return FIELD;
         }
 
         @Override
-        public int signatureSize(PublicKey key) {
-            return FIELD;
+        Signature engine() throws GeneralSecurityException {
+            return Signature.getInstance("SHA384withECDSA");
         }
 
         /**
@@ -121,11 +85,8 @@ public enum SignatureScheme {
          */
         @Override
         public byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException {
-            Signature s = Signature.getInstance("SHA384withECDSA");
             for (int attempt = 0; attempt < 1000; attempt++) {
-                s.initSign(key);
-                s.update(signed);
-                byte[] der = s.sign();
+                byte[] der = super.sign(key, signed, attributes);
                 if (der.length == FIELD) {
                     return der;
                 }
@@ -133,9 +94,9 @@ public enum SignatureScheme {
             throw new SignatureException("no full-length ECDSA signature in 1000 attempts");
         }
 
+        /** The DER signature at the start of the field; what follows it must be uniform padding. */
         @Override
-        public void verify(PublicKey key, byte[] signed, byte[] field, SigningAttributes attributes)
-                throws GeneralSecurityException {
+        byte[] signature(byte[] field) throws SignatureException {
             if (field.length < 2 || Byte.toUnsignedInt(field[0]) != 0x30 || Byte.toUnsignedInt(field[1]) >= 0x80
                     || 2 + field[1] > field.length) {
                 throw new SignatureException("signature field does not start with a DER SEQUENCE that fits in it");
@@ -145,12 +106,7 @@ public enum SignatureScheme {
             if (!uniform(rest, (byte) 0) && !uniform(rest, (byte) 0xff)) {
                 throw new SignatureException("bytes after the " + length + "-byte DER signature are not padding");
             }
-            Signature s = Signature.getInstance("SHA384withECDSA");
-            s.initVerify(key);
-            s.update(signed);
-            if (!s.verify(field, 0, length)) {
-                throw new SignatureException("ECDSA P-384 signature does not verify");
-            }
+            return Arrays.copyOf(field, length);
         }
     };
 
@@ -162,11 +118,11 @@ public enum SignatureScheme {
     public static final String DECLARATION_OID = "2.25.154541817295417164775761334939096914863";
 
     private final String id;
-    private final String description;
+    private final Predicate<PublicKey> keys;
 
-    SignatureScheme(String id, String description) {
+    SignatureScheme(String id, Predicate<PublicKey> keys) {
         this.id = id;
-        this.description = description;
+        this.keys = keys;
     }
 
     @JsonValue
@@ -174,28 +130,52 @@ public enum SignatureScheme {
         return id;
     }
 
-    public String description() {
-        return description;
-    }
-
     /** Whether a key of this kind can make this scheme's signatures. */
-    public abstract boolean suits(PublicKey key);
+    public boolean suits(PublicKey key) {
+        return keys.test(key);
+    }
 
     /** Bytes of the signature field: the modulus size for RSA. */
     public int signatureSize(PublicKey key) {
         return (((RSAKey) key).getModulus().bitLength() + 7) / 8;
     }
 
+    /** A fresh JDK signature engine for this scheme. */
+    abstract Signature engine() throws GeneralSecurityException;
+
+    /** What the engine signs: the signed bytes themselves, unless the scheme derives a digest from them. */
+    byte[] message(byte[] signed, SigningAttributes attributes) throws SignatureException {
+        return signed;
+    }
+
+    /** The signature inside its field: all of it, unless the scheme pads a shorter one. */
+    byte[] signature(byte[] field) throws SignatureException {
+        return field;
+    }
+
     /** Signs {@code signed}; {@code attributes} supply the ids a scheme mixes in (null where none are needed). */
-    public abstract byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException;
+    public byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException {
+        Signature s = engine();
+        s.initSign(key);
+        s.update(message(signed, attributes));
+        return s.sign();
+    }
 
     /**
      * Verifies the signature {@code field} over {@code signed}.
      *
      * @throws SignatureException naming why it does not verify
      */
-    public abstract void verify(PublicKey key, byte[] signed, byte[] field, SigningAttributes attributes)
-            throws GeneralSecurityException;
+    public void verify(PublicKey key, byte[] signed, byte[] field, SigningAttributes attributes)
+            throws GeneralSecurityException {
+        byte[] signature = signature(field);
+        Signature s = engine();
+        s.initVerify(key);
+        s.update(message(signed, attributes));
+        if (!s.verify(signature)) {
+            throw new SignatureException(id + " signature does not verify over the signed bytes");
+        }
+    }
 
     public static Optional<SignatureScheme> byId(String id) {
         return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
