@@ -173,7 +173,7 @@ public enum SignatureScheme {
         s.initVerify(key);
         s.update(message(signed, attributes));
         if (!s.verify(signature)) {
-            throw new SignatureException(id + " signature does not verify over the signed bytes");
+            throw new SignatureException("the signature does not verify");
         }
     }
 
