@@ -36,8 +36,10 @@ test: native
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	@rm -f $(DEMO_DIR)/wpss-carveout.bin
-	bin/mdtload map $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt --phys 0x9ae00000 --size 0x1900000
-	bin/mdtload load $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt \
+	@echo "== where wpss (WCN6750 WiFi DSP, MBN v6, split into 9 parts) lands in its carveout"
+	@bin/mdtload map $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt --phys 0x9ae00000 --size 0x1900000
+	@echo "== validate, load into a file-backed carveout, authenticate in the simulated secure world"
+	@bin/mdtload load $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt \
 	    --carveout file:$(DEMO_DIR)/wpss-carveout.bin --phys 0x9ae00000 --size 0x1900000 \
 	    --pas-id 6 --scm sim
 

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mdtload.image.LoadLayout;
+
+import java.util.List;
 
 /** JSON as every command writes it: snake_case fields, one object per line. */
 public final class Json {
@@ -16,7 +19,12 @@ public final class Json {
             .build();
 
     /** One segment's place in a carveout, as {@code map --json} and {@code load --json} report it. */
-    public record PlacementView(int segment, long offset, long address, long filesz, long memsz) {}
+    public record PlacementView(int segment, long offset, long address, long filesz, long memsz) {
+        static List<PlacementView> of(List<LoadLayout.Placement> placements) {
+            return placements.stream().map(p -> new PlacementView(p.phdr().index(), p.offset(), p.address(),
+                    p.phdr().p_filesz(), p.phdr().p_memsz())).toList();
+        }
+    }
 
     public static String line(Object value) {
         try {

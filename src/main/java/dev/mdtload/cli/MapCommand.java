@@ -58,8 +58,7 @@ final class MapCommand implements Callable<Integer> {
                 AtomicFile.write(svg, force, picture.svg().getBytes(StandardCharsets.UTF_8));
             }
             if (common.json) {
-                spec.commandLine().getOut().println(Json.line(placements.stream().map(p -> new Json.PlacementView(
-                        p.phdr().index(), p.offset(), p.address(), p.phdr().p_filesz(), p.phdr().p_memsz())).toList()));
+                spec.commandLine().getOut().println(Json.line(Json.PlacementView.of(placements)));
             } else {
                 spec.commandLine().getOut().print(picture.text());
             }

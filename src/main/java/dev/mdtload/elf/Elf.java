@@ -6,6 +6,8 @@ import dev.mdtload.check.Violation;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -36,10 +38,10 @@ public record Elf(ElfHeader header, List<ProgramHeader> phdrs) {
         if (size < ElfLayouts.EI_NIDENT) {
             throw fail(Rule.FILE_TOO_SHORT, name, "file is %d bytes, shorter than an ELF identification", size);
         }
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (file.get(ElfLayouts.U8, i) != MAGIC[i]) {
-                throw fail(Rule.BAD_MAGIC, name, "bad ELF magic");
-            }
+        byte[] magic = file.asSlice(0, MAGIC.length).toArray(ElfLayouts.U8);
+        if (!Arrays.equals(magic, MAGIC)) {
+            HexFormat hex = HexFormat.ofDelimiter(" ");
+            throw fail(Rule.BAD_MAGIC, name, "bad ELF magic %s, expected %s", hex.formatHex(magic), hex.formatHex(MAGIC));
         }
         int classByte = Byte.toUnsignedInt(file.get(ElfLayouts.U8, ElfLayouts.EI_CLASS));
         ElfClass elfClass = ElfClass.ofIdent(classByte);

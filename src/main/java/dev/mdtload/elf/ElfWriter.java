@@ -14,6 +14,9 @@ public final class ElfWriter {
     public static final int EM_QDSP6 = 164;
     public static final int EM_AARCH64 = 183;
     private static final int EV_CURRENT = 1;
+    /** Positions of the class and data-encoding bytes in e_ident, for files a reader must refuse. */
+    public static final int EI_CLASS = ElfLayouts.EI_CLASS;
+    public static final int EI_DATA = ElfLayouts.EI_DATA;
 
     private ElfWriter() {}
 
@@ -62,5 +65,15 @@ public final class ElfWriter {
             at += c.phdrSize();
         }
         return bytes;
+    }
+
+    /**
+     * Overwrites one field of the ELF header at the start of {@code file}, named as in {@code <elf.h>}
+     * ("e_phnum"). For building deliberately broken images, which {@link #headers} never writes.
+     *
+     * @throws IllegalArgumentException no such field, or the value does not fit it
+     */
+    public static void setHeaderField(byte[] file, ElfClass c, String field, long value) {
+        ElfLayouts.Field.of(c.ehdr, field).set(MemorySegment.ofArray(file), 0, value);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that, whatever happens (an exception, a kill, a power cut after the rename),
@@ -70,7 +71,7 @@ public final class AtomicFile {
     public static void writePlaced(Path target, boolean overwrite, PlacedContent content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         requireAbsent(target, overwrite);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path temp = createTemp(dir, target);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 content.writeTo(new Placer(channel));
@@ -91,6 +92,19 @@ public final class AtomicFile {
         if (!overwrite && Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
         }
+    }
+
+    /**
+     * createTempFile makes files 0600; outputs are firmware and reports that other users (and
+     * the kernel's firmware loader) read, so they get the mode a plain new file would: 0644.
+     */
+    private static Path createTemp(Path dir, Path target) throws IOException {
+        String prefix = "." + target.getFileName() + ".";
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempFile(dir, prefix, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        }
+        return Files.createTempFile(dir, prefix, ".tmp");
     }
 
     /** Makes the rename itself durable; file systems that cannot open a directory (jimfs) need not. */

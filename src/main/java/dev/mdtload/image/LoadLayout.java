@@ -41,12 +41,14 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
         long end = 0;
         boolean relocatable = false;
         long max = elf.elfClass().maxAddress();
+        // The end is exclusive: an ELF32 segment may end at 2^32. A 64-bit end must leave alignUp
+        // room not to wrap the long, hence the largest page-aligned long there.
+        long endLimit = max == Long.MAX_VALUE ? Long.MAX_VALUE & -PAGE : max + 1;
         for (ProgramHeader p : elf.phdrs()) {
             if (!p.isLoadable()) {
                 continue;
             }
-            // alignUp of the end must not wrap either, hence the page of headroom
-            if (p.p_paddr() < 0 || p.p_memsz() < 0 || p.p_memsz() > max - PAGE - p.p_paddr() + 1) {
+            if (p.p_paddr() < 0 || p.p_memsz() < 0 || p.p_memsz() > endLimit - p.p_paddr()) {
                 violations.add(Violation.of(Rule.ADDRESS_OVERFLOW, name, p.index(), String.format(
                         "p_paddr 0x%x + p_memsz 0x%x overflows the %d-bit address space",
                         p.p_paddr(), p.p_memsz(), elf.elfClass().bits())));

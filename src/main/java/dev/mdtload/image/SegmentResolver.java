@@ -52,7 +52,7 @@ final class SegmentResolver {
             return new ImageSegment(p, null, MemorySegment.NULL);
         }
         if (!split) {
-            return new ImageSegment(p, file(), file.asSlice(p.p_offset(), p.p_filesz()));
+            return new ImageSegment(p, file(), inFile(p));
         }
         MemorySegment inImage = metadataCopy(p);
         if (inImage != null) {
@@ -62,6 +62,12 @@ final class SegmentResolver {
             return new ImageSegment(p, file(), inImage);
         }
         if (!anyPart) {
+            // No part at all: a single file cut short. Segments still inside it are read (and their
+            // digests checked) so that only the segments really cut are reported.
+            MemorySegment kept = inFile(p);
+            if (kept != null) {
+                return new ImageSegment(p, file(), kept);
+            }
             violations.add(Violation.of(Rule.SEGMENT_TRUNCATED, name, i, String.format(
                     "p_offset 0x%x + p_filesz 0x%x runs past the end of the file (%d bytes) and no %s exists",
                     p.p_offset(), p.p_filesz(), file.byteSize(), parts.path(i).getFileName())));
@@ -78,8 +84,9 @@ final class SegmentResolver {
     /**
      * Segment 0 (the headers) and the hash segment form the metadata blob; the kernel takes them
      * from the image file itself where they are there, even in a split image:
-     * segment 0 at offset 0, the hash segment at its p_offset or else right after the headers
-     * when the file is exactly headers plus hash segment.
+     * segment 0 at offset 0; the hash segment right after the headers when the file is exactly
+     * headers plus hash segment, else at its p_offset. That order is qcom_mdt_read_metadata()'s,
+     * and it matters when both fit: the bytes hashed must be the bytes the secure world is sent.
      */
     private MemorySegment metadataCopy(ProgramHeader p) {
         long size = file.byteSize();
@@ -89,14 +96,17 @@ final class SegmentResolver {
         if (!p.isHashSegment()) {
             return null;
         }
-        if (p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()) {
-            return file.asSlice(p.p_offset(), p.p_filesz());
-        }
         long headers = elf.phdrs().getFirst().p_filesz();
         if (headers >= 0 && headers <= size && p.p_filesz() == size - headers) {
             return file.asSlice(headers, p.p_filesz());
         }
-        return null;
+        return inFile(p);
+    }
+
+    /** The segment's bytes at p_offset of the image file, or null when they run past its end. */
+    private MemorySegment inFile(ProgramHeader p) {
+        long size = file.byteSize();
+        return p.p_offset() <= size && p.p_filesz() <= size - p.p_offset() ? file.asSlice(p.p_offset(), p.p_filesz()) : null;
     }
 
     /** A part that duplicates metadata the image file already holds must say the same thing. */

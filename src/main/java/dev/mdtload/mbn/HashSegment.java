@@ -32,6 +32,8 @@ public record HashSegment(
         Region certChain) {
 
     public static final List<Integer> VERSIONS = List.of(3, 5, 6, 7);
+    /** Where every version keeps its version number: the one field a reader trusts before knowing the layout. */
+    public static final int VERSION_OFFSET = 4;
 
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -89,7 +91,7 @@ public record HashSegment(
         if (size < 8) {
             throw fail(Rule.HASH_HEADER_TRUNCATED, file, segment, "hash segment is %d bytes, too short for a header", size);
         }
-        int version = bytes.get(U32, 4);
+        int version = bytes.get(U32, VERSION_OFFSET);
         if (!VERSIONS.contains(version)) {
             throw fail(Rule.HASH_VERSION_UNSUPPORTED, file, segment, "MBN header version %d is not one of %s",
                     Integer.toUnsignedLong(version), VERSIONS);

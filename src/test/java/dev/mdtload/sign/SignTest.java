@@ -14,7 +14,8 @@ import dev.mdtload.signature.SignatureScheme;
 import dev.mdtload.signature.Signatures;
 import dev.mdtload.signature.SigningAttributes;
 import dev.mdtload.signature.TrustAnchor;
-import dev.mdtload.testing.PlainElf;
+import dev.mdtload.testing.RawElf;
+import dev.mdtload.testing.RealImage;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SignTest {
-    static final Path FIRMWARE = Path.of(System.getProperty("mdtload.shared", "../shared"), "firmware");
-
     @TempDir
     Path tmp;
 
@@ -68,7 +67,7 @@ class SignTest {
                 "--sw-id", "0xd", "-o", out));
         args.addAll(List.of(extra));
         CliRun run = CliRun.of(args.toArray());
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
         return out;
     }
 
@@ -83,7 +82,7 @@ class SignTest {
 
         CliRun run = CliRun.of("validate", "--root-cert", root(image), image);
 
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
         assertTrue(run.out().contains("MBN v" + version), run::toString);
         assertTrue(run.out().contains("chain verified, signature verified"), run::toString);
         assertTrue(run.out().contains("(the trust anchor)"), run::toString);
@@ -95,15 +94,15 @@ class SignTest {
         Path image = signed(6, "kept.mbn");
         byte[] in = Files.readAllBytes(elf);
         byte[] out = Files.readAllBytes(image);
-        List<PlainElf.Phdr> before = PlainElf.parse(in).phdrs();
-        List<PlainElf.Phdr> after = PlainElf.parse(out).phdrs();
+        List<RawElf.Phdr> before = RawElf.read(elf).phdrs();
+        List<RawElf.Phdr> after = RawElf.read(image).phdrs();
 
         assertEquals(before.size() + 2, after.size(), "headers placeholder and hash segment in front");
-        assertEquals(7, (after.get(0).flags() >>> 24) & 7);
-        assertTrue(after.get(1).isHash());
+        assertEquals(7, after.get(0).qcomType());
+        assertEquals(2, after.get(1).qcomType());
         for (int i = 0; i < before.size(); i++) {
-            PlainElf.Phdr a = before.get(i);
-            PlainElf.Phdr b = after.get(i + 2);
+            RawElf.Phdr a = before.get(i);
+            RawElf.Phdr b = after.get(i + 2);
             assertEquals(List.of(a.type(), a.paddr(), a.filesz(), a.memsz(), a.flags()),
                     List.of(b.type(), b.paddr(), b.filesz(), b.memsz(), b.flags()));
             if (a.filesz() > 0) {
@@ -121,7 +120,7 @@ class SignTest {
 
         CliRun run = CliRun.of("validate", "--root-cert", root(other), image);
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("[root-mismatch]"), run::toString);
     }
 
@@ -133,12 +132,12 @@ class SignTest {
     @ValueSource(ints = {3, 5, 6, 7})
     void sign_everySingleByteFlipInTheSignedPartOrTheSignatureIsRejected(int version) throws Exception {
         Path image = signed(version, "flip.mbn");
-        byte[] bytes = Files.readAllBytes(image);
-        PlainElf elf = PlainElf.parse(bytes);
-        byte[] hash = elf.hashSegment(bytes);
+        RawElf elf = RawElf.read(image);
+        byte[] bytes = elf.bytes();
+        byte[] hash = elf.hashSegment();
         int start = (int) elf.hashPhdr().offset();
-        int signedEnd = start + PlainElf.tableEnd(hash);
-        int signatureEnd = signedEnd + PlainElf.signature(hash).length;
+        int signedEnd = start + RawElf.digestTableEnd(hash);
+        int signatureEnd = signedEnd + RawElf.signature(hash).length;
         TrustAnchor anchor = TrustAnchor.ofCertificateFile(root(image));
         assertTrue(accepted(image, anchor), "the unchanged image is accepted");
 
@@ -161,9 +160,10 @@ class SignTest {
     @ValueSource(ints = {3, 5, 6, 7})
     void sign_aFlipInAnySegmentIsRejectedAsDigestMismatch(int version) throws IOException {
         Path image = signed(version, "seg.mbn");
-        byte[] bytes = Files.readAllBytes(image);
-        for (PlainElf.Phdr p : PlainElf.parse(bytes).phdrs()) {
-            if (p.filesz() == 0 || p.isHash()) {
+        RawElf elf = RawElf.read(image);
+        byte[] bytes = elf.bytes();
+        for (RawElf.Phdr p : elf.phdrs()) {
+            if (p.filesz() == 0 || p.qcomType() == 2) {
                 continue;
             }
             byte[] copy = bytes.clone();
@@ -173,7 +173,7 @@ class SignTest {
 
             CliRun run = CliRun.of("validate", "--root-cert", root(image), flipped);
 
-            assertEquals(1, run.exitCode(), run::toString);
+            assertEquals(1, run.exit(), run::toString);
             assertTrue(run.err().contains("segment " + p.index() + ":"), run::toString);
             assertTrue(run.err().contains("[digest-mismatch]"), run::toString);
         }
@@ -184,9 +184,9 @@ class SignTest {
         Path out = tmp.resolve("elf64.mbn");
         CliRun sign = CliRun.of("sign", plainElf(tmp, ElfClass.ELF64), "--mbn-version", "6", "--sw-id", "2", "-o", out);
 
-        assertEquals(0, sign.exitCode(), sign::toString);
+        assertEquals(0, sign.exit(), sign::toString);
         CliRun run = CliRun.of("validate", "--root-cert", root(out), out);
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
         assertTrue(run.out().contains("ELF64"), run::toString);
     }
 
@@ -198,7 +198,7 @@ class SignTest {
         CliRun run = CliRun.of("validate", "--root-cert", root(image), image);
 
         assertTrue(certs.out().contains("signed with RSASSA-PSS"), certs::toString);
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
         assertTrue(run.out().contains("signature verified (rsassa-pss-sha256)"), run::toString);
     }
 
@@ -236,10 +236,10 @@ class SignTest {
         CliRun sign = CliRun.of("sign", plainElf(tmp, ElfClass.ELF32), "--mbn-version", version, "--sw-id", "0xd",
                 "--key", user.key(), "--cert-chain", user.chain(), "-o", out);
 
-        assertEquals(0, sign.exitCode(), sign::toString);
+        assertEquals(0, sign.exit(), sign::toString);
         assertFalse(Files.exists(root(out)), "no test root is made for a user's key");
         CliRun run = CliRun.of("validate", "--root-cert", user.root(), out);
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
     }
 
     @Test
@@ -250,7 +250,7 @@ class SignTest {
         CliRun sign = CliRun.of("sign", plainElf(tmp, ElfClass.ELF32), "--mbn-version", "3", "--sw-id", "0xe",
                 "--key", user.key(), "--cert-chain", user.chain(), "-o", out);
 
-        assertEquals(2, sign.exitCode(), sign::toString);
+        assertEquals(2, sign.exit(), sign::toString);
         assertTrue(sign.err().contains("--sw-id 0xe does not match the attestation certificate's SW_ID 0xd"), sign::toString);
         assertFalse(Files.exists(out));
     }
@@ -263,7 +263,7 @@ class SignTest {
         CliRun sign = CliRun.of("sign", plainElf(tmp, ElfClass.ELF32), "--mbn-version", "6", "--sw-id", "0xd",
                 "--key", other.key(), "--cert-chain", user.chain(), "-o", tmp.resolve("x.mbn"));
 
-        assertEquals(2, sign.exitCode(), sign::toString);
+        assertEquals(2, sign.exit(), sign::toString);
         assertTrue(sign.err().contains("not the key of the first certificate"), sign::toString);
     }
 
@@ -274,11 +274,11 @@ class SignTest {
 
         CliRun refused = CliRun.of("sign", plainElf(tmp, ElfClass.ELF32), "--mbn-version", "3", "--sw-id", "1", "-o", out);
 
-        assertEquals(2, refused.exitCode(), refused::toString);
+        assertEquals(2, refused.exit(), refused::toString);
         assertEquals("keep me", Files.readString(out));
         assertFalse(Files.exists(root(out)));
         assertEquals(0, CliRun.of("sign", plainElf(tmp, ElfClass.ELF32), "--mbn-version", "3", "--sw-id", "1", "-o", out,
-                "--force").exitCode());
+                "--force").exit());
     }
 
     @Test
@@ -292,7 +292,7 @@ class SignTest {
 
         CliRun run = CliRun.of("sign", elf, "--mbn-version", "6", "--sw-id", "1", "-o", out);
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("[filesz-exceeds-memsz]"), run::toString);
         assertFalse(Files.exists(out));
         assertFalse(Files.exists(root(out)));
@@ -305,8 +305,7 @@ class SignTest {
     @ParameterizedTest
     @ValueSource(ints = {5, 7})
     void validate_saysTheSchemeIsUnknownForAVersionNoRealImageEstablishes(int version) throws Exception {
-        byte[] venus = Files.readAllBytes(FIRMWARE.resolve("qcom/venus-5.2/venus.mbn"));
-        byte[] chain = PlainElf.certChain(PlainElf.parse(venus).hashSegment(venus));
+        byte[] chain = RawElf.certChain(RealImage.VENUS.raw().hashSegment());
         Signer realChain = new Signer() {
             @Override
             public int signatureSize() {
@@ -330,7 +329,7 @@ class SignTest {
 
         CliRun run = CliRun.of("validate", "--signatures", image);
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.out().contains("chain verified, signature scheme unknown for v" + version), run::toString);
         assertTrue(run.err().contains("[signature-scheme-unknown]"), run::toString);
     }

@@ -3,7 +3,8 @@ package dev.mdtload.signature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mdtload.cli.CliRun;
-import dev.mdtload.testing.PlainElf;
+import dev.mdtload.testing.RawElf;
+import dev.mdtload.testing.RealImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,36 +38,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the bytes in the test with the JDK alone.
  */
 class RealSignaturesTest {
-    static final Path FIRMWARE = Path.of(System.getProperty("mdtload.shared", "../shared"), "firmware");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
 
-    /** A real signed image, with its README sizes and the scheme the shared signature facts give it. */
-    record Signed(String path, int version, int signatureSize, int chainSize, String scheme) {
+    /** A real signed image and the scheme the shared signature facts give it. */
+    record Signed(RealImage image, String scheme) {
         Path file() {
-            return FIRMWARE.resolve(path);
+            return image.path();
         }
 
         @Override
         public String toString() {
-            return path;
+            return image.relative;
         }
     }
 
     static Stream<Signed> signedImages() {
         return Stream.of(
-                new Signed("qcom/venus-5.2/venus.mbn", 3, 256, 6144, "rsa-pkcs1v15-qcom-hmac-sha256"),
-                new Signed("qcom/apq8096/mba.mbn", 3, 256, 6144, "rsa-pkcs1v15-qcom-hmac-sha256"),
-                new Signed("qcom/sm8250/a650_zap.mbn", 6, 256, 6144, "rsassa-pss-sha256"),
-                new Signed("ath11k/WCN6750/hw1.0/wpss.mdt", 6, 104, 6144, "ecdsa-p384-sha384"));
+                new Signed(RealImage.VENUS, "rsa-pkcs1v15-qcom-hmac-sha256"),
+                new Signed(RealImage.MBA, "rsa-pkcs1v15-qcom-hmac-sha256"),
+                new Signed(RealImage.A650_ZAP, "rsassa-pss-sha256"),
+                new Signed(RealImage.WPSS, "ecdsa-p384-sha384"));
     }
 
     /** The hash segment of a real image, read by the test's own ELF reader. */
     static byte[] hashSegment(Path image) throws IOException {
-        byte[] file = Files.readAllBytes(image);
-        return PlainElf.parse(file).hashSegment(file);
+        return RawElf.read(image).hashSegment();
     }
 
     /** The DER certificates of a chain field, cut by the JDK's own stream parser (which reads one at a time). */
@@ -100,20 +99,20 @@ class RealSignaturesTest {
     void certs_decodesTheChainOfEveryRealSignedImage(Signed image) throws Exception {
         CliRun run = CliRun.of("certs", "--json", image.file());
 
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
         JsonNode report = JSON.readTree(run.out());
         byte[] hash = hashSegment(image.file());
-        List<X509Certificate> expected = jdkChain(PlainElf.certChain(hash));
-        assertEquals(image.version(), report.get("mbn_version").asInt());
-        assertEquals(PlainElf.tableEnd(hash), report.get("signed_length").asInt());
+        List<X509Certificate> expected = jdkChain(RawElf.certChain(hash));
+        assertEquals(image.image().mbnVersion, report.get("mbn_version").asInt());
+        assertEquals(RawElf.digestTableEnd(hash), report.get("signed_length").asInt());
         JsonNode chains = report.get("chains");
         assertEquals(1, chains.size(), "every real image has only an OEM signature (QTI sizes are zero)");
         JsonNode oem = chains.get(0);
         assertEquals("oem", oem.get("authority").asText());
-        assertEquals(image.signatureSize(), oem.get("signature_size").asInt());
-        assertEquals(image.chainSize(), oem.get("chain_field_size").asInt());
+        assertEquals(image.image().signatureSize, oem.get("signature_size").asInt());
+        assertEquals(image.image().certChainSize, oem.get("chain_field_size").asInt());
         int derBytes = expected.stream().mapToInt(c -> encoded(c).length).sum();
-        assertEquals(image.chainSize() - derBytes, oem.get("padding").asInt());
+        assertEquals(image.image().certChainSize - derBytes, oem.get("padding").asInt());
         assertEquals("test", oem.get("root_kind").asText(), "every root here is a test root by its name");
         assertEquals(sha256(encoded(expected.getLast())), oem.get("root_sha256").asText());
         JsonNode certs = oem.get("certificates");
@@ -131,10 +130,11 @@ class RealSignaturesTest {
 
     @Test
     void certs_decodesTheQualcommOuFieldsOfTheV3AttestationCertificates() throws Exception {
-        for (String path : List.of("qcom/venus-5.2/venus.mbn", "qcom/apq8096/mba.mbn")) {
-            Path image = FIRMWARE.resolve(path);
+        for (RealImage real : List.of(RealImage.VENUS, RealImage.MBA)) {
+            Path image = real.path();
+            String path = real.relative;
             byte[] hash = hashSegment(image);
-            X509Certificate attestation = jdkChain(PlainElf.certChain(hash)).getFirst();
+            X509Certificate attestation = jdkChain(RawElf.certChain(hash)).getFirst();
 
             JsonNode attributes = JSON.readTree(CliRun.of("certs", "--json", image).out())
                     .at("/chains/0/certificates/0/attributes");
@@ -146,14 +146,15 @@ class RealSignaturesTest {
             assertEquals(ouField(attestation, "MODEL_ID"), attributes.get("model_id").asLong(), path);
             assertEquals("SHA256", attributes.get("hash_algorithm").asText(), path);
             // SW_SIZE is the size of what the signature covers: header plus digest table
-            assertEquals(PlainElf.tableEnd(hash), attributes.get("sw_size").asLong(), path);
+            assertEquals(RawElf.digestTableEnd(hash), attributes.get("sw_size").asLong(), path);
         }
     }
 
     @Test
     void certs_decodesTheV6MetadataThatReplacesTheOuFields() throws Exception {
-        for (String path : List.of("qcom/sm8250/a650_zap.mbn", "ath11k/WCN6750/hw1.0/wpss.mdt")) {
-            Path image = FIRMWARE.resolve(path);
+        for (RealImage real : List.of(RealImage.A650_ZAP, RealImage.WPSS)) {
+            Path image = real.path();
+            String path = real.relative;
             ByteBuffer hash = ByteBuffer.wrap(hashSegment(image)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(0, hash.getInt(40), "no QTI metadata in " + path);
             assertEquals(120, hash.getInt(44), "120 bytes of OEM metadata in " + path);
@@ -171,7 +172,7 @@ class RealSignaturesTest {
     void validateSignatures_verifiesChainAndSignatureOfEveryRealSignedImage(Signed image) throws Exception {
         CliRun run = CliRun.of("validate", "--signatures", "--json", image.file());
 
-        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(0, run.exit(), run::toString);
         JsonNode signature = JSON.readTree(run.out()).get("signature");
         assertEquals("verified", signature.get("status").asText());
         assertEquals(image.scheme(), signature.get("scheme").asText());
@@ -181,7 +182,7 @@ class RealSignaturesTest {
     @ParameterizedTest
     @MethodSource("signedImages")
     void validateSignatures_acceptsTheRootAsAnchorByHashAndByFile(Signed image) throws Exception {
-        X509Certificate root = jdkChain(PlainElf.certChain(hashSegment(image.file()))).getLast();
+        X509Certificate root = jdkChain(RawElf.certChain(hashSegment(image.file()))).getLast();
         Path pem = tmp.resolve("root.pem");
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(encoded(root))
@@ -190,39 +191,39 @@ class RealSignaturesTest {
         CliRun byHash = CliRun.of("validate", "--root-sha256", sha256(encoded(root)), image.file());
         CliRun byFile = CliRun.of("validate", "--root-cert", pem, image.file());
 
-        assertEquals(0, byHash.exitCode(), byHash::toString);
+        assertEquals(0, byHash.exit(), byHash::toString);
         assertTrue(byHash.out().contains("(the trust anchor)"), byHash::toString);
-        assertEquals(0, byFile.exitCode(), byFile::toString);
+        assertEquals(0, byFile.exit(), byFile::toString);
     }
 
     @Test
     void validateSignatures_rejectsAnotherImagesRootWithRootMismatch() throws Exception {
-        Path venus = FIRMWARE.resolve("qcom/venus-5.2/venus.mbn");
-        X509Certificate otherRoot = jdkChain(PlainElf.certChain(hashSegment(FIRMWARE.resolve("qcom/sm8250/a650_zap.mbn")))).getLast();
+        Path venus = RealImage.VENUS.path();
+        X509Certificate otherRoot = jdkChain(RawElf.certChain(hashSegment(RealImage.A650_ZAP.path()))).getLast();
 
         CliRun run = CliRun.of("validate", "--root-sha256", sha256(encoded(otherRoot)), venus);
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("is not the trust anchor " + sha256(encoded(otherRoot))), run::toString);
         assertTrue(run.err().contains("[root-mismatch]"), run::toString);
     }
 
     @Test
     void validateSignatures_refusesAnAnchorThatIsNotAHash() {
-        CliRun run = CliRun.of("validate", "--root-sha256", "abc", FIRMWARE.resolve("qcom/venus-5.2/venus.mbn"));
+        CliRun run = CliRun.of("validate", "--root-sha256", "abc", RealImage.VENUS.path());
 
-        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(2, run.exit(), run::toString);
         assertTrue(run.err().contains("is not 64 hex digits"), run::toString);
     }
 
     @Test
     void validateSignatures_reportsTheUnsignedRealImagesAsUnsigned() {
-        CliRun run = CliRun.of("validate", "--signatures", FIRMWARE.resolve("ath11k/IPQ8074/hw2.0/m3_fw.mdt"));
-        CliRun certs = CliRun.of("certs", FIRMWARE.resolve("ath11k/IPQ8074/hw2.0/q6_fw.mdt"));
+        CliRun run = CliRun.of("validate", "--signatures", RealImage.M3_FW.path());
+        CliRun certs = CliRun.of("certs", RealImage.Q6_FW.path());
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("segment 1: image has no signature and no certificate chain [unsigned]"), run::toString);
-        assertEquals(1, certs.exitCode(), certs::toString);
+        assertEquals(1, certs.exit(), certs::toString);
         assertTrue(certs.err().contains("[unsigned]"), certs::toString);
     }
 
@@ -230,7 +231,7 @@ class RealSignaturesTest {
     static final int A650_HASH = 0x1000;
 
     static Path a650With(Path dir, int offset, int xor) throws IOException {
-        byte[] bytes = Files.readAllBytes(FIRMWARE.resolve("qcom/sm8250/a650_zap.mbn"));
+        byte[] bytes = Files.readAllBytes(RealImage.A650_ZAP.path());
         bytes[offset] ^= (byte) xor;
         Path copy = dir.resolve("a650_zap.mbn");
         Files.write(copy, bytes);
@@ -242,43 +243,43 @@ class RealSignaturesTest {
         // byte 0 is image_id: signed, but checked by nothing else
         CliRun run = CliRun.of("validate", "--signatures", a650With(tmp, A650_HASH, 1));
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("[signature-invalid]"), run::toString);
         assertTrue(run.err().lines().noneMatch(l -> l.contains("[digest-mismatch]")), run::toString);
     }
 
     @Test
     void validateSignatures_rejectsARealImageWhoseSignatureChanged() throws Exception {
-        int signature = A650_HASH + PlainElf.tableEnd(hashSegment(FIRMWARE.resolve("qcom/sm8250/a650_zap.mbn")));
+        int signature = A650_HASH + RawElf.digestTableEnd(hashSegment(RealImage.A650_ZAP.path()));
 
         CliRun run = CliRun.of("validate", "--signatures", a650With(tmp, signature + 100, 0x40));
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("[signature-invalid]"), run::toString);
     }
 
     @Test
     void validateSignatures_rejectsARealImageWhoseCaCertificateChanged() throws Exception {
-        byte[] hash = hashSegment(FIRMWARE.resolve("qcom/sm8250/a650_zap.mbn"));
-        byte[] chain = PlainElf.certChain(hash);
+        byte[] hash = hashSegment(RealImage.A650_ZAP.path());
+        byte[] chain = RawElf.certChain(hash);
         int ca = encoded(jdkChain(chain).getFirst()).length;
-        int chainStart = A650_HASH + PlainElf.tableEnd(hash) + PlainElf.signature(hash).length;
+        int chainStart = A650_HASH + RawElf.digestTableEnd(hash) + RawElf.signature(hash).length;
 
         // 200 bytes into the CA certificate lies inside its signed part (subject / key)
         CliRun run = CliRun.of("validate", "--signatures", a650With(tmp, chainStart + ca + 200, 1));
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("[chain-invalid]"), run::toString);
     }
 
     @Test
     void validateSignatures_rejectsAChainWhosePaddingIsNotAllFf() throws Exception {
-        byte[] hash = hashSegment(FIRMWARE.resolve("qcom/sm8250/a650_zap.mbn"));
-        int chainEnd = A650_HASH + PlainElf.tableEnd(hash) + PlainElf.signature(hash).length + PlainElf.certChain(hash).length;
+        byte[] hash = hashSegment(RealImage.A650_ZAP.path());
+        int chainEnd = A650_HASH + RawElf.digestTableEnd(hash) + RawElf.signature(hash).length + RawElf.certChain(hash).length;
 
         CliRun run = CliRun.of("validate", "--signatures", a650With(tmp, chainEnd - 1, 0x0f));
 
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("not 0xff padding [chain-invalid]"), run::toString);
     }
 

@@ -1,13 +1,13 @@
 package dev.mdtload.signature;
 
-import dev.mdtload.testing.PlainElf;
+import dev.mdtload.testing.RawElf;
+import dev.mdtload.testing.RealImage;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -27,18 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shows that one byte more or less of the hash segment does not verify, which pins the range.
  */
 class SignatureEvidenceTest {
-    static final Path FIRMWARE = RealSignaturesTest.FIRMWARE;
-
     record Parts(byte[] hash, int tableEnd, byte[] signature, X509Certificate attestation) {
         byte[] signed(int delta) {
             return Arrays.copyOf(hash, tableEnd + delta);
         }
     }
 
-    static Parts parts(String image) throws Exception {
-        byte[] hash = RealSignaturesTest.hashSegment(FIRMWARE.resolve(image));
-        return new Parts(hash, PlainElf.tableEnd(hash), PlainElf.signature(hash),
-                RealSignaturesTest.jdkChain(PlainElf.certChain(hash)).getFirst());
+    static Parts parts(RealImage image) throws Exception {
+        byte[] hash = image.raw().hashSegment();
+        return new Parts(hash, RawElf.digestTableEnd(hash), RawElf.signature(hash),
+                RealSignaturesTest.jdkChain(RawElf.certChain(hash)).getFirst());
     }
 
     /** SHA256(so ‖ SHA256(si ‖ SHA256(m))), si = SW_ID ^ 0x36.., so = HW_ID ^ 0x5c.., 8 big-endian bytes each. */
@@ -59,8 +57,8 @@ class SignatureEvidenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qcom/venus-5.2/venus.mbn", "qcom/apq8096/mba.mbn"})
-    void v3Images_signAQualcommHmacOfHeaderAndDigestTableWithBarePkcs1Padding(String image) throws Exception {
+    @EnumSource(value = RealImage.class, names = {"VENUS", "MBA"})
+    void v3Images_signAQualcommHmacOfHeaderAndDigestTableWithBarePkcs1Padding(RealImage image) throws Exception {
         Parts p = parts(image);
         long swId = RealSignaturesTest.ouField(p.attestation(), "SW_ID");
         long hwId = RealSignaturesTest.ouField(p.attestation(), "HW_ID");
@@ -80,13 +78,12 @@ class SignatureEvidenceTest {
                 "not a plain SHA-256 of the signed bytes");
         assertFalse(Arrays.equals(qualcommHmac(p.signed(1), swId, hwId), digest));
         assertFalse(Arrays.equals(qualcommHmac(p.signed(-1), swId, hwId), digest));
-        assertEquals(40 + 32 * PlainElf.parse(java.nio.file.Files.readAllBytes(FIRMWARE.resolve(image))).phdrs().size(),
-                p.tableEnd(), "v3 signs the 40-byte header and the SHA-256 table");
+        assertEquals(40 + 32 * image.phnum, p.tableEnd(), "v3 signs the 40-byte header and the SHA-256 table");
     }
 
     @Test
     void a650Zap_v6_signsHeaderMetadataAndDigestTableWithRsassaPss() throws Exception {
-        Parts p = parts("qcom/sm8250/a650_zap.mbn");
+        Parts p = parts(RealImage.A650_ZAP);
 
         assertTrue(pss(p, p.signed(0)));
         assertFalse(pss(p, p.signed(1)));
@@ -100,7 +97,7 @@ class SignatureEvidenceTest {
 
     @Test
     void wpss_v6_signsHeaderMetadataAndDigestTableWithEcdsaP384InA104ByteField() throws Exception {
-        Parts p = parts("ath11k/WCN6750/hw1.0/wpss.mdt");
+        Parts p = parts(RealImage.WPSS);
 
         assertEquals(104, p.signature().length);
         assertEquals(0x30, p.signature()[0]);

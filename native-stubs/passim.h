@@ -1,0 +1,54 @@
+/*
+ * libpassim: a simulated TrustZone peripheral authentication service (PAS).
+ *
+ * The secure world on a Qualcomm SoC is reached through an SMC instruction; here it is reached
+ * through these functions, called from Java over FFM. The simulation decodes the same wire
+ * forms the kernel's drivers/firmware/qcom/qcom_scm-{smc,legacy}.c produce, keeps per-peripheral
+ * state, and reads "physical memory" only through the file-backed ranges it has been told about,
+ * so it checks a loaded image against exactly the bytes a loader put in the carveout.
+ *
+ * Return values of the functions below describe the simulator itself (0, or a negative errno
+ * when it could not do what was asked); the secure world's own status travels in res[0] as it
+ * would in register a0.
+ */
+#ifndef PASSIM_H
+#define PASSIM_H
+
+#include <stdint.h>
+
+#define PASSIM_API __attribute__((visibility("default")))
+
+/*
+ * Makes [phys, phys + size) readable by the secure world, backed by `size` bytes of the file at
+ * `path` starting at `offset`. Ranges may not overlap. -errno from open/fstat/mmap, -EINVAL for an
+ * empty, wrapping or past-end-of-file range, -EEXIST for an overlap, -ENOSPC when full.
+ */
+PASSIM_API int sim_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset);
+
+/*
+ * One SMCCC call: a[0] function id, a[1] arginfo, a[2..5] arguments (a[5] the physical address of
+ * arguments 3..9 when there are more than four), a[6..7] unused. res[0] receives the status, as
+ * register a0 would (a 32-bit value for SMC32 calls), res[1..3] the results. -EFAULT for NULL.
+ */
+PASSIM_API int sim_smc(const uint64_t a[8], uint64_t res[4]);
+
+/*
+ * One ARMv7 legacy call: `cmd` is the command buffer (struct scm_legacy_command, its 32-bit
+ * arguments and the response header and buffer after them) of `len` bytes. The response is
+ * written into it; res[0] receives the status. -EFAULT for NULL.
+ */
+PASSIM_API int sim_legacy(void *cmd, uint32_t len, uint64_t res[4]);
+
+/* Forgets every attached range and every peripheral's state, and zeroes the call counter. */
+PASSIM_API void sim_reset(void);
+
+/* A peripheral's state (enum pas_state in pas.h), or -EINVAL for an id the service does not have. */
+PASSIM_API int sim_state(uint32_t pas_id);
+
+/* How many calls (SMCCC or legacy) reached the secure world since the last reset. */
+PASSIM_API uint64_t sim_calls(void);
+
+/* Writes "ENAME (description)" for errno `err` into buf; -ERANGE when it does not fit. */
+PASSIM_API int sim_strerror(int err, char *buf, uint32_t len);
+
+#endif

@@ -1,0 +1,74 @@
+package dev.mdtload.carveout;
+
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.Fd;
+import dev.mdtload.posix.Libc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * {@code devmem} and {@code reserved:NAME}: physical memory through {@code /dev/mem}, opened
+ * {@code O_SYNC} so the kernel maps it uncached and the secure world sees every store.
+ */
+public final class DevMemCarveout extends MappedCarveout implements Carveout {
+    private final CarveoutSpec spec;
+    private final Path device;
+    private final Optional<ReservedMemory.Region> region;
+
+    private DevMemCarveout(CarveoutSpec spec, Path device, PhysAddr physBase, Optional<ReservedMemory.Region> region,
+            Mapping mapping) {
+        super(mapping, Optional.of(physBase), new Backing(device, physBase.value()));
+        this.spec = spec;
+        this.device = device;
+        this.region = region;
+    }
+
+    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
+        PhysAddr phys = request.phys().orElseThrow(() -> new CarveoutException(
+                "carveout " + spec + ": needs the physical address to map; /dev/mem has no default"));
+        Path device = spec.path().orElse(request.underRoot("dev/mem"));
+        return map(spec, device, phys, request, Optional.empty());
+    }
+
+    static DevMemCarveout open(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
+        if (request.reserved() == ReservedMemory.NONE) {
+            throw new CarveoutException("carveout " + spec + ": no reserved-memory table is available here to find '"
+                    + spec.name() + "' in; give devmem and the region's physical address instead");
+        }
+        ReservedMemory.Region region = request.reserved().find(spec.name()).orElseThrow(() -> new CarveoutException(
+                "carveout " + spec + ": the board has no reserved-memory region named '" + spec.name() + "'"));
+        PhysAddr phys = request.placeIn(spec, "reserved-memory region " + region.name(), region.base(), region.size());
+        return map(spec, request.underRoot("dev/mem"), phys, request, Optional.of(region));
+    }
+
+    private static DevMemCarveout map(CarveoutSpec spec, Path device, PhysAddr phys, Carveouts.Request request,
+            Optional<ReservedMemory.Region> region) throws IOException {
+        // One /dev/mem serves every range, so the lock is a file per physical base, not the device.
+        Path lockFile = request.underRoot("run/lock").resolve(String.format("mdtload-devmem-%x.lock", phys.value()));
+        Files.createDirectories(lockFile.getParent());
+        try (OpenFds fds = new OpenFds()) {
+            Fd lock = fds.add(Libc.open(lockFile, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644));
+            lockExclusively(lock, spec + " at " + phys);
+            Fd memory = fds.add(Libc.open(device, Libc.O_RDWR | Libc.O_SYNC | Libc.O_CLOEXEC, 0));
+            return new DevMemCarveout(spec, device, phys, region, Mapping.map(fds, memory, phys.value(), 0, request.size()));
+        }
+    }
+
+    public Path device() {
+        return device;
+    }
+
+    /** The reserved-memory region a {@code reserved:NAME} spec resolved to. */
+    public Optional<ReservedMemory.Region> region() {
+        return region;
+    }
+
+    @Override
+    String source() {
+        String noMap = region.filter(ReservedMemory.Region::noMap).map(r -> " (no-map)").orElse("");
+        return spec + noMap + " via " + device;
+    }
+}

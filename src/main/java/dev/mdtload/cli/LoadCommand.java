@@ -1,0 +1,169 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.address.AddressException;
+import dev.mdtload.address.DmaAddr;
+import dev.mdtload.address.IommuMap;
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.board.Board;
+import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.ReservedMemory;
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.load.LoadPlan;
+import dev.mdtload.load.LoadRequest;
+import dev.mdtload.load.LoadResult;
+import dev.mdtload.load.Loader;
+import dev.mdtload.load.Target;
+import dev.mdtload.scm.PasClient;
+import dev.mdtload.scm.RecordingSecureMonitor;
+import dev.mdtload.scm.ScmConvention;
+import dev.mdtload.scm.ScmException;
+import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SimSecureMonitor;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "load",
+        header = "Validate an image, load it into a carveout and have the secure world authenticate and start it.",
+        description = {
+                "Nothing is written to the carveout until the whole image has been validated; a failure after",
+                "writing began wipes the carveout and shuts the peripheral down.",
+                "Example: mdtload load wpss.mdt --carveout file:wpss.bin --phys 0x9ae00000 --size 0x1900000 --pas-id 6"})
+final class LoadCommand implements Callable<Integer> {
+    enum Backend { sim, record }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
+    Path image;
+
+    @Option(names = "--carveout", required = true, paramLabel = "SPEC",
+            description = "file:PATH, devmem[:PATH], uio:NAME[:N], dma-heap:HEAP, memfd or reserved:NAME.")
+    String carveout;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Address address;
+
+    static final class Address {
+        @Option(names = "--phys", paramLabel = "ADDR", converter = Converters.Phys.class,
+                description = "Physical base address of the carveout.")
+        PhysAddr phys;
+
+        @Option(names = "--dma", paramLabel = "DEVICE:IOVA", converter = Converters.Dma.class,
+                description = "The carveout's address as DEVICE sees it; needs an --iommu-map translation.")
+        DmaAddr dma;
+    }
+
+    @Option(names = "--size", required = true, paramLabel = "BYTES", converter = Converters.Size.class,
+            description = "Size of the carveout.")
+    long size;
+
+    @Option(names = "--pas-id", required = true, paramLabel = "N", converter = Converters.Int.class,
+            description = "The peripheral's PAS id (e.g. 6 for WPSS).")
+    int pasId;
+
+    @Option(names = "--scm", defaultValue = "sim", paramLabel = "BACKEND",
+            description = "sim: the simulated secure world; record: write the calls as JSON lines (default: ${DEFAULT-VALUE}).")
+    Backend backend;
+
+    @Option(names = "--scm-convention", defaultValue = "smc64", paramLabel = "CONV",
+            description = "smc64, smc32 or legacy (32-bit addresses) (default: ${DEFAULT-VALUE}).")
+    ScmConvention convention;
+
+    @Option(names = "--iommu-map", paramLabel = "DEVICE:IOVA=PHYS+SIZE", converter = Converters.Window.class,
+            description = "Declare a DMA-to-physical translation (DEVICE:identity=BASE+SIZE for no IOMMU).")
+    List<IommuMap.Window> iommuMap = List.of();
+
+    @Option(names = "--metadata-phys", paramLabel = "ADDR", converter = Converters.Phys.class,
+            description = "Physical address of the metadata buffer the secure world reads (default: 1 MiB below the carveout).")
+    PhysAddr metadataPhys;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "With --scm record: write the calls to FILE instead of stdout.")
+    Path recordFile;
+
+    @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
+            description = "Prefix for /dev and /sys paths (a fake board in tests).")
+    Path root;
+
+    @Override
+    public Integer call() throws IOException, InvalidImageException, AddressException, CarveoutException, ScmException {
+        CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
+        Optional<Target> target = address == null ? Optional.empty()
+                : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
+        // the device tree is read only when a reserved: spec asks for it, so other loads need none
+        ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
+        LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
+                reserved);
+        PrintWriter out = spec.commandLine().getOut();
+        try (LoadPlan plan = Loader.plan(request);
+             SecureMonitor monitor = monitor(plan.base())) {
+            LoadResult result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
+            out.println(common.json ? Json.line(LoadView.of(result)) : summary(result));
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private SecureMonitor monitor(PhysAddr base) throws IOException {
+        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
+        return switch (backend) {
+            case sim -> SimSecureMonitor.open(meta);
+            case record -> new RecordingSecureMonitor(recordWriter(), meta);
+        };
+    }
+
+    /** Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB. */
+    private PhysAddr defaultMetadataBase(PhysAddr base) {
+        long b = base == null ? 0 : base.value();
+        return PhysAddr.of(b >= (1 << 20) ? b - (1 << 20) : b + size);
+    }
+
+    private Writer recordWriter() throws IOException {
+        return recordFile == null
+                ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
+                : Files.newBufferedWriter(recordFile, StandardCharsets.UTF_8);
+    }
+
+    /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */
+    record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
+                    boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
+                    List<LoadResult.Step> steps, String result) {
+        static LoadView of(LoadResult r) {
+            return new LoadView(r.image(), r.carveout(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
+                    r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
+                    Json.PlacementView.of(r.placements()), r.steps(), "running");
+        }
+    }
+
+    private static String summary(LoadResult r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("loaded %s into %s%n", r.image(), r.carveout()));
+        b.append(String.format("  base %s, %s, load size %d, metadata at %s, %s convention%n", r.base(),
+                r.relocatable() ? "relocatable" : "fixed", r.loadSize(), r.metadata(), r.convention()));
+        for (LoadResult.Step s : r.steps()) {
+            b.append(String.format("  %-15s %8.3f ms  %s%n", s.name(), s.micros() / 1000.0, s.detail()));
+        }
+        b.append(String.format("  pas id %d authenticated and started", r.pasId()));
+        return b.toString();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.mdtload.load;
+
+import dev.mdtload.address.AddressException;
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.carveout.Carveout;
+import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.ReservedMemory;
+import dev.mdtload.carveout.Carveouts;
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.image.FirmwareImage;
+import dev.mdtload.image.ImageSegment;
+import dev.mdtload.image.LoadLayout;
+import dev.mdtload.image.LoadLayout.Placement;
+import dev.mdtload.image.Validator;
+import dev.mdtload.scm.MetadataBuffer;
+import dev.mdtload.scm.PasClient;
+import dev.mdtload.scm.ScmException;
+import dev.mdtload.scm.SecureMonitor;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loads an image the way the kernel's PAS loader does, in an order that never leaves a half-written
+ * carveout behind a bad image: validate everything (digests included) → init_image → mem_setup
+ * (relocatable only) → copy segments with zero fill → auth_and_reset. The kernel copies first and
+ * verifies last; here nothing touches the carveout until the whole image has been checked, and a
+ * failure after copying began wipes the carveout and shuts the peripheral down.
+ */
+public final class Loader {
+    private final SecureMonitor monitor;
+    private final PasClient pas;
+
+    public Loader(SecureMonitor monitor, PasClient pas) {
+        this.monitor = monitor;
+        this.pas = pas;
+    }
+
+    /**
+     * Every check that needs neither the carveout nor the secure world. Writes nothing.
+     *
+     * @throws InvalidImageException the image breaks a rule or does not fit the carveout
+     * @throws AddressException      the address is a DMA address without a translation, or too wide
+     */
+    public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException {
+        long start = System.nanoTime();
+        FirmwareImage image = FirmwareImage.open(request.image());
+        try {
+            new Validator(false).requireValid(image);
+            long validated = (System.nanoTime() - start) / 1000;
+            Optional<PhysAddr> base = physical(request);
+            List<Placement> placements = base.isPresent()
+                    ? image.layout().place(request.image().toString(), base.get().value(), request.size())
+                    : List.of();
+            return new LoadPlan(request, image, base.orElse(null), placements, validated);
+        } catch (IOException | InvalidImageException | AddressException | RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The user's address as the secure world must see it: physical, translated explicitly if it
+     * was DMA; for a {@code reserved:} carveout given without one, the region's own base.
+     */
+    private static Optional<PhysAddr> physical(LoadRequest request) throws AddressException, IOException {
+        if (request.target().isEmpty()) {
+            if (request.carveout() instanceof CarveoutSpec.Reserved(String name)) {
+                return request.reserved().find(name).map(ReservedMemory.Region::base);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(switch (request.target().get()) {
+            case Target.Phys p -> p.addr();
+            case Target.Dma d -> request.iommu().translate(d.addr(), request.size());
+        });
+    }
+
+    /**
+     * Opens the carveout and runs the PAS sequence.
+     *
+     * @throws ScmException the secure world refused a call; the carveout has been wiped and the
+     *                      peripheral shut down
+     */
+    public LoadResult execute(LoadPlan plan) throws IOException, InvalidImageException, AddressException,
+            CarveoutException, ScmException {
+        LoadRequest r = plan.request();
+        List<LoadResult.Step> steps = new ArrayList<>();
+        steps.add(new LoadResult.Step("validate", plan.validateMicros(), plan.image().segments().size() + " segments"));
+        // every address the secure world will see is checked against the call width before the
+        // carveout is even opened (opening a file: carveout creates it)
+        if (plan.base() != null) {
+            requireWidth(plan.base(), r.size(), "carveout " + r.carveout());
+        }
+        long metadataSize = plan.image().segment(0).data().byteSize()
+                + plan.image().hashSegment().orElseThrow().bytes().byteSize();
+        MetadataBuffer metadata = monitor.allocateMetadata(metadataSize);
+        requireWidth(metadata.addr(), metadataSize, "PAS metadata buffer");
+        try (Carveout carveout = Carveouts.open(r.carveout(), new Carveouts.Request(
+                Optional.ofNullable(plan.base()), r.size(), r.root(), r.reserved()))) {
+            PhysAddr base = carveoutBase(plan, carveout);
+            requireWidth(base, carveout.size(), "carveout " + r.carveout());
+            List<Placement> placements = plan.base() != null ? plan.placements()
+                    : plan.image().layout().place(r.image().toString(), base.value(), carveout.size());
+            LoadLayout layout = plan.image().layout();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment.copy(plan.image().metadata(arena), 0, metadata.memory(), 0, metadataSize);
+            }
+            Carveout.Backing backing = carveout.backing().orElseThrow(() -> new IOException(
+                    carveout.describe() + " has no backing the secure world can be shown"));
+            monitor.attach(base, carveout.size(), backing.path(), backing.offset());
+
+            timed(steps, "init_image", "metadata at " + metadata.addr(), () -> pas.initImage(r.pasId(), metadata));
+            boolean writing = false;
+            try {
+                if (layout.relocatable()) {
+                    timed(steps, "mem_setup", base + " + " + layout.loadSize(),
+                            () -> pas.memSetup(r.pasId(), base, layout.loadSize()));
+                }
+                writing = true;
+                timed(steps, "copy", placements.size() + " segments", () -> copy(plan.image(), carveout, placements));
+                timed(steps, "auth_and_reset", "pas id " + r.pasId(), () -> pas.authAndReset(r.pasId()));
+            } catch (ScmException | IOException | AddressException | RuntimeException e) {
+                undo(carveout, r.pasId(), writing, e);
+                throw e;
+            }
+            return new LoadResult(r.image().toString(), carveout.describe(), r.pasId(), pas.convention(), base,
+                    carveout.size(), layout.relocatable(), layout.loadSize(), metadata.addr(), placements, steps);
+        }
+    }
+
+    private void requireWidth(PhysAddr addr, long size, String what) throws AddressException {
+        pas.convention().width().require(addr, size, what + " (" + pas.convention() + " convention)");
+    }
+
+    /** The physical base the secure world will be given; refused when the carveout has none. */
+    private static PhysAddr carveoutBase(LoadPlan plan, Carveout carveout) throws AddressException {
+        Optional<PhysAddr> own = carveout.physBase();
+        if (own.isEmpty()) {
+            throw new AddressException(carveout.describe() + " has no physical address (userspace only ever sees a "
+                    + "DMA address of a dma-buf); the secure world authenticates physical memory: PAS load refused");
+        }
+        if (plan.base() != null && !plan.base().equals(own.get())) {
+            throw new AddressException(carveout.describe() + " is at " + own.get() + ", not at the requested "
+                    + plan.base());
+        }
+        return own.get();
+    }
+
+    /** Bulk copies from the mapped image files straight into the mapped carveout: no heap copies. */
+    private static void copy(FirmwareImage image, Carveout carveout, List<Placement> placements) throws IOException {
+        MemorySegment memory = carveout.memory();
+        for (Placement p : placements) {
+            ImageSegment s = image.segment(p.phdr().index());
+            long filesz = p.phdr().p_filesz();
+            try {
+                MemorySegment.copy(s.data(), 0, memory, p.offset(), filesz);
+            } catch (InternalError fault) {
+                // a mapped part cut short by someone else after validation faults on access
+                throw new IOException(image.path() + ": segment " + s.index() + ": "
+                        + s.sourceName() + " changed while it was being copied", fault);
+            }
+            memory.asSlice(p.offset() + filesz, p.phdr().p_memsz() - filesz).fill((byte) 0);
+        }
+        carveout.flush();
+    }
+
+    private void undo(Carveout carveout, int pasId, boolean wrote, Exception cause) {
+        if (wrote) {
+            try {
+                carveout.wipe();
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        try {
+            pas.shutdown(pasId);
+        } catch (ScmException | IOException | AddressException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws ScmException, IOException, AddressException;
+    }
+
+    private static void timed(List<LoadResult.Step> steps, String name, String detail, Action action)
+            throws ScmException, IOException, AddressException {
+        long start = System.nanoTime();
+        action.run();
+        steps.add(new LoadResult.Step(name, (System.nanoTime() - start) / 1000, detail));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.mdtload.samples;
+
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.files.AtomicFile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the sample catalogue: valid images of every kind ({@code valid/}), one broken image per
+ * rule ({@code broken/<rule-id>/}) and a README listing them. The output depends on nothing but
+ * this code: same bytes on every run, so the committed copy can be checked against it.
+ */
+public final class SampleGenerator {
+    /** What the generator owns in its directory; anything else there is left alone. */
+    static final List<String> OWNED = List.of("README.md", "broken", "valid");
+
+    private SampleGenerator() {}
+
+    /**
+     * Writes the catalogue into {@code dir}, replacing what an earlier run wrote. Everything is
+     * written into a staging directory first, so a failure leaves the previous samples in place.
+     *
+     * @return how many images were written
+     */
+    public static int generate(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path staging = Files.createTempDirectory(dir, ".samples-");
+        try {
+            int count = writeAll(staging);
+            for (String entry : OWNED) {
+                deleteTree(dir.resolve(entry));
+                Files.move(staging.resolve(entry), dir.resolve(entry));
+            }
+            return count;
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** How {@code dir} differs from a fresh generation (nothing when it matches byte for byte). */
+    public static List<Difference> check(Path dir) throws IOException {
+        Path fresh = Files.createTempDirectory("mdtload-samples-");
+        try {
+            writeAll(fresh);
+            return TreeDiff.compare(fresh, dir, OWNED);
+        } finally {
+            deleteTree(fresh);
+        }
+    }
+
+    private static int writeAll(Path root) throws IOException {
+        List<Sample> valid = ValidSamples.all();
+        List<Sample> broken = BrokenSamples.all();
+        List<Sample> all = new ArrayList<>(valid);
+        all.addAll(broken);
+        for (Sample s : all) {
+            Path image = root.resolve(s.image());
+            Files.createDirectories(image.getParent());
+            try {
+                s.writer().write(image);
+            } catch (InvalidImageException e) {
+                // the catalogue is fixed: a refusal here is a bug in a sample's recipe, not bad input
+                throw new IllegalStateException("sample " + s.image() + " cannot be written: " + e.getMessage(), e);
+            }
+        }
+        String readme = Readme.render(valid, broken, BrokenSamples.WITHOUT_SAMPLE);
+        AtomicFile.write(root.resolve("README.md"), true, readme.getBytes(StandardCharsets.UTF_8));
+        return all.size();
+    }
+
+    /** Deletes a tree without following links out of it (samples contain a link loop). */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

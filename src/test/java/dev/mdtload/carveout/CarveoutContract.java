@@ -1,0 +1,88 @@
+package dev.mdtload.carveout;
+
+import dev.mdtload.address.PhysAddr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every carveout kind must do alike. Bytes go in through {@link Carveout#memory()} and are
+ * read back from the backing file with plain file I/O, never through the mapping under test.
+ */
+abstract class CarveoutContract {
+    static final long SIZE = 4 * Carveouts.PAGE_SIZE;
+
+    @TempDir
+    Path root;
+
+    /** Opens the carveout under test ({@link #SIZE} bytes) in the tree under {@link #root}. */
+    abstract Carveout open() throws Exception;
+
+    abstract Optional<PhysAddr> expectedPhysBase();
+
+    /** {@link Carveout#describe()} as a person expects to read it for this kind. */
+    abstract String expectedDescription();
+
+    @Test
+    void memory_isExactlyTheRequestedSize() throws Exception {
+        try (Carveout carveout = open()) {
+            assertEquals(SIZE, carveout.memory().byteSize());
+            assertEquals(SIZE, carveout.size());
+            assertTrue(!carveout.memory().isReadOnly());
+        }
+    }
+
+    @Test
+    void physBase_isTheOneTheCarveoutSitsAt() throws Exception {
+        try (Carveout carveout = open()) {
+            assertEquals(expectedPhysBase(), carveout.physBase());
+        }
+    }
+
+    @Test
+    void describe_namesTheSpecTheSizeAndTheBase() throws Exception {
+        try (Carveout carveout = open()) {
+            assertEquals(expectedDescription(), carveout.describe());
+        }
+    }
+
+    @Test
+    void writtenBytes_reachTheBackingFileAtItsOffset() throws Exception {
+        byte[] written = Bytes.pattern(SIZE, 1);
+        try (Carveout carveout = open()) {
+            Bytes.write(carveout.memory(), written);
+            carveout.flush();
+            Carveout.Backing backing = carveout.backing().orElseThrow();
+            assertArrayEquals(written, Bytes.read(backing.path(), backing.offset(), SIZE));
+        }
+    }
+
+    @Test
+    void wipe_zeroesEveryByte_inMemoryAndInTheBackingFile() throws Exception {
+        try (Carveout carveout = open()) {
+            Bytes.write(carveout.memory(), Bytes.pattern(SIZE, 2));
+            carveout.wipe();
+            assertTrue(Bytes.allZero(carveout.memory().toArray(JAVA_BYTE)));
+            Carveout.Backing backing = carveout.backing().orElseThrow();
+            byte[] onDisk = Bytes.read(backing.path(), backing.offset(), SIZE);
+            assertEquals(SIZE, onDisk.length);
+            assertTrue(Bytes.allZero(onDisk));
+        }
+    }
+
+    @Test
+    void close_unmapsTheMemory_andMayBeRepeated() throws Exception {
+        Carveout carveout = open();
+        carveout.close();
+        assertThrows(IllegalStateException.class, () -> carveout.memory().get(JAVA_BYTE, 0));
+        carveout.close();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.mdtload.carveout;
+
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.PosixException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** devmem and reserved:NAME against a sparse file standing in for /dev/mem under a fake root. */
+class DevMemCarveoutTest extends SharedCarveoutContract {
+    private static final PhysAddr BASE = PhysAddr.of(0x200000);
+    private static final long MEMORY = 0x400000;
+    private static final ReservedMemory.Region WPSS = new ReservedMemory.Region("wpss", PhysAddr.of(0x100000), 0x10000, true);
+
+    private Path devMem() {
+        return root.resolve("dev/mem");
+    }
+
+    @BeforeEach
+    void fakeDevMem() throws IOException {
+        Bytes.sparseFile(devMem(), MEMORY);
+    }
+
+    private Carveout open(CarveoutSpec spec, Optional<PhysAddr> phys, ReservedMemory reserved) throws Exception {
+        return Carveouts.open(spec, new Carveouts.Request(phys, SIZE, root, reserved));
+    }
+
+    private Carveout openAt(PhysAddr phys) throws Exception {
+        return open(new CarveoutSpec.DevMem(Optional.empty()), Optional.of(phys), ReservedMemory.NONE);
+    }
+
+    @Override
+    Carveout open() throws Exception {
+        return openAt(BASE);
+    }
+
+    @Override
+    Optional<PhysAddr> expectedPhysBase() {
+        return Optional.of(BASE);
+    }
+
+    @Override
+    String expectedDescription() {
+        return "devmem via " + devMem() + ": 0x4000 bytes at phys 0x200000";
+    }
+
+    @Override
+    String lockedName() {
+        return "devmem at phys 0x200000";
+    }
+
+    @Test
+    void writes_landAtThePhysicalOffset_andNowhereElse() throws Exception {
+        byte[] written = Bytes.pattern(SIZE, 6);
+        try (Carveout carveout = open()) {
+            Bytes.write(carveout.memory(), written);
+            carveout.flush();
+            assertEquals(Optional.of(new Carveout.Backing(devMem(), 0x200000)), carveout.backing());
+        }
+        byte[] memory = Files.readAllBytes(devMem());
+        assertEquals(MEMORY, memory.length);
+        assertArrayEquals(written, Arrays.copyOfRange(memory, 0x200000, 0x204000));
+        assertTrue(Bytes.allZero(Arrays.copyOfRange(memory, 0, 0x200000)));
+        assertTrue(Bytes.allZero(Arrays.copyOfRange(memory, 0x204000, memory.length)));
+    }
+
+    @Test
+    void open_locksAFilePerPhysicalBase_creatingItsDirectory() throws Exception {
+        try (Carveout _ = open()) {
+            assertTrue(Files.isRegularFile(root.resolve("run/lock/mdtload-devmem-200000.lock")));
+        }
+    }
+
+    @Test
+    void twoDifferentRanges_mayBeOpenAtOnce() throws Exception {
+        try (Carveout low = openAt(BASE); Carveout high = openAt(PhysAddr.of(0x300000))) {
+            Bytes.write(low.memory(), Bytes.pattern(SIZE, 7));
+            Bytes.write(high.memory(), Bytes.pattern(SIZE, 8));
+        }
+        assertArrayEquals(Bytes.pattern(SIZE, 7), Bytes.read(devMem(), 0x200000, SIZE));
+        assertArrayEquals(Bytes.pattern(SIZE, 8), Bytes.read(devMem(), 0x300000, SIZE));
+    }
+
+    @Test
+    void open_withoutAPhysicalAddress_isARequestError() {
+        CarveoutException e = assertThrows(CarveoutException.class,
+                () -> open(new CarveoutSpec.DevMem(Optional.empty()), Optional.empty(), ReservedMemory.NONE));
+        assertEquals("carveout devmem: needs the physical address to map; /dev/mem has no default", e.getMessage());
+    }
+
+    @Test
+    void open_withoutDevMem_failsWithEnoentNamingIt() throws Exception {
+        Files.delete(devMem());
+        PosixException e = assertThrows(PosixException.class, this::open);
+        assertEquals("open(" + devMem() + ") failed: ENOENT (No such file or directory)", e.getMessage());
+    }
+
+    @Test
+    void devMemPath_replacesDevMemUnderTheRoot() throws Exception {
+        Path standIn = Bytes.sparseFile(root.resolve("elsewhere/mem.img"), MEMORY);
+        byte[] written = Bytes.pattern(SIZE, 9);
+        try (Carveout carveout = open(new CarveoutSpec.DevMem(Optional.of(standIn)), Optional.of(BASE), ReservedMemory.NONE)) {
+            Bytes.write(carveout.memory(), written);
+            assertEquals(Optional.of(new Carveout.Backing(standIn, 0x200000)), carveout.backing());
+        }
+        assertArrayEquals(written, Bytes.read(standIn, 0x200000, SIZE));
+        assertTrue(Bytes.allZero(Files.readAllBytes(devMem())));
+    }
+
+    @Test
+    void open_refusesARangePastTheEndOfAStandInFile() {
+        IOException e = assertThrows(IOException.class, () -> openAt(PhysAddr.of(0x3ff000)));
+        assertEquals(devMem() + " is 4194304 bytes, too short for the carveout's bytes 0x3ff000..0x403000", e.getMessage());
+    }
+
+    @Test
+    void reserved_withoutALookup_isRefusedWithAUsageMessage() {
+        CarveoutException e = assertThrows(CarveoutException.class,
+                () -> open(new CarveoutSpec.Reserved("wpss"), Optional.empty(), ReservedMemory.NONE));
+        assertEquals("carveout reserved:wpss: no reserved-memory table is available here to find 'wpss' in;"
+                + " give devmem and the region's physical address instead", e.getMessage());
+    }
+
+    @Test
+    void reserved_ofAnUnknownRegion_isRefused() {
+        CarveoutException e = assertThrows(CarveoutException.class,
+                () -> open(new CarveoutSpec.Reserved("adsp"), Optional.empty(), this::lookUp));
+        assertEquals("carveout reserved:adsp: the board has no reserved-memory region named 'adsp'", e.getMessage());
+    }
+
+    @Test
+    void reserved_mapsTheRegionThroughDevMemAtItsBase() throws Exception {
+        byte[] written = Bytes.pattern(SIZE, 10);
+        try (Carveout carveout = open(new CarveoutSpec.Reserved("wpss"), Optional.empty(), this::lookUp)) {
+            assertEquals(Optional.of(WPSS.base()), carveout.physBase());
+            assertEquals(Optional.of(WPSS), ((DevMemCarveout) carveout).region());
+            assertEquals("reserved:wpss (no-map) via " + devMem() + ": 0x4000 bytes at phys 0x100000", carveout.describe());
+            Bytes.write(carveout.memory(), written);
+        }
+        assertArrayEquals(written, Bytes.read(devMem(), 0x100000, SIZE));
+    }
+
+    @Test
+    void reserved_requestReachingPastTheRegion_isRefused() {
+        CarveoutException e = assertThrows(CarveoutException.class,
+                () -> open(new CarveoutSpec.Reserved("wpss"), Optional.of(PhysAddr.of(0x10e000)), this::lookUp));
+        assertEquals("carveout reserved:wpss: 0x4000 bytes at phys 0x10e000 do not fit in reserved-memory region wpss,"
+                + " which is 0x10000 bytes at phys 0x100000", e.getMessage());
+    }
+
+    private Optional<ReservedMemory.Region> lookUp(String name) {
+        return name.equals(WPSS.name()) ? Optional.of(WPSS) : Optional.empty();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.mdtload.carveout;
+
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.PosixException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class FileCarveoutTest extends SharedCarveoutContract {
+    private static final PhysAddr BASE = PhysAddr.of(0x9ae00000L);
+
+    private Path file() {
+        return root.resolve("carveout.bin");
+    }
+
+    private Carveout open(Optional<PhysAddr> phys, long size) throws Exception {
+        return Carveouts.open(new CarveoutSpec.File(file()), new Carveouts.Request(phys, size, root, ReservedMemory.NONE));
+    }
+
+    @Override
+    Carveout open() throws Exception {
+        return open(Optional.of(BASE), SIZE);
+    }
+
+    @Override
+    Optional<PhysAddr> expectedPhysBase() {
+        return Optional.of(BASE);
+    }
+
+    @Override
+    String expectedDescription() {
+        return "file:" + file() + ": 0x4000 bytes at phys 0x9ae00000";
+    }
+
+    @Override
+    String lockedName() {
+        return "file:" + file();
+    }
+
+    @Test
+    void open_createsAMissingFile_sparse_atTheRequestedSize() throws Exception {
+        long size = 64L << 20;
+        try (Carveout carveout = open(Optional.of(BASE), size)) {
+            assertEquals(size, Files.size(file()));
+            long allocated = allocatedBytes(file());
+            assertTrue(allocated < (1 << 20), "64 MiB file has " + allocated + " bytes allocated");
+            assertEquals(size, carveout.size());
+        }
+    }
+
+    @Test
+    void open_keepsAnExistingFilesBytes_andMapsOnlyItsFirstSizeBytes() throws Exception {
+        byte[] existing = Bytes.pattern(SIZE + Carveouts.PAGE_SIZE, 4);
+        Files.write(file(), existing);
+        byte[] written = Bytes.pattern(SIZE, 5);
+        try (Carveout carveout = open()) {
+            assertArrayEquals(Arrays.copyOf(existing, (int) SIZE), carveout.memory().toArray(JAVA_BYTE));
+            Bytes.write(carveout.memory(), written);
+            carveout.flush();
+        }
+        byte[] after = Files.readAllBytes(file());
+        assertEquals(existing.length, after.length, "the file is never truncated");
+        assertArrayEquals(written, Arrays.copyOf(after, (int) SIZE));
+        assertArrayEquals(Arrays.copyOfRange(existing, (int) SIZE, existing.length), Arrays.copyOfRange(after, (int) SIZE, after.length));
+    }
+
+    @Test
+    void open_refusesAnExistingFileShorterThanTheCarveout() throws Exception {
+        Files.write(file(), new byte[4096]);
+        IOException e = assertThrows(IOException.class, this::open);
+        assertEquals(file() + " is 4096 bytes, too short for the carveout's bytes 0x0..0x4000", e.getMessage());
+    }
+
+    @Test
+    void backing_isTheFileFromByteZero() throws Exception {
+        try (Carveout carveout = open()) {
+            assertEquals(Optional.of(new Carveout.Backing(file(), 0)), carveout.backing());
+        }
+    }
+
+    @Test
+    void open_withoutAPhysicalBase_hasNone() throws Exception {
+        try (Carveout carveout = open(Optional.empty(), SIZE)) {
+            assertEquals(Optional.empty(), carveout.physBase());
+            assertEquals("file:" + file() + ": 0x4000 bytes with no physical address", carveout.describe());
+        }
+    }
+
+    @Test
+    void open_inAMissingDirectory_failsWithEnoentNamingThePath() {
+        Path missing = root.resolve("no/such/dir/carveout.bin");
+        PosixException e = assertThrows(PosixException.class, () -> Carveouts.open(new CarveoutSpec.File(missing),
+                new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+        assertEquals("open(" + missing + ") failed: ENOENT (No such file or directory)", e.getMessage());
+    }
+
+    /** st_blocks * 512, from stat(1): Java has no portable way to ask how much of a file is allocated. */
+    private static long allocatedBytes(Path file) throws IOException, InterruptedException {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+        String out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assumeTrue(stat.waitFor() == 0, "stat(1) failed: " + out);
+        String[] blocksAndUnit = out.split(" ");
+        return Long.parseLong(blocksAndUnit[0]) * Long.parseLong(blocksAndUnit[1]);
+    }
+}
