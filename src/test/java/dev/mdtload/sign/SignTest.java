@@ -132,18 +132,17 @@ class SignTest {
     @ValueSource(ints = {3, 5, 6, 7})
     void sign_everySingleByteFlipInTheSignedPartOrTheSignatureIsRejected(int version) throws Exception {
         Path image = signed(version, "flip.mbn");
+        TrustAnchor anchor = TrustAnchor.ofCertificateFile(root(image));
         RawElf elf = RawElf.read(image);
-        byte[] bytes = elf.bytes();
         byte[] hash = elf.hashSegment();
         int start = (int) elf.hashPhdr().offset();
-        int signedEnd = start + RawElf.digestTableEnd(hash);
-        int signatureEnd = signedEnd + RawElf.signature(hash).length;
-        TrustAnchor anchor = TrustAnchor.ofCertificateFile(root(image));
+        // the signed part (header and digest table) is followed directly by the signature
+        int signatureEnd = start + RawElf.digestTableEnd(hash) + RawElf.signature(hash).length;
         assertTrue(accepted(image, anchor), "the unchanged image is accepted");
 
         Path flipped = tmp.resolve("flipped.mbn");
         for (int at = start; at < signatureEnd; at++) {
-            byte[] copy = bytes.clone();
+            byte[] copy = elf.bytes().clone();
             copy[at] ^= 1;
             Files.write(flipped, copy);
             assertFalse(accepted(flipped, anchor), "byte " + (at - start) + " of the hash segment flipped");
