@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "certs",
         header = "Show an image's signatures and certificate chains, with the Qualcomm OU fields decoded.",
         description = {
-                "Per certificate: subject, issuer, key, validity, SHA-256 of the DER, and the SW_ID, HW_ID, DEBUG,",
-                "OEM_ID, SW_SIZE, MODEL_ID and hash-algorithm OU fields; from MBN v6 on these live in the",
-                "hash segment's metadata, shown too. The root's SHA-256 is what an OEM public-key-hash fuse holds.",
+                "Per certificate: subject, issuer, key, validity, SHA-256 of the DER, and the SW_ID, HW_ID, DEBUG, "
+                        + "OEM_ID, SW_SIZE, MODEL_ID and hash-algorithm OU fields; from MBN v6 on these live in the "
+                        + "hash segment's metadata, shown too. The root's SHA-256 is what an OEM public-key-hash fuse holds.",
                 "Nothing is verified here: use validate --signatures.",
                 "Example: mdtload certs /lib/firmware/qcom/sm8250/a650_zap.mbn"})
 final class CertsCommand implements Callable<Integer> {

@@ -25,10 +25,11 @@ import java.util.concurrent.Callable;
 @Command(name = "sign",
         header = "Build and sign a PIL image from an ELF: headers placeholder, hash segment, signature, chain.",
         description = {
-                "Without --key, a throwaway test CA (root -> CA -> attestation) is made on the spot and its",
-                "root written to OUT.root.pem, for: mdtload validate --root-cert OUT.root.pem OUT",
-                "Schemes (docs/signatures.md): v3/v5 rsa-pkcs1v15-qcom-hmac-sha256, v6/v7 ecdsa-p384-sha384;",
-                "a user's key: P-384 -> ecdsa-p384-sha384, RSA -> the HMAC-style scheme up to v5, rsassa-pss-sha256 from v6.",
+                "Without --key, a throwaway test CA (root -> CA -> attestation) is made on the spot and its root "
+                        + "written to OUT.root.pem, for: mdtload validate --root-cert OUT.root.pem OUT",
+                "Schemes (docs/signatures.md): v3 and v5 rsa-pkcs1v15-qcom-hmac-sha256, v6 and v7 ecdsa-p384-sha384; "
+                        + "a user's P-384 key signs ecdsa-p384-sha384, an RSA key the HMAC-style scheme up to v5 "
+                        + "and rsassa-pss-sha256 from v6.",
                 "Example: mdtload sign fw.elf --mbn-version 6 --sw-id 0xd -o fw.mbn"})
 final class SignCommand implements Callable<Integer> {
     @Spec

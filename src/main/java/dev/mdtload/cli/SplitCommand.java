@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 @Command(name = "split",
         header = "Split an image into .mdt + .bNN, the inverse of squash.",
         description = {
-                "The .mdt holds the ELF and program headers followed by the hash segment; each program",
-                "header with file bytes gets a .bNN. Segments without file bytes get no part.",
+                "The .mdt holds the ELF and program headers followed by the hash segment; each program header "
+                        + "with file bytes gets a .bNN. Segments without file bytes get no part.",
                 "The image is validated first; nothing is written if it is invalid.",
                 "Example: mdtload split /lib/firmware/qcom/sm8250/a650_zap.mbn -o out/"})
 final class SplitCommand implements Callable<Integer> {

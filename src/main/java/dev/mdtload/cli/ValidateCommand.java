@@ -27,9 +27,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Directories are searched recursively for .mdt and .mbn files.",
                 "Prints one verdict line per image and a summary; exit 1 if any image is invalid.",
-                "--signatures also verifies the certificate chain and the image signature (docs/signatures.md);",
-                "--root-cert or --root-sha256 (the SHA-256 an OEM public-key-hash fuse holds) pins the root and",
-                "implies --signatures.",
+                "--signatures also verifies the certificate chain and the image signature (docs/signatures.md); "
+                        + "--root-cert or --root-sha256 (the SHA-256 an OEM public-key-hash fuse holds) pins the root "
+                        + "and implies --signatures.",
                 "Example: mdtload validate --json /lib/firmware/qcom"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
