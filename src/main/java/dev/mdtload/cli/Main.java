@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
                 SamplesCommand.class,
                 BoardCommand.class,
                 RprocCommand.class,
+                SquashCommand.class,
+                SplitCommand.class,
+                CertsCommand.class,
+                SignCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {
