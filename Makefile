@@ -30,7 +30,7 @@ samples: build
 	bin/mdtload samples firmware-samples
 
 test: native
-	$(MVN) $(MVNFLAGS) -Dsurefire.printSummary=true package
+	$(MVN) -B --no-transfer-progress -Dstyle.color=never package
 	bin/mdtload samples firmware-samples --check
 
 demo: build

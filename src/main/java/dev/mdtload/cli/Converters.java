@@ -7,6 +7,9 @@ import dev.mdtload.address.PhysAddr;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -57,6 +60,26 @@ final class Converters {
                 throw new TypeConversionException("'" + value + "' does not fit 32 bits");
             }
             return (int) v;
+        }
+    }
+
+    /** A duration in seconds ({@code 10}, {@code 2.5}, {@code 10s}) or milliseconds ({@code 500ms}). */
+    static final class Seconds implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String t = value.strip().toLowerCase(Locale.ROOT);
+            boolean millis = t.endsWith("ms");
+            String number = millis ? t.substring(0, t.length() - 2) : t.endsWith("s") ? t.substring(0, t.length() - 1) : t;
+            try {
+                BigDecimal amount = new BigDecimal(number.strip());
+                if (amount.signum() < 0) {
+                    throw new TypeConversionException("'" + value + "' is negative");
+                }
+                return Duration.ofMillis(millis ? amount.longValueExact()
+                        : amount.movePointRight(3).setScale(0, RoundingMode.UP).longValueExact());
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("'" + value + "' is not a duration (seconds like 10 or 2.5, or 500ms)");
+            }
         }
     }
 

@@ -1,16 +1,22 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.address.AddressException;
+import dev.mdtload.board.AmbiguousNameException;
+import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.check.InvalidImageException;
-import dev.mdtload.scm.ScmException;
 import dev.mdtload.check.Violation;
+import dev.mdtload.rproc.FirmwareNameException;
+import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.rproc.RemoteprocException;
+import dev.mdtload.scm.ScmException;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
@@ -51,11 +57,18 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     static int exitCode(Throwable e) {
         return switch (e) {
             case InvalidImageException ignored -> ExitCode.INVALID;
+            case DeviceTreeException ignored -> ExitCode.INVALID;
             case UsageException ignored -> ExitCode.USAGE;
             case AddressException ignored -> ExitCode.USAGE;
             case CarveoutException ignored -> ExitCode.USAGE;
             case ScmException ignored -> ExitCode.REFUSED;
+            case AmbiguousNameException ignored -> ExitCode.USAGE;
+            case FirmwareNameException ignored -> ExitCode.USAGE;
+            case NoSuchRemoteprocException ignored -> ExitCode.USAGE;
+            case RemoteprocException ignored -> ExitCode.REFUSED;
             case NoSuchFileException ignored -> ExitCode.USAGE;
+            // an output that exists and was not to be replaced (no --force): the request is wrong
+            case FileAlreadyExistsException ignored -> ExitCode.USAGE;
             case IOException ignored -> ExitCode.ENVIRONMENT;
             default -> ExitCode.ENVIRONMENT;
         };

@@ -4,6 +4,7 @@ import dev.mdtload.address.AddressException;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.board.Board;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
@@ -123,8 +124,10 @@ final class LoadCommand implements Callable<Integer> {
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Optional<Target> target = address == null ? Optional.empty()
                 : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
+        // the device tree is read only when a reserved: spec asks for it, so other loads need none
+        ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
-                ReservedMemory.NONE);
+                reserved);
         StringWriter calls = new StringWriter();
         LoadResult result;
         try (LoadPlan plan = Loader.plan(request);

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code mdtload} command: wires the subcommands, error handling and exit codes; nothing else. */
 @Command(name = "mdtload",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         version = "mdtload 0.1.0",
         header = "Read, check and load Qualcomm firmware images (.mdt + .bNN, or .mbn).",
         description = {"Example: mdtload validate /lib/firmware/qcom"},
@@ -15,6 +16,12 @@ import picocli.CommandLine.Command;
                 MapCommand.class,
                 LoadCommand.class,
                 SamplesCommand.class,
+                BoardCommand.class,
+                RprocCommand.class,
+                SquashCommand.class,
+                SplitCommand.class,
+                CertsCommand.class,
+                SignCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {

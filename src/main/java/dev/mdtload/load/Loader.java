@@ -5,6 +5,7 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveout;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.FirmwareImage;
@@ -58,7 +59,7 @@ public final class Loader {
                     ? image.layout().place(request.image().toString(), base.get().value(), request.size())
                     : List.of();
             return new LoadPlan(request, image, base.orElse(null), placements, validated);
-        } catch (InvalidImageException | AddressException | RuntimeException e) {
+        } catch (IOException | InvalidImageException | AddressException | RuntimeException e) {
             image.close();
             throw e;
         }
@@ -81,9 +82,15 @@ public final class Loader {
         }
     }
 
-    /** The user's address as the secure world must see it: physical, translated explicitly if it was DMA. */
-    private static Optional<PhysAddr> physical(LoadRequest request) throws AddressException {
+    /**
+     * The user's address as the secure world must see it: physical, translated explicitly if it
+     * was DMA; for a {@code reserved:} carveout given without one, the region's own base.
+     */
+    private static Optional<PhysAddr> physical(LoadRequest request) throws AddressException, IOException {
         if (request.target().isEmpty()) {
+            if (request.carveout() instanceof CarveoutSpec.Reserved(String name)) {
+                return request.reserved().find(name).map(ReservedMemory.Region::base);
+            }
             return Optional.empty();
         }
         return Optional.of(switch (request.target().get()) {

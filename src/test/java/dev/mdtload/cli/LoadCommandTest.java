@@ -20,8 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -52,32 +50,18 @@ class LoadCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
     /** {@code mdtload load ARGS}, with the simulated secure world the command opens wrapped by {@code probe}. */
-    private static Run load(UnaryOperator<SecureMonitor> probe, Object... args) {
-        CommandLine cmd = Main.commandLine(new CommandLine.IFactory() {
+    private static CliRun load(UnaryOperator<SecureMonitor> probe, Object... args) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
                 return type == LoadCommand.class ? type.cast(new LoadCommand(probe))
                         : CommandLine.defaultFactory().create(type);
             }
-        });
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        List<String> line = new ArrayList<>(List.of("load"));
-        for (Object a : args) {
-            line.add(a.toString());
-        }
-        int exit = cmd.execute(line.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        };
+        List<Object> line = new ArrayList<>(List.of("load"));
+        line.addAll(List.of(args));
+        return CliRun.of(factory, line.toArray());
     }
 
     private static String hex(long value) {
@@ -99,12 +83,12 @@ class LoadCommandTest {
         return Files.write(dir.resolve("used-carveout.bin"), bytes);
     }
 
-    private static void assertOneLineError(Run run, int exit, String mentions) {
-        assertEquals(exit, run.exit, run::toString);
-        assertEquals(1, run.err.lines().count(), run::toString);
-        assertTrue(run.err.startsWith("mdtload: "), run::toString);
-        assertTrue(run.err.contains(mentions), () -> "expected '" + mentions + "' in " + run);
-        assertFalse(run.err.contains("\tat "), run::toString);
+    private static void assertOneLineError(CliRun run, int exit, String mentions) {
+        assertEquals(exit, run.exit(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().startsWith("mdtload: "), run::toString);
+        assertTrue(run.err().contains(mentions), () -> "expected '" + mentions + "' in " + run);
+        run.assertNoStackTrace();
     }
 
     @ParameterizedTest
@@ -113,11 +97,11 @@ class LoadCommandTest {
         Path carveout = dir.resolve("carveout.bin");
         SimProbe probe = SimProbe.watching(PAS_ID);
         // the carveout the README gives: at the lowest p_paddr, the kernel's load size
-        Run run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(image.minAddress),
+        CliRun run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(image.minAddress),
                 "--size", image.loadSize, "--pas-id", PAS_ID, "--scm", "sim");
 
-        assertEquals(0, run.exit, run::toString);
-        assertEquals("", run.err);
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("", run.err());
         assertEquals(image.loadSize, Files.size(carveout));
         ExpectedCarveout.of(image.path()).assertLoadedInto(carveout, image.minAddress);
         assertEquals(PeripheralState.RUNNING, probe.state(), "the simulated secure world authenticated and started it");
@@ -134,15 +118,15 @@ class LoadCommandTest {
         Path carveout = dir.resolve("carveout.bin");
         long size = image.loadSize + 0x10000;
         SimProbe probe = SimProbe.watching(PAS_ID);
-        Run run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(NEW_BASE),
+        CliRun run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(NEW_BASE),
                 "--size", size, "--pas-id", PAS_ID, "--json");
 
-        assertEquals(0, run.exit, run::toString);
+        assertEquals(0, run.exit(), run::toString);
         ExpectedCarveout expected = ExpectedCarveout.of(image.path());
         expected.assertLoadedInto(carveout, NEW_BASE);
         assertEquals(PeripheralState.RUNNING, probe.state());
 
-        JsonNode result = new ObjectMapper().readTree(run.out);
+        JsonNode result = new ObjectMapper().readTree(run.out());
         assertEquals(NEW_BASE, result.get("base").asLong());
         List<Long> reported = new ArrayList<>();
         result.get("placements").forEach(p -> reported.add(p.get("address").asLong()));
@@ -156,10 +140,10 @@ class LoadCommandTest {
         Path carveout = usedCarveout(venus.loadSize + 0x10000);
         byte[] before = Files.readAllBytes(carveout);
 
-        Run run = load(SimProbe.watching(PAS_ID), venus.path(), "--carveout", "file:" + carveout,
+        CliRun run = load(SimProbe.watching(PAS_ID), venus.path(), "--carveout", "file:" + carveout,
                 "--phys", hex(NEW_BASE), "--size", before.length, "--pas-id", PAS_ID);
 
-        assertEquals(0, run.exit, run::toString);
+        assertEquals(0, run.exit(), run::toString);
         ExpectedCarveout.of(venus.path()).assertLoadedInto(carveout, NEW_BASE, before);
     }
 
@@ -175,11 +159,11 @@ class LoadCommandTest {
         byte[] before = carveoutExists ? sha256(carveout) : null;
         SimProbe probe = SimProbe.watching(PAS_ID);
 
-        Run run = load(probe, image, "--carveout", "file:" + carveout, "--phys", hex(RealImage.WPSS.minAddress),
+        CliRun run = load(probe, image, "--carveout", "file:" + carveout, "--phys", hex(RealImage.WPSS.minAddress),
                 "--size", RealImage.WPSS.loadSize, "--pas-id", PAS_ID, "--scm", "sim");
 
         assertOneLineError(run, 1, "mdtload: " + image + ": segment 3: ");
-        assertTrue(run.err.strip().endsWith("[digest-mismatch]"), run::toString);
+        assertTrue(run.err().strip().endsWith("[digest-mismatch]"), run::toString);
         if (carveoutExists) {
             assertArrayEquals(before, sha256(carveout), "the carveout is byte-identical");
         } else {
@@ -197,11 +181,11 @@ class LoadCommandTest {
         Path carveout = dir.resolve("carveout.bin");
         SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, victim);
 
-        Run run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(image.minAddress),
+        CliRun run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(image.minAddress),
                 "--size", image.loadSize, "--pas-id", PAS_ID);
 
         assertOneLineError(run, 4, "auth_and_reset");
-        assertTrue(run.err.contains("EIO"), run::toString);
+        assertTrue(run.err().contains("EIO"), run::toString);
         ExpectedCarveout.assertAllZero(carveout);
         assertEquals(PasCommand.SHUTDOWN, probe.commands().getLast(), "the peripheral is shut down after the failure");
         assertEquals(PeripheralState.IDLE, probe.state());
@@ -219,7 +203,7 @@ class LoadCommandTest {
             args.add(map);
         }
 
-        Run run = load(probe, args.toArray());
+        CliRun run = load(probe, args.toArray());
 
         assertOneLineError(run, 2, "DMA");
         assertFalse(Files.exists(carveout));
@@ -233,11 +217,11 @@ class LoadCommandTest {
         Path carveout = dir.resolve("carveout.bin");
         SimProbe probe = SimProbe.watching(PAS_ID);
 
-        Run run = load(probe, m3.path(), "--carveout", "file:" + carveout, "--dma", "m3:0x1000000",
+        CliRun run = load(probe, m3.path(), "--carveout", "file:" + carveout, "--dma", "m3:0x1000000",
                 "--iommu-map", "m3:0x1000000=0x4b000000+0x50000", "--size", m3.loadSize, "--pas-id", PAS_ID, "--json");
 
-        assertEquals(0, run.exit, run::toString);
-        assertEquals(0x4b00_0000L, new ObjectMapper().readTree(run.out).get("base").asLong());
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals(0x4b00_0000L, new ObjectMapper().readTree(run.out()).get("base").asLong());
         ExpectedCarveout.of(m3.path()).assertLoadedInto(carveout, 0x4b00_0000L);
         assertEquals(PeripheralState.RUNNING, probe.state());
     }
@@ -252,7 +236,7 @@ class LoadCommandTest {
         byte[] before = sha256(used);
         for (Path carveout : List.of(absent, used)) {
             SimProbe probe = SimProbe.watching(PAS_ID);
-            Run run = load(probe, venus.path(), "--carveout", "file:" + carveout, "--phys", hex(ABOVE_4_GIB),
+            CliRun run = load(probe, venus.path(), "--carveout", "file:" + carveout, "--phys", hex(ABOVE_4_GIB),
                     "--size", venus.loadSize, "--pas-id", PAS_ID, "--scm-convention", convention);
 
             assertOneLineError(run, 2, "32-bit");
@@ -269,7 +253,7 @@ class LoadCommandTest {
         Path carveout = dir.resolve("carveout.bin");
         SimProbe probe = SimProbe.watching(PAS_ID);
 
-        Run run = load(probe, venus.path(), "--carveout", "file:" + carveout, "--dma", "venus:0x10000000",
+        CliRun run = load(probe, venus.path(), "--carveout", "file:" + carveout, "--dma", "venus:0x10000000",
                 "--iommu-map", "venus:0x10000000=" + hex(ABOVE_4_GIB) + "+0x500000", "--size", venus.loadSize,
                 "--pas-id", PAS_ID, "--scm-convention", "legacy");
 
@@ -290,10 +274,10 @@ class LoadCommandTest {
             args.addAll(List.of("--phys", hex(NEW_BASE)));
         }
 
-        Run run = load(probe, args.toArray());
+        CliRun run = load(probe, args.toArray());
 
         assertOneLineError(run, 2, "no physical address");
-        assertTrue(run.err.contains("dma-buf"), run::toString);
+        assertTrue(run.err().contains("dma-buf"), run::toString);
         assertEquals(0, Files.size(heap), "the fake heap node is untouched");
         assertFalse(probe.opened());
     }
@@ -301,7 +285,7 @@ class LoadCommandTest {
     @Test
     void load_refusesAFileCarveoutWithoutAnAddress_beforeCreatingTheFile() {
         Path carveout = dir.resolve("carveout.bin");
-        Run run = load(SimProbe.watching(PAS_ID), RealImage.VENUS.path(), "--carveout", "file:" + carveout,
+        CliRun run = load(SimProbe.watching(PAS_ID), RealImage.VENUS.path(), "--carveout", "file:" + carveout,
                 "--size", RealImage.VENUS.loadSize, "--pas-id", PAS_ID);
 
         assertOneLineError(run, 2, "--phys");
@@ -317,13 +301,13 @@ class LoadCommandTest {
     void load_withScmRecord_writesOnlyJsonLinesOfTheKernelsCallsToStdout(String convention) throws IOException {
         RealImage venus = RealImage.VENUS;
         Path carveout = dir.resolve("carveout.bin");
-        Run run = load(UnaryOperator.identity(), venus.path(), "--carveout", "file:" + carveout,
+        CliRun run = load(UnaryOperator.identity(), venus.path(), "--carveout", "file:" + carveout,
                 "--phys", hex(NEW_BASE), "--size", venus.loadSize, "--pas-id", PAS_ID, "--scm", "record",
                 "--scm-convention", convention);
 
-        assertEquals(0, run.exit, run::toString);
+        assertEquals(0, run.exit(), run::toString);
         List<JsonNode> calls = new ArrayList<>();
-        for (String line : run.out.lines().toList()) {
+        for (String line : run.out().lines().toList()) {
             calls.add(new ObjectMapper().readTree(line));
         }
         assertEquals(List.of("init_image", "mem_setup", "auth_and_reset"),
@@ -334,19 +318,19 @@ class LoadCommandTest {
         JsonNode memSetup = calls.get(1).get("registers");
         assertEquals(List.of(hex(PAS_ID), hex(NEW_BASE), hex(venus.loadSize)),
                 List.of(memSetup.get(2).asText(), memSetup.get(3).asText(), memSetup.get(4).asText()));
-        assertTrue(run.err.contains("pas id " + PAS_ID), "the report goes to stderr: " + run);
+        assertTrue(run.err().contains("pas id " + PAS_ID), "the report goes to stderr: " + run);
     }
 
     @Test
     void load_withScmRecordToAFile_writesTheSameLinesThere_andTheReportToStdout() throws IOException {
         RealImage m3 = RealImage.M3_FW;
         Path record = dir.resolve("calls.jsonl");
-        Run run = load(UnaryOperator.identity(), m3.path(), "--carveout", "file:" + dir.resolve("carveout.bin"),
+        CliRun run = load(UnaryOperator.identity(), m3.path(), "--carveout", "file:" + dir.resolve("carveout.bin"),
                 "--phys", hex(m3.minAddress), "--size", m3.loadSize, "--pas-id", PAS_ID, "--scm", "record",
                 "--record", record, "--json");
 
-        assertEquals(0, run.exit, run::toString);
-        assertEquals(m3.minAddress, new ObjectMapper().readTree(run.out).get("base").asLong());
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals(m3.minAddress, new ObjectMapper().readTree(run.out()).get("base").asLong());
         List<String> ids = new ArrayList<>();
         for (String line : Files.readAllLines(record)) {
             ids.add(new ObjectMapper().readTree(line).get("function_id").asText());
@@ -357,7 +341,7 @@ class LoadCommandTest {
     @Test
     void load_withScmRecordToAFile_leavesNoRecordWhenTheLoadIsRefused() {
         Path record = dir.resolve("calls.jsonl");
-        Run run = load(UnaryOperator.identity(), RealImage.VENUS.path(), "--carveout", "file:" + dir.resolve("c.bin"),
+        CliRun run = load(UnaryOperator.identity(), RealImage.VENUS.path(), "--carveout", "file:" + dir.resolve("c.bin"),
                 "--phys", hex(ABOVE_4_GIB), "--size", RealImage.VENUS.loadSize, "--pas-id", PAS_ID,
                 "--scm", "record", "--scm-convention", "legacy", "--record", record);
 

@@ -1,0 +1,31 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.rproc.Remoteproc;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+
+@Command(name = "status", header = "Show one remote processor's sysfs attributes.",
+        description = {"Example: mdtload rproc status wpss"})
+final class RprocStatusCommand extends RprocSubcommand {
+    @Parameters(paramLabel = "NAME", description = "remoteprocN or the processor's name.")
+    String name;
+
+    @Override
+    public Integer call() throws IOException, NoSuchRemoteprocException {
+        Remoteproc p = remoteprocs().get(name);
+        if (common.json) {
+            out().println(Json.line(p));
+        } else {
+            out().printf("%s%n  name:     %s%n  state:    %s%n  firmware: %s%n  recovery: %s%n  coredump: %s%n",
+                    p.id(), p.name(), p.state(), p.firmware(), orAbsent(p.recovery()), orAbsent(p.coredump()));
+        }
+        return done();
+    }
+
+    private static String orAbsent(String value) {
+        return value == null ? "(no such attribute)" : value;
+    }
+}

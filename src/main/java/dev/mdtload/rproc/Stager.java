@@ -1,0 +1,88 @@
+package dev.mdtload.rproc;
+
+import dev.mdtload.files.AtomicFile;
+import dev.mdtload.image.FirmwareImage;
+import dev.mdtload.image.ImageSegment;
+import dev.mdtload.image.LinkStub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Copies a validated image into a firmware directory under a firmware name: the image file (the
+ * target of a link stub, never the stub) and, for a split image, every {@code .bNN} part its
+ * segments are read from, renamed after the firmware name as the kernel will look for them.
+ * Each file is written with {@link AtomicFile}: it is either whole or not there, and a failure
+ * leaves no temporary file. Parts go first and the image file last, so a kernel that finds the
+ * new image file also finds its new parts.
+ */
+final class Stager {
+    private Stager() {}
+
+    /** A file to copy and where it goes. */
+    record Copy(Path source, Path target) {}
+
+    /**
+     * Stages {@code image} (already validated, still open) as {@code name} in {@code directory}.
+     *
+     * @return the files written, image file last
+     */
+    static List<Path> stage(FirmwareImage image, FirmwareName name, Path directory) throws IOException, FirmwareNameException {
+        if (!Files.isDirectory(directory)) {
+            throw new NoSuchFileException(directory.toString(), null, "firmware directory does not exist");
+        }
+        List<Copy> copies = plan(image, name, directory);
+        createInside(directory, copies.getLast().target().getParent(), name);
+        List<Path> written = new ArrayList<>();
+        for (Copy copy : copies) {
+            AtomicFile.write(copy.target(), true, out -> Files.copy(copy.source(), out));
+            written.add(copy.target());
+        }
+        return written;
+    }
+
+    /**
+     * Creates the directories of a name like {@code ath11k/WCN6750/hw1.0/}, checking each before
+     * going below it, so a link among them cannot make a file land outside the search path.
+     */
+    private static void createInside(Path directory, Path parent, FirmwareName name) throws IOException, FirmwareNameException {
+        Path base = directory.toRealPath();
+        Path current = directory;
+        for (Path component : directory.relativize(parent)) {
+            current = current.resolve(component);
+            if (!Files.exists(current)) {
+                Files.createDirectory(current);
+            }
+            Path real = current.toRealPath();
+            if (!real.startsWith(base) || !Files.isDirectory(real)) {
+                throw new FirmwareNameException("firmware name '" + name + "' leads through " + current + " to " + real
+                        + ", which is not a directory inside " + directory);
+            }
+        }
+    }
+
+    /**
+     * The image file, and for a split image every part beside it that the validator read (each
+     * index below e_phnum whose {@code .bNN} exists, the empty ones and those duplicating the
+     * headers included), named after {@code name}; parts first.
+     */
+    static List<Copy> plan(FirmwareImage image, FirmwareName name, Path directory) throws IOException, FirmwareNameException {
+        Path main = LinkStub.follow(image.path());
+        List<Copy> copies = new ArrayList<>();
+        if (image.split()) {
+            String imageName = image.path().getFileName().toString();
+            for (ImageSegment segment : image.segments()) {
+                Path part = image.path().resolveSibling(FirmwareName.partName(imageName, segment.index()));
+                if (Files.isRegularFile(part)) {
+                    copies.add(new Copy(part, name.part(segment.index()).in(directory)));
+                }
+            }
+        }
+        copies.add(new Copy(main, name.in(directory)));
+        return copies;
+    }
+}
