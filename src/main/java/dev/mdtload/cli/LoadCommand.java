@@ -159,9 +159,16 @@ final class LoadCommand implements Callable<Integer> {
         };
     }
 
-    /** Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB. */
+    /**
+     * Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB.
+     * Where the base is known only once the carveout is open (uio), no guess is safe.
+     */
     private PhysAddr defaultMetadataBase(PhysAddr base) {
-        long b = base == null ? 0 : base.value();
+        if (base == null) {
+            throw new UsageException(carveout + ": its physical base is read when it is opened; "
+                    + "give --phys, or --metadata-phys for the metadata buffer");
+        }
+        long b = base.value();
         return PhysAddr.of(b >= (1 << 20) ? b - (1 << 20) : b + size);
     }
 

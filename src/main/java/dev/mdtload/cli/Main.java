@@ -26,7 +26,16 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler; these must still end in one line and
+            // an environment exit code, not in 1, which means "invalid image"
+            System.err.println("mdtload: out of resources: " + e);
+            code = ExitCode.ENVIRONMENT;
+        }
+        System.exit(code);
     }
 
     /** Runs one command line and returns its exit code; tests call this in-process. */
