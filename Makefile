@@ -15,7 +15,7 @@ JAR := target/mdtload.jar
 SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 
-.PHONY: all build native samples test demo demo-board bench fuzz clean
+.PHONY: all build native samples test demo demo-board bench bench-load fuzz clean
 
 all: build samples
 
@@ -51,6 +51,12 @@ bench: build
 	$(JAVA) $(NATIVE_ACCESS) -Dmdtload.native.dir=$(NATIVE_DIR) -Dmdtload.shared=$(SHARED) \
 	    -cp target/classes:target/test-classes:$$(cat target/test-classpath.txt) \
 	    org.openjdk.jmh.Main $(BENCH)
+
+# Whole-process wall time of `load` against `cat` of the same files (docs/benchmarks.md).
+BENCH_RUNS ?= 10
+bench-load: build
+	$(MVN) $(MVNFLAGS) -DskipTests test-compile
+	scripts/bench-load $(BENCH_RUNS)
 
 FUZZ_SECONDS ?= 180
 fuzz: native

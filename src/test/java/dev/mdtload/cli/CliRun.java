@@ -14,14 +14,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One in-process run of the command line, exactly as {@link Main#run} wires it, with stdout and stderr captured. */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
     /** "mdtload: FILE: [segment N: ]message [rule-id]" */
     private static final Pattern RULE_LINE = Pattern.compile("mdtload: .+: .+ \\[[a-z0-9]+(-[a-z0-9]+)*]");
 
-    static CliRun of(Object... args) {
+    public static CliRun of(Object... args) {
+        return of(CommandLine.defaultFactory(), args);
+    }
+
+    /** As {@link #of(Object...)}, with {@code factory} making the subcommands (a load with a secure world that fails on cue). */
+    static CliRun of(CommandLine.IFactory factory, Object... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
+        CommandLine cmd = Main.commandLine(factory);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         String[] strings = new String[args.length];
@@ -32,16 +37,16 @@ record CliRun(int exit, String out, String err) {
         return new CliRun(code, out.toString(), err.toString());
     }
 
-    List<String> outLines() {
+    public List<String> outLines() {
         return out.lines().toList();
     }
 
-    List<String> errLines() {
+    public List<String> errLines() {
         return err.lines().toList();
     }
 
     /** Nothing on stderr looks like a stack trace. */
-    void assertNoStackTrace() {
+    public void assertNoStackTrace() {
         assertFalse(err.contains("\tat ") || err.contains("Exception") || err.contains("Caused by"), err);
         assertFalse(out.contains("\tat ") || out.contains("Exception"), out);
     }
@@ -50,7 +55,7 @@ record CliRun(int exit, String out, String err) {
      * Exit 1, and every stderr line is one rule violation naming {@code image}; one of them is
      * {@code rule} on {@code segment}.
      */
-    void assertInvalid(Path image, int segment, Rule rule) {
+    public void assertInvalid(Path image, int segment, Rule rule) {
         assertInvalid(image);
         String where = image + ": segment " + segment + ": ";
         assertTrue(errLines().stream().anyMatch(l -> l.startsWith("mdtload: " + where) && l.endsWith("[" + rule.id() + "]")),
@@ -58,7 +63,7 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** Exit 1, at least one violation, and every stderr line is a one-line violation naming {@code image}. */
-    void assertInvalid(Path image) {
+    public void assertInvalid(Path image) {
         assertEquals(ExitCode.INVALID, exit, this::toString);
         assertNoStackTrace();
         assertFalse(errLines().isEmpty(), "an invalid image must say why");
@@ -69,8 +74,14 @@ record CliRun(int exit, String out, String err) {
         assertTrue(outLines().stream().anyMatch(l -> l.startsWith("INVALID " + image + ":")), out);
     }
 
-    void assertValid() {
+    public void assertValid() {
         assertEquals(ExitCode.OK, exit, this::toString);
         assertEquals("", err);
+    }
+
+    /** For assertion messages: everything the run said. */
+    @Override
+    public String toString() {
+        return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
     }
 }
