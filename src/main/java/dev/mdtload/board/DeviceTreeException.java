@@ -8,6 +8,22 @@ import java.io.IOException;
  */
 public final class DeviceTreeException extends IOException {
     public DeviceTreeException(String source, String where, String message) {
-        super(source + ": " + where + ": " + message);
+        super(oneLine(source + ": " + where + ": " + message));
+    }
+
+    /**
+     * Names and paths quoted in a message come from the blob itself; a control byte in one must
+     * not split the line a script reads, so every such byte is shown as {@code \xNN}.
+     */
+    private static String oneLine(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.chars().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", c));
+            } else {
+                b.append((char) c);
+            }
+        });
+        return b.toString();
     }
 }

@@ -64,6 +64,11 @@ public final class SeedCorpus {
         Seeds image = new Seeds(resources, ImageFuzzTest.class, "singleFileImage");
         Seeds hash = new Seeds(resources, HashSegmentFuzzTest.class, "hashSegment");
         Seeds split = new Seeds(resources, SplitPartsFuzzTest.class, "splitFileSet");
+        Seeds dtb = new Seeds(resources, DeviceTreeFuzzTest.class, "flattenedBlob");
+        Path boardDtb = samples.resolve("board/board.dtb");
+        if (Files.isRegularFile(boardDtb)) {
+            dtb.add("fake-board-dtb", Files.readAllBytes(boardDtb));
+        }
         for (String name : REAL_IMAGES) {
             String seed = Path.of(name).getFileName().toString().replace('.', '-');
             try (FirmwareImage real = FirmwareImage.open(firmware.resolve(name))) {
@@ -97,7 +102,7 @@ public final class SeedCorpus {
                 }
             }
         }
-        for (Seeds s : List.of(image, hash, split)) {
+        for (Seeds s : List.of(image, hash, split, dtb)) {
             s.replaceSeeds();
         }
     }
