@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 SamplesCommand.class,
                 BoardCommand.class,
                 RprocCommand.class,
+                ProvisionCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {
