@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 @Command(name = "provision",
@@ -52,6 +54,13 @@ final class ProvisionCommand extends RootedCommand {
 
     @Override
     public Integer call() throws IOException, ManifestException {
+        // outputs are written after the run: a directory that is not there must stop it before it starts
+        for (Path output : new Path[] {reportFile, recordFile}) {
+            Path parent = output == null ? null : output.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new NoSuchFileException(parent.toString(), null, "no such directory for " + output);
+            }
+        }
         Manifest m = ManifestReader.read(manifest);
         StringWriter record = new StringWriter();
         Report report;
@@ -67,14 +76,14 @@ final class ProvisionCommand extends RootedCommand {
         int exit = report.refused() ? ExitCode.INVALID
                 : report.failed().map(f -> Errors.exitCode(f.cause())).orElse(ExitCode.OK);
         View view = new View(result(exit), exit, report);
+        out().println(common.json ? Json.line(view) : text(view));
+        out().flush();
         if (recordFile != null) {
             AtomicFile.write(recordFile, true, record.toString().getBytes(StandardCharsets.UTF_8));
         }
         if (reportFile != null) {
             AtomicFile.write(reportFile, true, (Json.line(view) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        out().println(common.json ? Json.line(view) : text(view));
-        out().flush();
         PrintWriter err = spec.commandLine().getErr();
         report.problems().forEach(p -> err.println("mdtload: " + p));
         report.failed().ifPresent(f -> err.printf("mdtload: processor %s: %s failed: %s%s%n", f.processor(), f.step(),

@@ -32,7 +32,7 @@ final class ProvisionProgress implements Consumer<ReportStep>, AutoCloseable {
         }
         bar.setExtraMessage(step.processor() + " " + step.step());
         // rollback steps were never counted: the bar shows how far the bring-up got
-        if (step.phase().equals("run") && !step.failed()) {
+        if (step.phase().equals(ReportStep.RUN) && !step.failed()) {
             bar.step();
         }
     }

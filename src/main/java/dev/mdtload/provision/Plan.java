@@ -19,9 +19,10 @@ public final class Plan implements AutoCloseable {
     private final List<String> problems;
     private final List<ReportStep> checks;
     private final PhysAddr sharedBase;
+    private final long micros;
 
     Plan(Manifest manifest, Path root, boolean dryRun, List<Planned> items, List<String> problems,
-         List<ReportStep> checks, PhysAddr sharedBase) {
+         List<ReportStep> checks, PhysAddr sharedBase, long micros) {
         this.manifest = manifest;
         this.root = root;
         this.dryRun = dryRun;
@@ -29,6 +30,7 @@ public final class Plan implements AutoCloseable {
         this.problems = List.copyOf(problems);
         this.checks = List.copyOf(checks);
         this.sharedBase = sharedBase;
+        this.micros = micros;
     }
 
     /**
@@ -70,6 +72,11 @@ public final class Plan implements AutoCloseable {
     /** The number of run-phase steps a run that succeeds takes. */
     public int runSteps() {
         return items.stream().mapToInt(Planned::steps).sum();
+    }
+
+    /** How long planning took. */
+    public long micros() {
+        return micros;
     }
 
     List<Planned> items() {

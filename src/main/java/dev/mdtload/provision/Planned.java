@@ -17,7 +17,7 @@ sealed interface Planned extends AutoCloseable {
     void close();
 
     /** init_image, mem_setup (relocatable images), copy, auth_and_reset. */
-    record ScmLoad(Entry entry, int pasId, LoadPlan load) implements Planned {
+    record ScmLoad(Entry entry, LoadPlan load) implements Planned {
         @Override
         public int steps() {
             return load.image().layout().relocatable() ? 4 : 3;

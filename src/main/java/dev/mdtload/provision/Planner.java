@@ -68,6 +68,7 @@ final class Planner {
     }
 
     Plan plan() {
+        long begin = System.nanoTime();
         List<Planned> items = new ArrayList<>();
         List<Claim> claims = new ArrayList<>();
         Map<String, Entry> started = new HashMap<>();
@@ -91,7 +92,7 @@ final class Planner {
             items.clear();
         }
         return new Plan(manifest, root, dryRun, items, problems, checks,
-                sharedBase(claims.stream().map(Claim::range).toList()));
+                sharedBase(claims.stream().map(Claim::range).toList()), micros(begin));
     }
 
     /** The carveout's physical range; for scm, also everything opening it will check, and the call width. */
@@ -138,7 +139,7 @@ final class Planner {
                 throw x;
             }
             return load;
-        }, load -> summary(load.image(), Optional.of(r))).map(load -> new Planned.ScmLoad(e, scm.pasId(), load));
+        }, load -> summary(load.image(), Optional.of(r))).map(load -> new Planned.ScmLoad(e, load));
     }
 
     private Optional<Planned> remoteproc(Entry e, Method.Remoteproc m, Optional<Range> range, Map<String, Entry> started) {
@@ -156,12 +157,16 @@ final class Planner {
             FirmwareImage opened = FirmwareImage.open(e.image());
             try {
                 new Validator(false).requireValid(opened);
+                if (opened.split() && firmware.isPresent()) {
+                    // the kernel names the parts after the firmware name: one too short has none
+                    firmware.get().part(0);
+                }
                 if (range.isPresent()) {
                     requireRoom(opened.layout(), range.get());
                     opened.layout().place(e.image().toString(), range.get().base().value(), range.get().size());
                 }
                 return opened;
-            } catch (InvalidImageException | PlanProblem | RuntimeException x) {
+            } catch (InvalidImageException | FirmwareNameException | PlanProblem | RuntimeException x) {
                 opened.close();
                 throw x;
             }
@@ -198,7 +203,7 @@ final class Planner {
                         b.carveout().spec(), b.range(), a.entry().name(), a.carveout().spec(), a.range(), shared)));
             }
         }
-        checks.add(new ReportStep("plan", null, "overlaps", problems.size() == before ? ReportStep.OK : ReportStep.FAILED,
+        checks.add(new ReportStep(ReportStep.PLAN, null, "overlaps", problems.size() == before ? ReportStep.OK : ReportStep.FAILED,
                 micros(start), claims.size() + " carveouts, " + (problems.size() - before) + " overlapping"));
     }
 
@@ -245,12 +250,12 @@ final class Planner {
         long start = System.nanoTime();
         try {
             T value = check.run();
-            checks.add(new ReportStep("plan", e.name(), step, ReportStep.OK, micros(start), detail.apply(value)));
+            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.OK, micros(start), detail.apply(value)));
             return Optional.of(value);
         } catch (IOException | InvalidImageException | CarveoutException | AddressException | FirmwareNameException
                  | NoSuchRemoteprocException | RemoteprocException | PlanProblem failure) {
             Failures.lines(failure).forEach(line -> problem(e, line));
-            checks.add(new ReportStep("plan", e.name(), step, ReportStep.FAILED, micros(start), Failures.line(failure)));
+            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.FAILED, micros(start), Failures.line(failure)));
             return Optional.empty();
         }
     }

@@ -39,9 +39,6 @@ import java.util.stream.Stream;
  * {@code stop}, when it is running), and reports which step failed and what was undone.
  */
 public final class Provisioner {
-    static final String RUN = "run";
-    static final String ROLLBACK = "rollback";
-
     private final Plan plan;
     private final Consumer<ReportStep> progress;
     private final List<ReportStep> steps = new ArrayList<>();
@@ -63,7 +60,7 @@ public final class Provisioner {
 
     /** The report of a plan that was refused: its checks and problems; nothing ran. */
     public static Report refused(Plan plan) {
-        return new Provisioner(plan, step -> { }).report(null, 0);
+        return new Provisioner(plan, step -> { }).report(null, plan.micros());
     }
 
     /**
@@ -97,7 +94,7 @@ public final class Provisioner {
             failure = startAll(pas == null ? null : new Loader(monitor, pas), pas,
                     new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
         }
-        return report(failure, Planner.micros(begin));
+        return report(failure, plan.micros() + Planner.micros(begin));
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
@@ -131,7 +128,7 @@ public final class Provisioner {
     private void load(Loader loader, ScmLoad s) throws IOException, InvalidImageException, AddressException,
             CarveoutException, ScmException {
         loader.execute(s.load(), new StepListener() {
-            private String phase = RUN;
+            private String phase = ReportStep.RUN;
 
             @Override
             public void finished(LoadResult.Step step) {
@@ -141,18 +138,18 @@ public final class Provisioner {
             @Override
             public void failed(String name, long micros, Exception failure) {
                 record(phase, s, name, ReportStep.FAILED, micros, Failures.line(failure));
-                phase = ROLLBACK;
+                phase = ReportStep.ROLLBACK;
             }
         });
     }
 
     private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, AddressException,
             CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
-        timed(RUN, r, "stage", () -> {
+        timed(ReportStep.RUN, r, "stage", () -> {
             List<Path> staged = remoteprocs.stage(r.image(), r.firmware());
             return r.firmware() + ": " + staged.size() + " file(s) into " + staged.getLast().getParent();
         });
-        timed(RUN, r, "boot", () -> {
+        timed(ReportStep.RUN, r, "boot", () -> {
             Remoteproc p = remoteprocs.boot(r.processor().id(), r.firmware(), Remoteprocs.DEFAULT_TIMEOUT);
             return p.label() + " is " + p.state();
         });
@@ -161,20 +158,21 @@ public final class Provisioner {
     /** The step the failure happened in: the last one recorded as failed, or the preparation before the first. */
     private String failedStep(Planned item, Exception failure) {
         for (ReportStep step : steps.reversed()) {
-            if (step.phase().equals(RUN) && name(item).equals(step.processor()) && step.failed()) {
+            if (step.phase().equals(ReportStep.RUN) && name(item).equals(step.processor()) && step.failed()) {
                 return step.step();
             }
         }
-        record(RUN, item, "prepare", ReportStep.FAILED, 0, Failures.line(failure));
+        record(ReportStep.RUN, item, "prepare", ReportStep.FAILED, 0, Failures.line(failure));
         return "prepare";
     }
 
     private void rollBack(PasClient pas, Remoteprocs remoteprocs, Planned item) {
         boolean stopped = switch (item) {
             case ScmLoad s -> {
+                int pasId = s.load().request().pasId();
                 boolean down = attempt(s, "shutdown", () -> {
-                    pas.shutdown(s.pasId());
-                    return "pas id " + s.pasId() + " shut down";
+                    pas.shutdown(pasId);
+                    return "pas id " + pasId + " shut down";
                 });
                 // zeroed even when shutdown was refused: the image must not stay in memory either way
                 attempt(s, "wipe", () -> {
@@ -197,15 +195,15 @@ public final class Provisioner {
         try {
             Remoteproc now = remoteprocs.get(r.processor().id());
             if (now.state() != RemoteprocState.RUNNING) {
-                record(ROLLBACK, r, "stop", ReportStep.SKIPPED, Planner.micros(start),
+                record(ReportStep.ROLLBACK, r, "stop", ReportStep.SKIPPED, Planner.micros(start),
                         now.label() + " is " + now.state() + ": nothing to stop");
                 return true;
             }
             Remoteproc after = remoteprocs.stop(now.id());
-            record(ROLLBACK, r, "stop", ReportStep.OK, Planner.micros(start), after.label() + " is " + after.state());
+            record(ReportStep.ROLLBACK, r, "stop", ReportStep.OK, Planner.micros(start), after.label() + " is " + after.state());
             return true;
         } catch (IOException | NoSuchRemoteprocException | RemoteprocException e) {
-            record(ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+            record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failures.line(e));
             return false;
         }
     }
@@ -213,7 +211,7 @@ public final class Provisioner {
     /** A rollback step: recorded either way, never thrown, so the next one still runs. */
     private boolean attempt(Planned item, String name, Action action) {
         try {
-            timed(ROLLBACK, item, name, action);
+            timed(ReportStep.ROLLBACK, item, name, action);
             return true;
         } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
                  | NoSuchRemoteprocException | RemoteprocException e) {

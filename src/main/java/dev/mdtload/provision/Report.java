@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param problems   why the plan was refused, one line each; empty when it ran
  * @param failure    the step that failed; null when every processor started
  * @param rolledBack the processors stopped after the failure, in the order they were stopped
+ * @param micros     planning and running, in all
  */
 public record Report(String manifest, String root, boolean dryRun, List<ProcessorState> processors,
                      List<ReportStep> steps, List<String> problems, Failure failure, List<String> rolledBack,

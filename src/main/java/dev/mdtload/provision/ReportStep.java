@@ -12,6 +12,11 @@ import java.util.Objects;
  * @param detail    what was done, or why it failed or was skipped
  */
 public record ReportStep(String phase, String processor, String step, String result, long micros, String detail) {
+    /** Phases: the checks before anything is touched, the bring-up, and the undoing after a failure. */
+    public static final String PLAN = "plan";
+    public static final String RUN = "run";
+    public static final String ROLLBACK = "rollback";
+
     public static final String OK = "ok";
     public static final String FAILED = "failed";
     public static final String SKIPPED = "skipped";

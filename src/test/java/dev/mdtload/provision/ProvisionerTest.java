@@ -17,7 +17,6 @@ import dev.mdtload.testing.BoardCopy;
 import dev.mdtload.testing.Manifests;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,16 +43,7 @@ class ProvisionerTest {
     private static final int VENUS_PAS = 9;
     private static final int M3_PAS = 13;
 
-    @TempDir
-    Path dir;
-    Path root;
-
-    @BeforeEach
-    void board() {
-        root = BoardCopy.create(dir);
-    }
-
-    private Report provision(Path manifest, Drivers drivers, List<ReportStep> progress) throws Exception {
+    private static Report provision(Path root, Path manifest, Drivers drivers, List<ReportStep> progress) throws Exception {
         Manifest m = ManifestReader.read(manifest);
         try (Plan plan = Plan.of(m, root, false)) {
             assertTrue(plan.ready(), plan.problems().toString());
@@ -137,7 +127,8 @@ class ProvisionerTest {
     }
 
     @Test
-    void run_whenTheThirdAuthIsRefused_stopsTheFirstTwoAndLeavesEveryCarveoutZero() throws Exception {
+    void run_whenTheThirdAuthIsRefused_stopsTheFirstTwoAndLeavesEveryCarveoutZero(@TempDir Path dir) throws Exception {
+        Path root = BoardCopy.create(dir);
         Path manifest = Manifests.write(dir,
                 Manifests.scm("wpss", RealImage.WPSS, "reserved:wpss", WPSS_PAS),
                 Manifests.scm("venus", RealImage.VENUS, "reserved:venus", VENUS_PAS),
@@ -149,7 +140,7 @@ class ProvisionerTest {
                 root.resolve(BoardCopy.DEV_MEM), loaded.paddr());
         List<ReportStep> progress = new ArrayList<>();
 
-        Report report = provision(manifest, new TestDrivers(Optional.of(monitor), new SimulatedSysfs(root)), progress);
+        Report report = provision(root, manifest, new TestDrivers(Optional.of(monitor), new SimulatedSysfs(root)), progress);
 
         assertEquals(PeripheralState.RUNNING, monitor.atThirdAuth.get(WPSS_PAS), "wpss ran before the failure");
         assertEquals(PeripheralState.RUNNING, monitor.atThirdAuth.get(VENUS_PAS), "venus ran before the failure");
@@ -174,7 +165,8 @@ class ProvisionerTest {
     }
 
     @Test
-    void run_whenARemoteprocCrashes_stopsWhatStartedBeforeItAndDoesNotStopTheCrashedOne() throws Exception {
+    void run_whenARemoteprocCrashes_stopsWhatStartedBeforeItAndDoesNotStopTheCrashedOne(@TempDir Path dir) throws Exception {
+        Path root = BoardCopy.create(dir);
         Path manifest = Manifests.write(dir,
                 Manifests.scm("wpss", RealImage.WPSS, "reserved:wpss", WPSS_PAS),
                 Manifests.remoteproc("q6", RealImage.Q6_FW, "reserved:q6", "q6v5-wcss", "ath11k/IPQ8074/hw2.0/q6_fw.mdt"),
@@ -191,7 +183,7 @@ class ProvisionerTest {
             }
         };
 
-        Report report = provision(manifest, new TestDrivers(Optional.of(SimSecureMonitor.open(PhysAddr.of(0x4a000000L))),
+        Report report = provision(root, manifest, new TestDrivers(Optional.of(SimSecureMonitor.open(PhysAddr.of(0x4a000000L))),
                 crashingM3), new ArrayList<>());
 
         assertEquals("m3", report.failure().processor());
