@@ -17,7 +17,7 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples test demo demo-board bench fuzz clean
+.PHONY: all build native samples test demo demo-board bench bench-load fuzz clean
 
 all: build samples
 
@@ -32,7 +32,7 @@ samples: build
 	bin/mdtload samples firmware-samples
 
 test: native
-	$(MVN) $(MVNFLAGS) -Dsurefire.printSummary=true package
+	$(MVN) -B --no-transfer-progress -Dstyle.color=never package
 	bin/mdtload samples firmware-samples --check
 
 demo: build
@@ -66,6 +66,12 @@ bench: build
 	$(JAVA) $(NATIVE_ACCESS) -Dmdtload.native.dir=$(NATIVE_DIR) -Dmdtload.shared=$(SHARED) \
 	    -cp target/classes:target/test-classes:$$(cat target/test-classpath.txt) \
 	    org.openjdk.jmh.Main $(BENCH)
+
+# Whole-process wall time of `load` against `cat` of the same files (docs/benchmarks.md).
+BENCH_RUNS ?= 10
+bench-load: build
+	$(MVN) $(MVNFLAGS) -DskipTests test-compile
+	scripts/bench-load $(BENCH_RUNS)
 
 FUZZ_SECONDS ?= 180
 fuzz: native

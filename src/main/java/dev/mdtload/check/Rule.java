@@ -47,6 +47,13 @@ public enum Rule {
     DIGEST_MISMATCH("digest-mismatch", "segment bytes do not match their digest"),
     DIGEST_NOT_ZERO("digest-not-zero", "digest entry of a segment without file bytes is neither zero nor the empty digest"),
 
+    // signatures and certificate chains (validate --signatures)
+    UNSIGNED("unsigned", "image has no signature or no certificate chain"),
+    CHAIN_INVALID("chain-invalid", "certificate chain cannot be decoded or a certificate is not signed by the next"),
+    ROOT_MISMATCH("root-mismatch", "root certificate is not the given trust anchor"),
+    SIGNATURE_INVALID("signature-invalid", "image signature does not verify over the signed bytes"),
+    SIGNATURE_SCHEME_UNKNOWN("signature-scheme-unknown", "no real image establishes how this MBN version is signed"),
+
     // placing an image in a carveout
     SEGMENT_OUTSIDE_CARVEOUT("segment-outside-carveout", "segment does not fit in the carveout");
 

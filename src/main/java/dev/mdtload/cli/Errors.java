@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
@@ -70,6 +71,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case NoSuchRemoteprocException ignored -> ExitCode.USAGE;
             case RemoteprocException ignored -> ExitCode.REFUSED;
             case NoSuchFileException ignored -> ExitCode.USAGE;
+            // an output that exists and was not to be replaced (no --force): the request is wrong
+            case FileAlreadyExistsException ignored -> ExitCode.USAGE;
             case IOException ignored -> ExitCode.ENVIRONMENT;
             default -> ExitCode.ENVIRONMENT;
         };

@@ -9,6 +9,7 @@ import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.files.AtomicFile;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.LoadResult;
@@ -29,15 +30,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 @Command(name = "load",
         header = "Validate an image, load it into a carveout and have the secure world authenticate and start it.",
@@ -47,6 +48,17 @@ import java.util.concurrent.Callable;
                 "Example: mdtload load wpss.mdt --carveout file:wpss.bin --phys 0x9ae00000 --size 0x1900000 --pas-id 6"})
 final class LoadCommand implements Callable<Integer> {
     enum Backend { sim, record }
+
+    /** Wraps the secure world the command opens; tests put a fault injector around the simulated one. */
+    private final UnaryOperator<SecureMonitor> secureWorld;
+
+    LoadCommand() {
+        this(UnaryOperator.identity());
+    }
+
+    LoadCommand(UnaryOperator<SecureMonitor> secureWorld) {
+        this.secureWorld = secureWorld;
+    }
 
     @Spec
     CommandSpec spec;
@@ -98,7 +110,9 @@ final class LoadCommand implements Callable<Integer> {
             description = "Physical address of the metadata buffer the secure world reads (default: 1 MiB below the carveout).")
     PhysAddr metadataPhys;
 
-    @Option(names = "--record", paramLabel = "FILE", description = "With --scm record: write the calls to FILE instead of stdout.")
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "With --scm record: write the calls to FILE once the load is done, instead of to stdout "
+                    + "(where they leave no room for the report, which then goes to stderr).")
     Path recordFile;
 
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
@@ -114,34 +128,48 @@ final class LoadCommand implements Callable<Integer> {
         ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
                 reserved);
-        PrintWriter out = spec.commandLine().getOut();
+        StringWriter calls = new StringWriter();
+        LoadResult result;
         try (LoadPlan plan = Loader.plan(request);
-             SecureMonitor monitor = monitor(plan.base())) {
-            LoadResult result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
-            out.println(common.json ? Json.line(LoadView.of(result)) : summary(result));
+             SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
+            result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
+        }
+        String report = common.json ? Json.line(LoadView.of(result)) : summary(result);
+        PrintWriter out = spec.commandLine().getOut();
+        if (backend == Backend.record && recordFile == null) {
+            // scripts replay stdout line by line: only the calls go there
+            out.print(calls);
+            spec.commandLine().getErr().println(report);
+        } else {
+            if (backend == Backend.record) {
+                AtomicFile.write(recordFile, true, calls.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            out.println(report);
         }
         out.flush();
         return ExitCode.OK;
     }
 
-    private SecureMonitor monitor(PhysAddr base) throws IOException {
+    /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
+    private SecureMonitor monitor(PhysAddr base, Writer record) throws IOException {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
         return switch (backend) {
             case sim -> SimSecureMonitor.open(meta);
-            case record -> new RecordingSecureMonitor(recordWriter(), meta);
+            case record -> new RecordingSecureMonitor(record, meta);
         };
     }
 
-    /** Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB. */
+    /**
+     * Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB.
+     * Where the base is known only once the carveout is open (uio), no guess is safe.
+     */
     private PhysAddr defaultMetadataBase(PhysAddr base) {
-        long b = base == null ? 0 : base.value();
+        if (base == null) {
+            throw new UsageException(carveout + ": its physical base is read when it is opened; "
+                    + "give --phys, or --metadata-phys for the metadata buffer");
+        }
+        long b = base.value();
         return PhysAddr.of(b >= (1 << 20) ? b - (1 << 20) : b + size);
-    }
-
-    private Writer recordWriter() throws IOException {
-        return recordFile == null
-                ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
-                : Files.newBufferedWriter(recordFile, StandardCharsets.UTF_8);
     }
 
     /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */

@@ -19,11 +19,24 @@ import picocli.CommandLine.Command;
                 BoardCommand.class,
                 RprocCommand.class,
                 ProvisionCommand.class,
+                SquashCommand.class,
+                SplitCommand.class,
+                CertsCommand.class,
+                SignCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler; these must still end in one line and
+            // an environment exit code, not in 1, which means "invalid image"
+            System.err.println("mdtload: out of resources: " + e);
+            code = ExitCode.ENVIRONMENT;
+        }
+        System.exit(code);
     }
 
     /** Runs one command line and returns its exit code; tests call this in-process. */
@@ -32,8 +45,13 @@ public final class Main {
     }
 
     public static CommandLine commandLine() {
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** With {@code factory} making the subcommands: tests hand {@code load} a secure world that fails on cue. */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
         Errors errors = new Errors();
-        CommandLine cmd = new CommandLine(new Main());
+        CommandLine cmd = new CommandLine(new Main(), factory);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,10 +1,16 @@
 package dev.mdtload.cli;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
+import dev.mdtload.signature.SignatureReport;
+import dev.mdtload.signature.Signatures;
+import dev.mdtload.signature.TrustAnchor;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +27,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Directories are searched recursively for .mdt and .mbn files.",
                 "Prints one verdict line per image and a summary; exit 1 if any image is invalid.",
+                "--signatures also verifies the certificate chain and the image signature (docs/signatures.md); "
+                        + "--root-cert or --root-sha256 (the SHA-256 an OEM public-key-hash fuse holds) pins the root "
+                        + "and implies --signatures.",
                 "Example: mdtload validate --json /lib/firmware/qcom"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
@@ -32,6 +41,29 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     UnsignedOption unsigned;
 
+    @Option(names = "--signatures", description = "Verify the certificate chain and the image signature too.")
+    boolean signatures;
+
+    @ArgGroup(exclusive = true)
+    Anchor anchor;
+
+    /** The root the chain must end in, as a certificate or as its SHA-256. */
+    static final class Anchor {
+        @Option(names = "--root-cert", paramLabel = "FILE", description = "Root certificate (PEM or DER) the chain must end in.")
+        Path rootCert;
+
+        @Option(names = "--root-sha256", paramLabel = "HEX", description = "SHA-256 of the root certificate's DER.")
+        String rootSha256;
+
+        TrustAnchor resolve() throws IOException {
+            try {
+                return rootCert != null ? TrustAnchor.ofCertificateFile(rootCert) : TrustAnchor.ofHex(rootSha256);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+    }
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Images (.mdt, .mbn) or directories.")
     List<Path> paths;
 
@@ -39,8 +71,10 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Path> images = ImageFinder.find(paths);
         Validator validator = new Validator(unsigned.allowUnsigned);
+        TrustAnchor root = anchor == null ? null : anchor.resolve();
+        boolean checkSignatures = signatures || root != null;
         // images in parallel, each hashing its segments in parallel on the same pool
-        List<Outcome> outcomes = images.parallelStream().map(p -> Outcome.of(validator, p)).toList();
+        List<Outcome> outcomes = images.parallelStream().map(p -> Outcome.of(validator, p, checkSignatures, root)).toList();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int valid = 0;
@@ -58,7 +92,10 @@ final class ValidateCommand implements Callable<Integer> {
             } else {
                 invalid++;
             }
-            out.println(common.json ? Json.line(r) : verdict(r));
+            out.println(common.json ? Json.line(o.signature == null ? r : new Signed(r, o.signature)) : verdict(r));
+            if (o.signature != null && !common.json) {
+                out.println("  signature: " + describe(o.signature));
+            }
             for (Violation v : r.errors()) {
                 err.println("mdtload: " + v.line());
             }
@@ -85,13 +122,33 @@ final class ValidateCommand implements Callable<Integer> {
                 r.phnum(), hash, r.loadSize(), r.split() ? "split" : "single file");
     }
 
-    /** The result of one image: a report, or the environment error that stopped it being read. */
-    private record Outcome(ImageReport report, Exception failure) {
-        static Outcome of(Validator validator, Path path) {
+    static String describe(SignatureReport s) {
+        StringBuilder b = new StringBuilder(s.summary());
+        if (s.rootKind() != null) {
+            b.append("; ").append(s.chainLength()).append(" certificates, ").append(s.rootKind().id()).append(" root sha256 ")
+                    .append(s.rootSha256());
+        }
+        if (s.rootMatchesAnchor() != null) {
+            b.append(s.rootMatchesAnchor() ? " (the trust anchor)" : " (NOT the trust anchor)");
+        }
+        return b.toString();
+    }
+
+    /** The JSON of one image with --signatures: the image report's fields plus "signature". */
+    record Signed(@JsonUnwrapped ImageReport report, SignatureReport signature) {}
+
+    /** The result of one image: a report (with its signature verdict when asked), or the environment error that stopped it being read. */
+    private record Outcome(ImageReport report, SignatureReport signature, Exception failure) {
+        static Outcome of(Validator validator, Path path, boolean signatures, TrustAnchor root) {
             try {
-                return new Outcome(validator.validate(path), null);
+                ImageReport report = validator.validate(path);
+                if (!signatures) {
+                    return new Outcome(report, null, null);
+                }
+                SignatureReport signature = Signatures.verify(path, root);
+                return new Outcome(report.withErrors(signature.errors()), signature, null);
             } catch (IOException | UncheckedIOException e) {
-                return new Outcome(null, e);
+                return new Outcome(null, null, e);
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.mdtload.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,19 +25,56 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** What fills the file by writes at given offsets (a squash places segments at their p_offset). */
+    @FunctionalInterface
+    public interface PlacedContent {
+        void writeTo(Placer out) throws IOException;
+    }
+
+    /** Positional writes into the temporary file; a gap before a written range reads back as zeros. */
+    public static final class Placer {
+        /** A ByteBuffer view of a segment is limited to 2 GiB, so large ones go in windows. */
+        private static final long WINDOW = 1L << 30;
+
+        private final FileChannel channel;
+
+        private Placer(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        public void write(MemorySegment bytes, long position) throws IOException {
+            for (long off = 0; off < bytes.byteSize(); off += WINDOW) {
+                ByteBuffer window = bytes.asSlice(off, Math.min(WINDOW, bytes.byteSize() - off)).asByteBuffer();
+                long at = position + off;
+                while (window.hasRemaining()) {
+                    at += channel.write(window, at);
+                }
+            }
+        }
+    }
+
     private AtomicFile() {}
 
     public static void write(Path target, boolean overwrite, Content content) throws IOException {
+        writePlaced(target, overwrite, placer -> {
+            // not closed: closing the stream would close the channel before it is forced to disk
+            OutputStream out = Channels.newOutputStream(placer.channel);
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    public static void write(Path target, boolean overwrite, byte[] bytes) throws IOException {
+        write(target, overwrite, out -> out.write(bytes));
+    }
+
+    public static void writePlaced(Path target, boolean overwrite, PlacedContent content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        if (!overwrite && Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
-        }
+        requireAbsent(target, overwrite);
         Path temp = createTemp(dir, target);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(channel)) {
-                content.writeTo(out);
-                out.flush();
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                content.writeTo(new Placer(channel));
                 channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -45,8 +84,14 @@ public final class AtomicFile {
         }
     }
 
-    public static void write(Path target, boolean overwrite, byte[] bytes) throws IOException {
-        write(target, overwrite, out -> out.write(bytes));
+    /**
+     * Refuses an existing {@code target} unless {@code overwrite}: for commands that write several
+     * files and must refuse before writing any of them.
+     */
+    public static void requireAbsent(Path target, boolean overwrite) throws FileAlreadyExistsException {
+        if (!overwrite && Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
+        }
     }
 
     /**

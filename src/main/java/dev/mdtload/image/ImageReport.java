@@ -55,6 +55,14 @@ public record ImageReport(
         }
     }
 
+    /** This report with {@code more} errors found by a later check (signature verification); invalid if there are any. */
+    public ImageReport withErrors(List<Violation> more) {
+        List<Violation> all = new java.util.ArrayList<>(errors);
+        all.addAll(more);
+        return new ImageReport(path, valid && more.isEmpty(), elfClass, phnum, split, mbnVersion, digestAlgorithm,
+                loadSize, span, minAddress, relocatable, signatureSize, certChainSize, segments, all);
+    }
+
     /** The report for a file whose ELF header could not be read at all. */
     public static ImageReport unreadable(String path, List<Violation> errors) {
         return new ImageReport(path, false, null, null, null, null, null, null, null, null, null, null, null, null,

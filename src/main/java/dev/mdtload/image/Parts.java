@@ -12,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -67,6 +68,11 @@ final class Parts {
             real = part.toRealPath();
         } catch (AccessDeniedException e) {
             throw e;
+        } catch (NoSuchFileException e) {
+            // it exists as a name (checked above) but not once followed: a link to nothing
+            violations.add(Violation.of(Rule.PART_UNREADABLE, imageName, index,
+                    partName + " is a dangling link: its target does not exist"));
+            return null;
         } catch (FileSystemException e) {
             violations.add(Violation.of(Rule.PART_UNREADABLE, imageName, index,
                     partName + " cannot be resolved: " + reason(e)));

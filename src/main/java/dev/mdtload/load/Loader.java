@@ -48,6 +48,7 @@ public final class Loader {
      * @throws AddressException      the address is a DMA address without a translation, or too wide
      */
     public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException {
+        requirePhysicalBase(request);
         long start = System.nanoTime();
         FirmwareImage image = FirmwareImage.open(request.image());
         try {
@@ -61,6 +62,23 @@ public final class Loader {
         } catch (IOException | InvalidImageException | AddressException | RuntimeException e) {
             image.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, from the spec alone, a carveout that could never tell the secure world where it is,
+     * before a dma-buf is allocated or a file: carveout created only to be refused afterwards.
+     */
+    private static void requirePhysicalBase(LoadRequest request) throws AddressException {
+        CarveoutSpec spec = request.carveout();
+        if (spec instanceof CarveoutSpec.DmaHeap) {
+            throw new AddressException("carveout " + spec + " has no physical address (userspace only ever sees a "
+                    + "DMA address of a dma-buf); the secure world authenticates physical memory: PAS load refused");
+        }
+        boolean ownBase = spec instanceof CarveoutSpec.Uio || spec instanceof CarveoutSpec.Reserved;
+        if (request.target().isEmpty() && !ownBase) {
+            throw new AddressException("carveout " + spec + " does not know its physical address: give it with --phys "
+                    + "(or --dma with an --iommu-map translation)");
         }
     }
 
@@ -166,8 +184,9 @@ public final class Loader {
     private static PhysAddr carveoutBase(LoadPlan plan, Carveout carveout) throws AddressException {
         Optional<PhysAddr> own = carveout.physBase();
         if (own.isEmpty()) {
-            throw new AddressException(carveout.describe() + " has no physical address (userspace only ever sees a "
-                    + "DMA address of a dma-buf); the secure world authenticates physical memory: PAS load refused");
+            // plan() refuses every kind that cannot learn its base; this guards a kind added later
+            throw new AddressException(carveout.describe() + ": the secure world cannot be told where it is: "
+                    + "PAS load refused");
         }
         if (plan.base() != null && !plan.base().equals(own.get())) {
             throw new AddressException(carveout.describe() + " is at " + own.get() + ", not at the requested "

@@ -17,16 +17,14 @@ import dev.mdtload.testing.BoardCopy;
 import dev.mdtload.testing.Manifests;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
+import dev.mdtload.testing.SimProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,8 @@ class ProvisionerTest {
 
     /**
      * The simulated secure world, with one byte of the carveout in the stand-in for /dev/mem
-     * flipped just before the third auth_and_reset: the secure world's own digest check refuses it,
+     * flipped just before the third auth_and_reset (SimProbe flips before every one, and the
+     * first two must pass): the secure world's own digest check refuses it,
      * as it would refuse memory changed behind the loader's back. Remembers what the secure world
      * said about each peripheral then, and as it closed.
      */
@@ -87,11 +86,7 @@ class ProvisionerTest {
         public ScmResult invoke(ScmCall call) throws AddressException, IOException {
             if (call.pasCommand().equals(Optional.of(PasCommand.AUTH_AND_RESET)) && ++auths == 3) {
                 List.of(WPSS_PAS, VENUS_PAS, M3_PAS).forEach(id -> atThirdAuth.put(id, sim.state(id)));
-                try (FileChannel f = FileChannel.open(mem, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.allocate(1);
-                    f.read(b, corruptAt);
-                    f.write(ByteBuffer.wrap(new byte[] {(byte) ~b.get(0)}), corruptAt);
-                }
+                SimProbe.invertByte(mem, corruptAt);
             }
             return sim.invoke(call);
         }

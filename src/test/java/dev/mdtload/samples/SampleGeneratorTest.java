@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SampleGeneratorTest {
     /** The rule no file at rest can break (a race while reading); every other rule needs a sample. */
-    private static final Set<String> RULES_WITHOUT_SAMPLE = Set.of("part-changed");
+    private static final Set<String> RULES_WITHOUT_SAMPLE = Set.of("part-changed", "unsigned", "chain-invalid",
+            "root-mismatch", "signature-invalid", "signature-scheme-unknown");
     /** Broken only against a carveout, which validate does not know. */
     private static final String CARVEOUT_RULE = "segment-outside-carveout";
     private static final ObjectMapper JSON = new ObjectMapper();

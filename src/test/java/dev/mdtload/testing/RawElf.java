@@ -59,11 +59,8 @@ public record RawElf(byte[] bytes, int phoff, int ehsize, List<Phdr> phdrs) {
     /** The digest table entries of the hash segment whose bytes are {@code hash}, per the README's layout. */
     public static List<byte[]> digestTable(byte[] hash) {
         ByteBuffer le = ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN);
-        int version = le.getInt(4);
-        int header = version >= 6 ? 48 : 40;
-        long metadata = version >= 6 ? u32(le, 40) + u32(le, 44) : 0;
-        int length = version >= 6 ? 48 : 32;
-        int tableStart = (int) (header + metadata);
+        int length = le.getInt(4) >= 6 ? 48 : 32;
+        int tableStart = digestTableOffset(hash);
         int tableSize = (int) u32(le, 20);
         List<byte[]> table = new ArrayList<>();
         for (int at = tableStart; at < tableStart + tableSize; at += length) {
@@ -72,11 +69,60 @@ public record RawElf(byte[] bytes, int phoff, int ehsize, List<Phdr> phdrs) {
         return table;
     }
 
-    /** Offset of the digest table inside the hash segment. */
+    /**
+     * Offset of the digest table inside the hash segment: after the 40-byte v3/v5 header, the
+     * 48-byte v6 header and its QTI + OEM metadata, or the 64-byte v7 header and its metadata
+     * (sizes at 12 and 16; mbn-hash-segment.md).
+     */
     public static int digestTableOffset(byte[] hash) {
         ByteBuffer le = ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN);
-        int version = le.getInt(4);
-        return (int) ((version >= 6 ? 48 : 40) + (version >= 6 ? u32(le, 40) + u32(le, 44) : 0));
+        return (int) switch (le.getInt(4)) {
+            case 6 -> 48 + u32(le, 40) + u32(le, 44);
+            case 7 -> 64 + u32(le, 12) + u32(le, 16);
+            default -> 40;
+        };
+    }
+
+    /** Where the digest table ends: the bytes before it are the signed ones (docs/signatures.md). */
+    public static int digestTableEnd(byte[] hash) {
+        return digestTableOffset(hash) + (int) u32(ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN), 20);
+    }
+
+    /** The OEM signature field: after the table and any v5+ QTI signature and chain. */
+    public static byte[] signature(byte[] hash) {
+        ByteBuffer le = ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN);
+        int at = digestTableEnd(hash) + qtiSizes(le);
+        return Arrays.copyOfRange(hash, at, at + (int) u32(le, le.getInt(4) == 7 ? 32 : 28));
+    }
+
+    /** The OEM certificate-chain field, padding included. */
+    public static byte[] certChain(byte[] hash) {
+        ByteBuffer le = ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN);
+        int at = digestTableEnd(hash) + qtiSizes(le) + signature(hash).length;
+        return Arrays.copyOfRange(hash, at, at + (int) u32(le, 36));
+    }
+
+    private static int qtiSizes(ByteBuffer le) {
+        return (int) switch (le.getInt(4)) {
+            case 5, 6 -> u32(le, 8) + u32(le, 12);
+            case 7 -> u32(le, 24) + u32(le, 28);
+            default -> 0;
+        };
+    }
+
+    /** End of the ELF header and program-header table. */
+    public int headersEnd() {
+        return phoff + 32 * phdrs.size();
+    }
+
+    /**
+     * The hash segment's bytes: at its p_offset, or, in a split .mdt too short for that, right
+     * after the headers, where the real split sets keep it.
+     */
+    public byte[] hashSegment() {
+        Phdr h = hashPhdr();
+        long at = h.end() <= bytes.length ? h.offset() : headersEnd();
+        return Arrays.copyOfRange(bytes, (int) at, (int) (at + h.filesz()));
     }
 
     public static byte[] digest(String algorithm, byte[] data) {

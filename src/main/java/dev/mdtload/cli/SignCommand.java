@@ -1,0 +1,109 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.sign.ImageSigner;
+import dev.mdtload.signature.SignatureScheme;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "sign",
+        header = "Build and sign a PIL image from an ELF: headers placeholder, hash segment, signature, chain.",
+        description = {
+                "Without --key, a throwaway test CA (root -> CA -> attestation) is made on the spot and its root "
+                        + "written to OUT.root.pem, for: mdtload validate --root-cert OUT.root.pem OUT",
+                "Schemes (docs/signatures.md): v3 and v5 rsa-pkcs1v15-qcom-hmac-sha256, v6 and v7 ecdsa-p384-sha384; "
+                        + "a user's P-384 key signs ecdsa-p384-sha384, an RSA key the HMAC-style scheme up to v5 "
+                        + "and rsassa-pss-sha256 from v6.",
+                "Example: mdtload sign fw.elf --mbn-version 6 --sw-id 0xd -o fw.mbn"})
+final class SignCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "IMAGE.elf", description = "The ELF to sign (its PT_LOAD segments are kept).")
+    Path elf;
+
+    @Option(names = "--mbn-version", required = true, paramLabel = "3|5|6|7", description = "Hash-segment version.")
+    int mbnVersion;
+
+    @Option(names = "--sw-id", required = true, paramLabel = "ID", converter = Converters.Size.class,
+            description = "Software id (SW_ID OU field; v7 common metadata).")
+    long swId;
+
+    @Option(names = "--hw-id", paramLabel = "ID", converter = Converters.Size.class,
+            description = "Hardware id (HW_ID OU field); default 0, or the user certificate's.")
+    Long hwId;
+
+    @Option(names = "--scheme", paramLabel = "SCHEME", converter = SchemeConverter.class,
+            description = "Override the scheme: rsa-pkcs1v15-qcom-hmac-sha256, rsassa-pss-sha256 or ecdsa-p384-sha384.")
+    SignatureScheme scheme;
+
+    @ArgGroup(exclusive = false)
+    UserKey userKey;
+
+    /** The user's own key and chain instead of a test CA; one needs the other. */
+    static final class UserKey {
+        @Option(names = "--key", required = true, paramLabel = "KEY.pem", description = "Unencrypted private key (PEM).")
+        Path key;
+
+        @Option(names = "--cert-chain", required = true, paramLabel = "CHAIN.pem",
+                description = "Certificates (PEM), attestation first, root last.")
+        Path chain;
+    }
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The signed .mbn to write.")
+    Path output;
+
+    @Option(names = "--force", description = "Replace OUT (and OUT.root.pem) if they exist.")
+    boolean force;
+
+    static final class SchemeConverter implements ITypeConverter<SignatureScheme> {
+        @Override
+        public SignatureScheme convert(String value) {
+            return SignatureScheme.byId(value).orElseThrow(() -> new TypeConversionException("'" + value
+                    + "' is not one of " + Arrays.stream(SignatureScheme.values()).map(SignatureScheme::id).toList()));
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, InvalidImageException, GeneralSecurityException {
+        ImageSigner.Result result;
+        try {
+            result = ImageSigner.sign(new ImageSigner.Request(elf, mbnVersion, swId, hwId, scheme,
+                    userKey == null ? null : userKey.key, userKey == null ? null : userKey.chain, output, force));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        List<Path> written = new ArrayList<>(List.of(result.image()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (result.rootCertificate() != null) {
+            written.add(result.rootCertificate());
+            if (!common.json) {
+                out.printf("signed with %s by a throwaway test CA; verify with: mdtload validate --root-cert %s %s%n",
+                        result.scheme().id(), result.rootCertificate(), result.image());
+            }
+        } else if (!common.json) {
+            out.printf("signed with %s%n", result.scheme().id());
+        }
+        Written.of(elf, written).print(out, common.json);
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.mdtload.cli;
+
+import dev.mdtload.testing.RealImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The exit-code contract (README "Exit codes"): 0 valid, 1 invalid image, 2 usage, 3 environment. */
+class MainTest {
+
+    private static void assertOneLine(CliRun r, int exitCode, String... fragments) {
+        assertEquals(exitCode, r.exit(), r::toString);
+        r.assertNoStackTrace();
+        String first = r.errLines().getFirst();
+        assertTrue(first.startsWith("mdtload: "), first);
+        for (String f : fragments) {
+            assertTrue(first.contains(f), () -> "'" + first + "' should contain " + f);
+        }
+    }
+
+    @Test
+    void validate_exitsZeroOnTheRealFirmwareDirectory() {
+        CliRun r = CliRun.of("validate", RealImage.firmwareDirectory());
+        r.assertValid();
+        assertEquals(7, r.outLines().size(), r.out());
+        assertEquals("6 images: 6 valid, 0 invalid", r.outLines().getLast());
+    }
+
+    @Test
+    void validate_exitsOneWhenAnyImageIsInvalid(@TempDir Path dir) throws Exception {
+        Path good = RealImage.A650_ZAP.copyTo(dir);
+        Path bad = Files.write(dir.resolve("bad.mbn"), new byte[] {1, 2, 3});
+        CliRun r = CliRun.of("validate", good, bad);
+        assertEquals(ExitCode.INVALID, r.exit());
+        assertEquals(List.of("mdtload: " + bad + ": file is 3 bytes, shorter than an ELF identification [file-too-short]"),
+                r.errLines());
+        assertEquals("2 images: 1 valid, 1 invalid", r.outLines().getLast());
+    }
+
+    @Test
+    void validate_exitsTwoForAPathThatDoesNotExist(@TempDir Path dir) {
+        Path absent = dir.resolve("absent.mdt");
+        assertOneLine(CliRun.of("validate", absent), ExitCode.USAGE, absent.toString(), "no such file");
+    }
+
+    @Test
+    void validate_exitsTwoForAPathThroughARegularFile() {
+        // ENOTDIR: the command line names nothing that exists, as with a missing file (README)
+        Path through = RealImage.A650_ZAP.path().resolve("x.mdt");
+        assertOneLine(CliRun.of("validate", through), ExitCode.USAGE, through.toString());
+        assertOneLine(CliRun.of("info", through), ExitCode.USAGE, through.toString());
+    }
+
+    @Test
+    void validate_exitsTwoForAnUnknownOption() {
+        CliRun r = CliRun.of("validate", "--no-such-option", RealImage.MBA.path());
+        assertOneLine(r, ExitCode.USAGE, "--no-such-option");
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void validate_exitsTwoWithoutAPath() {
+        assertOneLine(CliRun.of("validate"), ExitCode.USAGE, "PATH");
+    }
+
+    @Test
+    void main_exitsTwoForAnUnknownCommand() {
+        assertOneLine(CliRun.of("frobnicate"), ExitCode.USAGE, "frobnicate");
+    }
+
+    @Test
+    void info_exitsTwoForADirectory() {
+        Path dir = RealImage.firmwareDirectory();
+        assertOneLine(CliRun.of("info", dir), ExitCode.USAGE, dir.toString(), "directory");
+    }
+
+    @Test
+    void info_exitsTwoForAMissingImage(@TempDir Path dir) {
+        assertOneLine(CliRun.of("info", dir.resolve("x.mbn")), ExitCode.USAGE, "x.mbn", "no such file");
+    }
+
+    /**
+     * The tests run as root, so chmod cannot make a file unreadable. A procfs sysctl file that is
+     * write-only (mode 0200) refuses reads even to root: proc_sys_permission() checks the mode,
+     * not capabilities. That is a real permission error from the kernel.
+     */
+    private static Path writeOnlyFile() {
+        Path p = Path.of("/proc/sys/vm/drop_caches");
+        assumeTrue(Files.isRegularFile(p) && !Files.isReadable(p), "needs a write-only sysctl file");
+        return p;
+    }
+
+    @Test
+    void validate_exitsThreeForAFileThatCannotBeRead() {
+        Path p = writeOnlyFile();
+        CliRun r = CliRun.of("validate", p);
+        assertOneLine(r, ExitCode.ENVIRONMENT, p.toString(), "permission denied");
+        assertEquals("1 image: 0 valid, 0 invalid, 1 unreadable", r.outLines().getLast());
+    }
+
+    @Test
+    void info_exitsThreeForAFileThatCannotBeRead() {
+        Path p = writeOnlyFile();
+        assertOneLine(CliRun.of("info", p), ExitCode.ENVIRONMENT, p.toString(), "permission denied");
+    }
+
+    @Test
+    void validate_exitsThreeWhenOneOfSeveralImagesCannotBeRead() {
+        Path p = writeOnlyFile();
+        CliRun r = CliRun.of("validate", RealImage.MBA.path(), p);
+        assertEquals(ExitCode.ENVIRONMENT, r.exit(), r::toString);
+        assertTrue(r.out().contains("VALID   " + RealImage.MBA.path()), r.out());
+    }
+
+    @Test
+    void debug_addsTheStackTrace() {
+        Path p = writeOnlyFile();
+        CliRun r = CliRun.of("info", "--debug", p);
+        assertEquals(ExitCode.ENVIRONMENT, r.exit());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void help_exitsZero() {
+        CliRun r = CliRun.of("--help");
+        assertEquals(ExitCode.OK, r.exit());
+        assertTrue(Arrays.stream(new String[] {"info", "validate"}).allMatch(r.out()::contains), r.out());
+    }
+}
