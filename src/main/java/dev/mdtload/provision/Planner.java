@@ -99,10 +99,7 @@ final class Planner {
     private Range resolve(Entry e, CarveoutRef carveout) throws IOException, CarveoutException, AddressException {
         Range range = switch (carveout) {
             case CarveoutRef.Reserved r -> {
-                Board tree = board();
-                ReservedMemory.Region region = tree.reservedMemory().find(r.spec().name()).orElseThrow(() ->
-                        new CarveoutException("carveout " + r.spec() + ": the device tree (" + tree.source()
-                                + ") has no reserved-memory node named '" + r.spec().name() + "'"));
+                ReservedMemory.Region region = board().reservedMemory().require(r.spec());
                 yield new Range(region.base(), region.size());
             }
             case CarveoutRef.Explicit x -> new Range(x.phys(), x.size());

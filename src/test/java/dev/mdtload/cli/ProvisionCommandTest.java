@@ -127,7 +127,7 @@ class ProvisionCommandTest {
         TOO_SMALL_CARVEOUT("venus", "is outside the carveout 0x4b000000..0x4b100000 [segment-outside-carveout]"),
         FIRMWARE_NAME_WITH_DOTDOT("m3", "firmware name '../../etc/m3_fw.mdt' has a '..' component"),
         ABSOLUTE_FIRMWARE_NAME("q6", "firmware name '/lib/firmware/q6_fw.mdt' is absolute"),
-        MISSING_RESERVED_NODE("venus", "has no reserved-memory node named 'modem'");
+        MISSING_RESERVED_NODE("venus", "carveout reserved:modem: the board has no reserved-memory region named 'modem'");
 
         final String processor;
         final String says;

@@ -5,7 +5,6 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.rproc.Attribute;
 import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
-import dev.mdtload.scm.MetadataBuffer;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.ScmCall;
 import dev.mdtload.scm.ScmException;
@@ -14,6 +13,7 @@ import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
 import dev.mdtload.testing.BoardCopy;
+import dev.mdtload.testing.ForwardingSecureMonitor;
 import dev.mdtload.testing.Manifests;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
@@ -68,8 +68,7 @@ class ProvisionerTest {
      * as it would refuse memory changed behind the loader's back. Remembers what the secure world
      * said about each peripheral then, and as it closed.
      */
-    private static final class CorruptThirdAuth implements SecureMonitor {
-        private final SimSecureMonitor sim;
+    private static final class CorruptThirdAuth extends ForwardingSecureMonitor {
         private final Path mem;
         private final long corruptAt;
         private int auths;
@@ -77,7 +76,7 @@ class ProvisionerTest {
         final Map<Integer, PeripheralState> atClose = new TreeMap<>();
 
         CorruptThirdAuth(SimSecureMonitor sim, Path mem, long corruptAt) {
-            this.sim = sim;
+            super(sim);
             this.mem = mem;
             this.corruptAt = corruptAt;
         }
@@ -89,16 +88,6 @@ class ProvisionerTest {
                 SimProbe.invertByte(mem, corruptAt);
             }
             return sim.invoke(call);
-        }
-
-        @Override
-        public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException {
-            sim.attach(base, size, backingFile, backingOffset);
-        }
-
-        @Override
-        public MetadataBuffer allocateMetadata(long size) throws IOException {
-            return sim.allocateMetadata(size);
         }
 
         @Override
