@@ -17,12 +17,6 @@ public interface ReservedMemory {
 
     Optional<Region> find(String name) throws IOException;
 
-    /** The region {@code spec} names; refused when the board has none by that name. */
-    default Region require(CarveoutSpec.Reserved spec) throws CarveoutException, IOException {
-        return find(spec.name()).orElseThrow(() -> new CarveoutException(
-                "carveout " + spec + ": the board has no reserved-memory region named '" + spec.name() + "'"));
-    }
-
     /** One region; {@code noMap} regions are outside the kernel's linear map (DT {@code no-map}). */
     record Region(String name, PhysAddr base, long size, boolean noMap) {
         public Region {

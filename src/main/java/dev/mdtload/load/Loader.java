@@ -46,10 +46,8 @@ public final class Loader {
      *
      * @throws InvalidImageException the image breaks a rule or does not fit the carveout
      * @throws AddressException      the address is a DMA address without a translation, or too wide
-     * @throws CarveoutException     a {@code reserved:} region the board does not have
      */
-    public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException,
-            CarveoutException {
+    public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException {
         requirePhysicalBase(request);
         long start = System.nanoTime();
         FirmwareImage image = FirmwareImage.open(request.image());
@@ -61,7 +59,7 @@ public final class Loader {
                     ? image.layout().place(request.image().toString(), base.get().value(), request.size())
                     : List.of();
             return new LoadPlan(request, image, base.orElse(null), placements, validated);
-        } catch (IOException | InvalidImageException | AddressException | CarveoutException | RuntimeException e) {
+        } catch (IOException | InvalidImageException | AddressException | RuntimeException e) {
             image.close();
             throw e;
         }
@@ -88,12 +86,10 @@ public final class Loader {
      * The user's address as the secure world must see it: physical, translated explicitly if it
      * was DMA; for a {@code reserved:} carveout given without one, the region's own base.
      */
-    private static Optional<PhysAddr> physical(LoadRequest request) throws AddressException, CarveoutException,
-            IOException {
+    private static Optional<PhysAddr> physical(LoadRequest request) throws AddressException, IOException {
         if (request.target().isEmpty()) {
-            // without a table the region is looked up, and refused, only when the carveout is opened
-            if (request.carveout() instanceof CarveoutSpec.Reserved reserved && request.reserved() != ReservedMemory.NONE) {
-                return Optional.of(request.reserved().require(reserved).base());
+            if (request.carveout() instanceof CarveoutSpec.Reserved(String name)) {
+                return request.reserved().find(name).map(ReservedMemory.Region::base);
             }
             return Optional.empty();
         }
