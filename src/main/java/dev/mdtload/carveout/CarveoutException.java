@@ -9,4 +9,10 @@ public final class CarveoutException extends Exception {
     public CarveoutException(String message) {
         super(message);
     }
+
+    /** The board's reserved-memory table has no region of that name. */
+    public static CarveoutException noSuchRegion(CarveoutSpec.Reserved spec) {
+        return new CarveoutException("carveout " + spec + ": the board has no reserved-memory region named '"
+                + spec.name() + "'");
+    }
 }

@@ -42,8 +42,8 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
             throw new CarveoutException("carveout " + spec + ": no reserved-memory table is available here to find '"
                     + spec.name() + "' in; give devmem and the region's physical address instead");
         }
-        ReservedMemory.Region region = request.reserved().find(spec.name()).orElseThrow(() -> new CarveoutException(
-                "carveout " + spec + ": the board has no reserved-memory region named '" + spec.name() + "'"));
+        ReservedMemory.Region region = request.reserved().find(spec.name())
+                .orElseThrow(() -> CarveoutException.noSuchRegion(spec));
         PhysAddr phys = request.placeIn(spec, "reserved-memory region " + region.name(), region.base(), region.size());
         return new Location(spec, request.underRoot("dev/mem"), phys, Optional.of(region));
     }

@@ -25,6 +25,7 @@ public enum Rule {
     ADDRESS_OVERFLOW("address-overflow", "p_paddr + p_memsz overflows the address width"),
     NO_LOADABLE_SEGMENT("no-loadable-segment", "no PT_LOAD segment with p_memsz > 0"),
     SEGMENTS_OVERLAP("segments-overlap", "two loadable segments cover the same addresses"),
+    SEGMENTS_SHARE_FILE_BYTES("segments-share-file-bytes", "two segments of a signed image take the same bytes of the file"),
 
     // split parts (.bNN)
     PART_MISSING("part-missing", "a split part file is missing"),

@@ -77,6 +77,9 @@ public final class FirmwareImage implements AutoCloseable {
             for (ProgramHeader phdr : elf.phdrs()) {
                 segments.add(resolver.resolve(phdr));
             }
+            if (elf.phdrs().stream().anyMatch(ProgramHeader::isHashSegment)) {
+                resolver.refuseSharedBytes(segments);
+            }
             HashSegment hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
             return new FirmwareImage(path, arena, elf, split, segments, hash, layout, violations);

@@ -90,8 +90,14 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
      * Places every loadable segment in a carveout at {@code base} of {@code size} bytes, as the
      * kernel's __qcom_mdt_load() does: a relocatable image at the carveout's base, a fixed one at
      * its own addresses, which must then fall inside the carveout.
+     *
+     * @throws IllegalArgumentException the carveout itself does not fit below 2^63 (callers check
+     *                                  user input first; past this, offsets and addresses could wrap)
      */
     public List<Placement> place(String name, long base, long size) throws InvalidImageException {
+        if (base < 0 || size < 0 || size > Long.MAX_VALUE - base) {
+            throw new IllegalArgumentException(String.format("carveout 0x%x + 0x%x does not fit below 2^63", base, size));
+        }
         List<Placement> placements = new ArrayList<>(loadable.size());
         List<Violation> outside = new ArrayList<>();
         long relocBase = relocatable ? minAddress : base;

@@ -8,6 +8,7 @@ import dev.mdtload.elf.ProgramHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,6 +24,10 @@ final class SegmentResolver {
     private final Parts parts;
     private final List<Violation> violations;
     private final boolean anyPart;
+    /** The first segment whose file bytes run past the end of the image file (what makes it split), or -1. */
+    private final int firstPastEnd;
+    /** Some segment other than the metadata really runs past the end: a single file cut short. */
+    private final boolean cutShort;
 
     SegmentResolver(String name, Elf elf, MemorySegment file, boolean split, Parts parts, List<Violation> violations) {
         this.name = name;
@@ -33,6 +38,18 @@ final class SegmentResolver {
         this.parts = parts;
         this.violations = violations;
         this.anyPart = split && parts.anyExists(elf.phdrs());
+        int past = -1;
+        boolean cut = false;
+        for (ProgramHeader p : elf.phdrs()) {
+            boolean wrapped = p.p_offset() < 0 || p.p_filesz() < 0;
+            if (p.p_filesz() == 0 || !wrapped && inFile(p) != null) {
+                continue;
+            }
+            past = past < 0 ? p.index() : past;
+            cut |= wrapped || metadataCopy(p) == null;
+        }
+        this.firstPastEnd = past;
+        this.cutShort = cut;
     }
 
     ImageSegment resolve(ProgramHeader p) throws IOException {
@@ -65,6 +82,15 @@ final class SegmentResolver {
             // No part at all: a single file cut short. Segments still inside it are read (and their
             // digests checked) so that only the segments really cut are reported.
             MemorySegment kept = inFile(p);
+            if (kept != null && !cutShort) {
+                // Only the metadata reaches past the end, yet that makes the image split: the
+                // kernel reads this segment from its part, so bytes in the image file do not count.
+                ProgramHeader cause = elf.phdrs().get(firstPastEnd);
+                violations.add(Violation.of(Rule.PART_MISSING, name, i, String.format(
+                        "%s is missing: segment %d (p_offset 0x%x + p_filesz 0x%x) runs past the end of the file, "
+                                + "so the image is split and segment %d comes from its part",
+                        parts.path(i).getFileName(), cause.index(), cause.p_offset(), cause.p_filesz(), i)));
+            }
             if (kept != null) {
                 return new ImageSegment(p, file(), kept);
             }
@@ -75,6 +101,37 @@ final class SegmentResolver {
         }
         MemorySegment data = parts.map(p, violations);
         return new ImageSegment(p, data == null ? null : parts.path(i), data);
+    }
+
+    /**
+     * Drops the bytes of every segment that takes file bytes an earlier one already takes, with a
+     * violation. The digest check then reads each byte of the image file at most once: otherwise
+     * 65535 program headers naming the same range of a large file would make it hash that range
+     * 65535 times (hours for a file of a few megabytes). Real signed images never share bytes.
+     */
+    void refuseSharedBytes(List<ImageSegment> segments) {
+        List<ImageSegment> inFile = segments.stream()
+                .filter(s -> s.hasData() && s.data().byteSize() > 0 && file.asOverlappingSlice(s.data()).isPresent())
+                .sorted(Comparator.comparingLong((ImageSegment s) -> offsetInFile(s.data())).thenComparingInt(ImageSegment::index))
+                .toList();
+        ImageSegment previous = null;
+        long end = 0;
+        for (ImageSegment s : inFile) {
+            long start = offsetInFile(s.data());
+            if (previous != null && start < end) {
+                violations.add(Violation.of(Rule.SEGMENTS_SHARE_FILE_BYTES, name, s.index(), String.format(
+                        "file bytes 0x%x..0x%x are also segment %d's", start, start + s.data().byteSize(), previous.index())));
+                segments.set(s.index(), new ImageSegment(s.phdr(), null, null));
+                continue;
+            }
+            previous = s;
+            end = start + s.data().byteSize();
+        }
+    }
+
+    /** Where a slice of the image file starts in it (both live in the same mapping or copy). */
+    private long offsetInFile(MemorySegment slice) {
+        return slice.address() - file.address();
     }
 
     private Path file() {

@@ -47,7 +47,8 @@ public final class Loader {
      * @throws InvalidImageException the image breaks a rule or does not fit the carveout
      * @throws AddressException      the address is a DMA address without a translation, or too wide
      */
-    public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException {
+    public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException,
+            CarveoutException {
         requirePhysicalBase(request);
         long start = System.nanoTime();
         FirmwareImage image = FirmwareImage.open(request.image());
@@ -59,7 +60,7 @@ public final class Loader {
                     ? image.layout().place(request.image().toString(), base.get().value(), request.size())
                     : List.of();
             return new LoadPlan(request, image, base.orElse(null), placements, validated);
-        } catch (IOException | InvalidImageException | AddressException | RuntimeException e) {
+        } catch (IOException | InvalidImageException | AddressException | CarveoutException | RuntimeException e) {
             image.close();
             throw e;
         }
@@ -86,10 +87,12 @@ public final class Loader {
      * The user's address as the secure world must see it: physical, translated explicitly if it
      * was DMA; for a {@code reserved:} carveout given without one, the region's own base.
      */
-    private static Optional<PhysAddr> physical(LoadRequest request) throws AddressException, IOException {
+    private static Optional<PhysAddr> physical(LoadRequest request)
+            throws AddressException, CarveoutException, IOException {
         if (request.target().isEmpty()) {
-            if (request.carveout() instanceof CarveoutSpec.Reserved(String name)) {
-                return request.reserved().find(name).map(ReservedMemory.Region::base);
+            if (request.carveout() instanceof CarveoutSpec.Reserved reserved) {
+                return Optional.of(request.reserved().find(reserved.name())
+                        .orElseThrow(() -> CarveoutException.noSuchRegion(reserved)).base());
             }
             return Optional.empty();
         }

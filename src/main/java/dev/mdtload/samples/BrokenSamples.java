@@ -113,6 +113,7 @@ final class BrokenSamples {
                         V6.builder().segments(List.of())),
                 assembled(Rule.SEGMENTS_OVERLAP, V6, false, "the data segment starts 0x800 into the code segment's 0x1000 bytes",
                         V6.builder().segments(List.of(V6.code(), readdressed(V6.data(), V6.base() + 0x800), V6.bss()))),
+                sharedFileBytes(),
                 damaged(Rule.PART_MISSING, V6, "the code segment's part (.b02) is missing",
                         mdt -> Files.delete(PartName.of(mdt, SampleImage.CODE_INDEX))),
                 damaged(Rule.PART_SIZE_MISMATCH, V6, "the data segment's part (.b03) has one byte more than p_filesz",
@@ -271,6 +272,22 @@ final class BrokenSamples {
     }
 
     /** The part is a link to a file of the right size and bytes, but in another directory. */
+    /**
+     * The data segment's header points at the code segment's file bytes, and its bytes are the
+     * code's first 600 so that every digest still matches: only the sharing is wrong.
+     */
+    private static Sample sharedFileBytes() {
+        LoadSegment data = V6.data();
+        LoadSegment sameBytes = new LoadSegment(data.paddr(), data.vaddr(), data.flags(),
+                Arrays.copyOf(V6.code().data(), SampleImage.DATA_SIZE), data.memsz());
+        return assembled(Rule.SEGMENTS_SHARE_FILE_BYTES, V6, false, "the data segment's p_offset is the code "
+                        + "segment's and its bytes are the code's first 600: the digest check would hash them twice",
+                V6.builder().segments(List.of(V6.code(), sameBytes, V6.bss()))
+                        .editProgramHeaders(phdrs -> phdr(SampleImage.DATA_INDEX, p -> new ProgramHeader(p.index(),
+                                p.p_type(), p.p_flags(), phdrs.get(SampleImage.CODE_INDEX).p_offset(), p.p_vaddr(),
+                                p.p_paddr(), p.p_filesz(), p.p_memsz(), p.p_align())).apply(phdrs)));
+    }
+
     private static Sample partOutsideDirectory() {
         Rule rule = Rule.PART_OUTSIDE_DIRECTORY;
         String name = rule.id() + ".mdt";

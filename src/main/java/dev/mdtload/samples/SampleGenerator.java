@@ -2,15 +2,12 @@ package dev.mdtload.samples;
 
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.files.AtomicFile;
+import dev.mdtload.files.FileTrees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,12 +34,12 @@ public final class SampleGenerator {
         try {
             int count = writeAll(staging);
             for (String entry : OWNED) {
-                deleteTree(dir.resolve(entry));
+                FileTrees.delete(dir.resolve(entry));
                 Files.move(staging.resolve(entry), dir.resolve(entry));
             }
             return count;
         } finally {
-            deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -53,7 +50,7 @@ public final class SampleGenerator {
             writeAll(fresh);
             return TreeDiff.compare(fresh, dir, OWNED);
         } finally {
-            deleteTree(fresh);
+            FileTrees.delete(fresh);
         }
     }
 
@@ -75,28 +72,5 @@ public final class SampleGenerator {
         String readme = Readme.render(valid, broken, BrokenSamples.WITHOUT_SAMPLE);
         AtomicFile.write(root.resolve("README.md"), true, readme.getBytes(StandardCharsets.UTF_8));
         return all.size();
-    }
-
-    /** Deletes a tree without following links out of it (samples contain a link loop). */
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
