@@ -99,7 +99,8 @@ final class Planner {
     private Range resolve(Entry e, CarveoutRef carveout) throws IOException, CarveoutException, AddressException {
         Range range = switch (carveout) {
             case CarveoutRef.Reserved r -> {
-                ReservedMemory.Region region = board().reservedMemory().require(r.spec());
+                ReservedMemory.Region region = board().reservedMemory().find(r.spec().name())
+                        .orElseThrow(() -> CarveoutException.noSuchRegion(r.spec()));
                 yield new Range(region.base(), region.size());
             }
             case CarveoutRef.Explicit x -> new Range(x.phys(), x.size());
