@@ -1,5 +1,6 @@
 # mdtload build. `make` builds the tool (bin/mdtload), `make test` runs every test,
-# `make demo` loads a real image into a file-backed carveout through the simulated secure world.
+# `make demo` loads a real image into a file-backed carveout through the simulated secure world,
+# `make demo-board` provisions a copy of the fake board from firmware-samples/board/manifest.yaml.
 
 JDK := $(shell scripts/find-jdk)
 ifeq ($(JDK),)
@@ -14,6 +15,7 @@ NATIVE_DIR := $(CURDIR)/target/native
 JAR := target/mdtload.jar
 SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
+DEMO_BOARD := target/demo-board
 
 .PHONY: all build native samples test demo demo-board bench bench-load fuzz clean
 
@@ -43,8 +45,21 @@ demo: build
 	    --carveout file:$(DEMO_DIR)/wpss-carveout.bin --phys 0x9ae00000 --size 0x1900000 \
 	    --pas-id 6 --scm sim
 
+# The committed fake board is never written: the demo provisions a copy in target/demo-board,
+# with a sparse file standing in for /dev/mem (reserved: carveouts map through ROOT/dev/mem) that
+# reaches past the highest carveout's end (wpss: 0x9c700000; 2560 MiB = 0xa0000000).
 demo-board: build
-	bin/mdtload provision firmware-samples/board/manifest.yaml --root firmware-samples/board/root
+	@rm -rf $(DEMO_BOARD) && mkdir -p $(DEMO_BOARD)
+	@cp -R firmware-samples/board/root $(DEMO_BOARD)/root
+	@mkdir -p $(DEMO_BOARD)/root/dev && truncate -s 2560M $(DEMO_BOARD)/root/dev/mem
+	@echo "== dry run against the shipped board: every check, the calls recorded, nothing under its root touched"
+	@bin/mdtload provision firmware-samples/board/manifest.yaml --root firmware-samples/board/root --dry-run \
+	    --record $(DEMO_BOARD)/dry-run-calls.jsonl
+	@echo "== provision a copy of it: wpss and venus through the simulated secure world, q6 and m3 through remoteproc"
+	@bin/mdtload provision firmware-samples/board/manifest.yaml --root $(DEMO_BOARD)/root \
+	    --report $(DEMO_BOARD)/report.json
+	@echo "== the copy's remote processors afterwards (report: $(DEMO_BOARD)/report.json)"
+	@bin/mdtload rproc list --root $(DEMO_BOARD)/root
 
 bench: build
 	$(MVN) $(MVNFLAGS) -DskipTests test-compile

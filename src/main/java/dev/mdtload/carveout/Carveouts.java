@@ -92,4 +92,23 @@ public final class Carveouts {
             case CarveoutSpec.Memfd ignored -> MemfdCarveout.open(request);
         };
     }
+
+    /**
+     * The checks {@link #open} makes before it creates, maps or locks anything, made without
+     * opening: the request's size and alignment, a {@code reserved:} region's existence and room,
+     * and the device behind {@code devmem} and {@code reserved:} (present; a stand-in file long
+     * enough). For planning several loads before the first one writes.
+     */
+    public static void check(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+        request.check(spec);
+        switch (spec) {
+            case CarveoutSpec.DevMem devMem -> DevMemCarveout.check(devMem, request);
+            case CarveoutSpec.Reserved reserved -> DevMemCarveout.check(reserved, request);
+            // these find their memory only by opening it (a file created, a map read, a buffer allocated)
+            case CarveoutSpec.File ignored -> { }
+            case CarveoutSpec.Uio ignored -> { }
+            case CarveoutSpec.DmaHeap ignored -> { }
+            case CarveoutSpec.Memfd ignored -> { }
+        }
+    }
 }

@@ -6,6 +6,7 @@ import dev.mdtload.posix.Libc;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -26,14 +27,17 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
         this.region = region;
     }
 
-    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
+    /** Where a devmem or reserved: carveout is: the device, the physical base, and the region it lies in. */
+    private record Location(CarveoutSpec spec, Path device, PhysAddr phys, Optional<ReservedMemory.Region> region) {}
+
+    private static Location locate(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException {
         PhysAddr phys = request.phys().orElseThrow(() -> new CarveoutException(
                 "carveout " + spec + ": needs the physical address to map; /dev/mem has no default"));
-        Path device = spec.path().orElse(request.underRoot("dev/mem"));
-        return map(spec, device, phys, request, Optional.empty());
+        return new Location(spec, spec.path().orElse(request.underRoot("dev/mem")), phys, Optional.empty());
     }
 
-    static DevMemCarveout open(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
+    private static Location locate(CarveoutSpec.Reserved spec, Carveouts.Request request)
+            throws CarveoutException, IOException {
         if (request.reserved() == ReservedMemory.NONE) {
             throw new CarveoutException("carveout " + spec + ": no reserved-memory table is available here to find '"
                     + spec.name() + "' in; give devmem and the region's physical address instead");
@@ -41,19 +45,45 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
         ReservedMemory.Region region = request.reserved().find(spec.name())
                 .orElseThrow(() -> CarveoutException.noSuchRegion(spec));
         PhysAddr phys = request.placeIn(spec, "reserved-memory region " + region.name(), region.base(), region.size());
-        return map(spec, request.underRoot("dev/mem"), phys, request, Optional.of(region));
+        return new Location(spec, request.underRoot("dev/mem"), phys, Optional.of(region));
     }
 
-    private static DevMemCarveout map(CarveoutSpec spec, Path device, PhysAddr phys, Carveouts.Request request,
-            Optional<ReservedMemory.Region> region) throws IOException {
+    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
+        return map(locate(spec, request), request);
+    }
+
+    static DevMemCarveout open(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
+        return map(locate(spec, request), request);
+    }
+
+    static void check(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
+        requireDevice(locate(spec, request), request);
+    }
+
+    static void check(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
+        requireDevice(locate(spec, request), request);
+    }
+
+    /** The device exists and, when a file stands in for it, holds the carveout's bytes. */
+    private static void requireDevice(Location at, Carveouts.Request request) throws IOException {
+        if (!Files.exists(at.device())) {
+            throw new NoSuchFileException(at.device().toString(), null, "no such device for carveout " + at.spec());
+        }
+        Mapping.requireLongEnough(at.device(), at.device(), at.phys().value(), at.phys().value() + request.size());
+    }
+
+    private static DevMemCarveout map(Location at, Carveouts.Request request) throws IOException {
+        CarveoutSpec spec = at.spec();
+        PhysAddr phys = at.phys();
         // One /dev/mem serves every range, so the lock is a file per physical base, not the device.
         Path lockFile = request.underRoot("run/lock").resolve(String.format("mdtload-devmem-%x.lock", phys.value()));
         Files.createDirectories(lockFile.getParent());
         try (OpenFds fds = new OpenFds()) {
             Fd lock = fds.add(Libc.open(lockFile, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644));
             lockExclusively(lock, spec + " at " + phys);
-            Fd memory = fds.add(Libc.open(device, Libc.O_RDWR | Libc.O_SYNC | Libc.O_CLOEXEC, 0));
-            return new DevMemCarveout(spec, device, phys, region, Mapping.map(fds, memory, phys.value(), 0, request.size()));
+            Fd memory = fds.add(Libc.open(at.device(), Libc.O_RDWR | Libc.O_SYNC | Libc.O_CLOEXEC, 0));
+            return new DevMemCarveout(spec, at.device(), phys, at.region(),
+                    Mapping.map(fds, memory, phys.value(), 0, request.size()));
         }
     }
 

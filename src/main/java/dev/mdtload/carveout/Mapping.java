@@ -43,11 +43,7 @@ final class Mapping implements AutoCloseable {
         long length = skip + size;
         Path file = fd.procPath();
         boolean regular = Files.isRegularFile(file);
-        if (regular && Files.size(file) - length < offset) {
-            // Touching a mapped page past the end of a file raises SIGBUS, which kills the JVM.
-            throw new IOException(String.format("%s is %d bytes, too short for the carveout's bytes 0x%x..0x%x",
-                    fd.path(), Files.size(file), offset + skip, offset + length));
-        }
+        requireLongEnough(file, fd.path(), offset + skip, offset + length);
         Arena arena = Arena.ofShared();
         try {
             MemorySegment whole = Libc.mmap(fd, length, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, offset, arena);
@@ -55,6 +51,18 @@ final class Mapping implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Touching a mapped page past the end of a file raises SIGBUS, which kills the JVM: a regular
+     * file (a stand-in for a device) must hold bytes {@code [from, to)} before they are mapped.
+     * Device nodes have no size to check.
+     */
+    static void requireLongEnough(Path file, Path named, long from, long to) throws IOException {
+        if (Files.isRegularFile(file) && Files.size(file) < to) {
+            throw new IOException(String.format("%s is %d bytes, too short for the carveout's bytes 0x%x..0x%x",
+                    named, Files.size(file), from, to));
         }
     }
 

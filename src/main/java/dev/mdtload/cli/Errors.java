@@ -6,6 +6,7 @@ import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Violation;
+import dev.mdtload.provision.ManifestException;
 import dev.mdtload.rproc.FirmwareNameException;
 import dev.mdtload.rproc.NoSuchRemoteprocException;
 import dev.mdtload.rproc.RemoteprocException;
@@ -34,6 +35,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             for (Violation v : invalid.violations()) {
                 err.println("mdtload: " + v.line());
             }
+        } else if (cause instanceof ManifestException manifest) {
+            manifest.problems().forEach(p -> err.println("mdtload: " + p));
         } else {
             err.println("mdtload: " + describe(cause));
         }
@@ -59,6 +62,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case InvalidImageException ignored -> ExitCode.INVALID;
             case DeviceTreeException ignored -> ExitCode.INVALID;
             case UsageException ignored -> ExitCode.USAGE;
+            case ManifestException ignored -> ExitCode.USAGE;
             case AddressException ignored -> ExitCode.USAGE;
             case CarveoutException ignored -> ExitCode.USAGE;
             case ScmException ignored -> ExitCode.REFUSED;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 SamplesCommand.class,
                 BoardCommand.class,
                 RprocCommand.class,
+                ProvisionCommand.class,
                 SquashCommand.class,
                 SplitCommand.class,
                 CertsCommand.class,

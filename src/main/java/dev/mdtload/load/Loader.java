@@ -110,6 +110,12 @@ public final class Loader {
      */
     public LoadResult execute(LoadPlan plan) throws IOException, InvalidImageException, AddressException,
             CarveoutException, ScmException {
+        return execute(plan, StepListener.NONE);
+    }
+
+    /** {@link #execute(LoadPlan)}, telling {@code listener} of every step as it ends, undo steps included. */
+    public LoadResult execute(LoadPlan plan, StepListener listener) throws IOException, InvalidImageException,
+            AddressException, CarveoutException, ScmException {
         LoadRequest r = plan.request();
         List<LoadResult.Step> steps = new ArrayList<>();
         steps.add(new LoadResult.Step("validate", plan.validateMicros(), plan.image().segments().size() + " segments"));
@@ -122,8 +128,7 @@ public final class Loader {
                 + plan.image().hashSegment().orElseThrow().bytes().byteSize();
         MetadataBuffer metadata = monitor.allocateMetadata(metadataSize);
         requireWidth(metadata.addr(), metadataSize, "PAS metadata buffer");
-        try (Carveout carveout = Carveouts.open(r.carveout(), new Carveouts.Request(
-                Optional.ofNullable(plan.base()), r.size(), r.root(), r.reserved()))) {
+        try (Carveout carveout = open(plan)) {
             PhysAddr base = carveoutBase(plan, carveout);
             requireWidth(base, carveout.size(), "carveout " + r.carveout());
             List<Placement> placements = plan.base() != null ? plan.placements()
@@ -136,23 +141,42 @@ public final class Loader {
                     carveout.describe() + " has no backing the secure world can be shown"));
             monitor.attach(base, carveout.size(), backing.path(), backing.offset());
 
-            timed(steps, "init_image", "metadata at " + metadata.addr(), () -> pas.initImage(r.pasId(), metadata));
+            steps.add(timed(listener, "init_image", "metadata at " + metadata.addr(),
+                    () -> pas.initImage(r.pasId(), metadata)));
             boolean writing = false;
             try {
                 if (layout.relocatable()) {
-                    timed(steps, "mem_setup", base + " + " + layout.loadSize(),
-                            () -> pas.memSetup(r.pasId(), base, layout.loadSize()));
+                    steps.add(timed(listener, "mem_setup", base + " + " + layout.loadSize(),
+                            () -> pas.memSetup(r.pasId(), base, layout.loadSize())));
                 }
                 writing = true;
-                timed(steps, "copy", placements.size() + " segments", () -> copy(plan.image(), carveout, placements));
-                timed(steps, "auth_and_reset", "pas id " + r.pasId(), () -> pas.authAndReset(r.pasId()));
+                steps.add(timed(listener, "copy", placements.size() + " segments",
+                        () -> copy(plan.image(), carveout, placements)));
+                steps.add(timed(listener, "auth_and_reset", "pas id " + r.pasId(), () -> pas.authAndReset(r.pasId())));
             } catch (ScmException | IOException | AddressException | RuntimeException e) {
-                undo(carveout, r.pasId(), writing, e);
+                undo(carveout, r.pasId(), writing, e, listener);
                 throw e;
             }
             return new LoadResult(r.image().toString(), carveout.describe(), r.pasId(), pas.convention(), base,
                     carveout.size(), layout.relocatable(), layout.loadSize(), metadata.addr(), placements, steps);
         }
+    }
+
+    /**
+     * Reopens the carveout of a load that {@link #execute} finished and zeroes it: with a PAS
+     * shutdown of its peripheral, the undo of a load that succeeded (provisioning stops what it
+     * started when a later processor fails).
+     */
+    public static void wipe(LoadPlan plan) throws CarveoutException, IOException {
+        try (Carveout carveout = open(plan)) {
+            carveout.wipe();
+        }
+    }
+
+    private static Carveout open(LoadPlan plan) throws CarveoutException, IOException {
+        LoadRequest r = plan.request();
+        return Carveouts.open(r.carveout(), new Carveouts.Request(Optional.ofNullable(plan.base()), r.size(), r.root(),
+                r.reserved()));
     }
 
     private void requireWidth(PhysAddr addr, long size, String what) throws AddressException {
@@ -192,16 +216,16 @@ public final class Loader {
         carveout.flush();
     }
 
-    private void undo(Carveout carveout, int pasId, boolean wrote, Exception cause) {
+    private void undo(Carveout carveout, int pasId, boolean wrote, Exception cause, StepListener listener) {
         if (wrote) {
             try {
-                carveout.wipe();
-            } catch (IOException e) {
+                timed(listener, "wipe", carveout.describe(), carveout::wipe);
+            } catch (ScmException | IOException | AddressException e) {
                 cause.addSuppressed(e);
             }
         }
         try {
-            pas.shutdown(pasId);
+            timed(listener, "shutdown", "pas id " + pasId, () -> pas.shutdown(pasId));
         } catch (ScmException | IOException | AddressException e) {
             cause.addSuppressed(e);
         }
@@ -212,10 +236,17 @@ public final class Loader {
         void run() throws ScmException, IOException, AddressException;
     }
 
-    private static void timed(List<LoadResult.Step> steps, String name, String detail, Action action)
+    private static LoadResult.Step timed(StepListener listener, String name, String detail, Action action)
             throws ScmException, IOException, AddressException {
         long start = System.nanoTime();
-        action.run();
-        steps.add(new LoadResult.Step(name, (System.nanoTime() - start) / 1000, detail));
+        try {
+            action.run();
+        } catch (ScmException | IOException | AddressException | RuntimeException e) {
+            listener.failed(name, (System.nanoTime() - start) / 1000, e);
+            throw e;
+        }
+        LoadResult.Step step = new LoadResult.Step(name, (System.nanoTime() - start) / 1000, detail);
+        listener.finished(step);
+        return step;
     }
 }

@@ -103,11 +103,7 @@ public final class Remoteprocs {
     public Started start(String nameOrId, Path image, FirmwareName firmware, Validator validator, Duration timeout)
             throws IOException, InvalidImageException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
         long begin = System.nanoTime();
-        Remoteproc p = get(nameOrId);
-        if (p.state() != RemoteprocState.OFFLINE) {
-            throw new RemoteprocException(p.label() + ": is " + p.state()
-                    + ", and the kernel changes firmware only while offline" + (p.state().isUp() ? ": stop it first" : ""));
-        }
+        Remoteproc p = offline(nameOrId);
         List<Path> staged;
         try (FirmwareImage fw = FirmwareImage.open(image)) {
             validator.requireValid(fw);
@@ -115,6 +111,20 @@ public final class Remoteprocs {
         }
         Remoteproc running = boot(p.id(), firmware, timeout);
         return new Started(running, firmware, staged, Duration.ofNanos(System.nanoTime() - begin));
+    }
+
+    /**
+     * The processor, if it is offline: the only state in which the kernel takes a new firmware.
+     *
+     * @throws RemoteprocException it is running, crashed or otherwise not offline
+     */
+    public Remoteproc offline(String nameOrId) throws IOException, NoSuchRemoteprocException, RemoteprocException {
+        Remoteproc p = get(nameOrId);
+        if (p.state() != RemoteprocState.OFFLINE) {
+            throw new RemoteprocException(p.label() + ": is " + p.state()
+                    + ", and the kernel changes firmware only while offline" + (p.state().isUp() ? ": stop it first" : ""));
+        }
+        return p;
     }
 
     /**

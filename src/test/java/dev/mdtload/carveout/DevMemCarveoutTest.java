@@ -161,4 +161,39 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     private Optional<ReservedMemory.Region> lookUp(String name) {
         return name.equals(WPSS.name()) ? Optional.of(WPSS) : Optional.empty();
     }
+
+    /** What Carveouts.check may leave behind: nothing at all (no lock file, no mapping, no byte). */
+    private void assertChecksOnly(CarveoutSpec spec, PhysAddr phys, ReservedMemory reserved) throws Exception {
+        byte[] before = Files.readAllBytes(devMem());
+        Carveouts.check(spec, new Carveouts.Request(Optional.of(phys), SIZE, root, reserved));
+        assertArrayEquals(before, Files.readAllBytes(devMem()));
+        assertTrue(Files.notExists(root.resolve("run")), "no lock file");
+    }
+
+    @Test
+    void check_acceptsWhatOpenWouldMapWithoutCreatingTheLockFile() throws Exception {
+        assertChecksOnly(new CarveoutSpec.DevMem(Optional.empty()), BASE, ReservedMemory.NONE);
+        assertChecksOnly(new CarveoutSpec.Reserved("wpss"), WPSS.base(), name -> Optional.of(WPSS).filter(r -> r.name().equals(name)));
+    }
+
+    @Test
+    void check_refusesAMissingDeviceAndAStandInTooShortAsOpenWould() throws Exception {
+        CarveoutSpec devmem = new CarveoutSpec.DevMem(Optional.empty());
+        IOException shortFile = assertThrows(IOException.class, () -> Carveouts.check(devmem,
+                new Carveouts.Request(Optional.of(PhysAddr.of(MEMORY - 0x1000)), SIZE, root, ReservedMemory.NONE)));
+        assertEquals(devMem() + " is 4194304 bytes, too short for the carveout's bytes 0x3ff000..0x403000", shortFile.getMessage());
+
+        Files.delete(devMem());
+        IOException missing = assertThrows(IOException.class, () -> Carveouts.check(devmem,
+                new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+        assertEquals(devMem() + ": no such device for carveout devmem", missing.getMessage());
+        assertTrue(Files.notExists(root.resolve("run")));
+    }
+
+    @Test
+    void check_refusesAReservedRegionTheBoardLacks() {
+        CarveoutException e = assertThrows(CarveoutException.class, () -> Carveouts.check(new CarveoutSpec.Reserved("modem"),
+                new Carveouts.Request(Optional.empty(), SIZE, root, name -> Optional.empty())));
+        assertEquals("carveout reserved:modem: the board has no reserved-memory region named 'modem'", e.getMessage());
+    }
 }

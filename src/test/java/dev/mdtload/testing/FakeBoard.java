@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -44,10 +45,18 @@ public final class FakeBoard {
 
     /** Every file and directory under {@code dir} with the SHA-256 of each file's bytes: equal maps, nothing written. */
     public static Map<String, String> fingerprint(Path dir) {
+        return fingerprint(dir, Set.of());
+    }
+
+    /** {@link #fingerprint(Path)} without the files named in {@code skipped} (relative to {@code dir}). */
+    public static Map<String, String> fingerprint(Path dir, Set<String> skipped) {
         Map<String, String> all = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.toList()) {
                 String key = dir.relativize(p).toString();
+                if (skipped.contains(key)) {
+                    continue;
+                }
                 all.put(key, Files.isDirectory(p) ? "dir" : HexFormat.of().formatHex(
                         MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
             }

@@ -2,7 +2,6 @@ package dev.mdtload.testing;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
-import dev.mdtload.scm.MetadataBuffer;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.ScmCall;
 import dev.mdtload.scm.ScmResult;
@@ -96,12 +95,11 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         }
     }
 
-    private final class Probed implements SecureMonitor {
-        private final SimSecureMonitor sim;
+    private final class Probed extends ForwardingSecureMonitor {
         private final List<Attached> attached = new ArrayList<>();
 
         Probed(SimSecureMonitor sim) {
-            this.sim = sim;
+            super(sim);
         }
 
         @Override
@@ -123,11 +121,6 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException {
             attached.add(new Attached(base, size, backingFile, backingOffset));
             sim.attach(base, size, backingFile, backingOffset);
-        }
-
-        @Override
-        public MetadataBuffer allocateMetadata(long size) throws IOException {
-            return sim.allocateMetadata(size);
         }
 
         @Override

@@ -1,0 +1,118 @@
+package dev.mdtload.cli;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.mdtload.files.AtomicFile;
+import dev.mdtload.provision.Drivers;
+import dev.mdtload.provision.Manifest;
+import dev.mdtload.provision.ManifestException;
+import dev.mdtload.provision.ManifestReader;
+import dev.mdtload.provision.Plan;
+import dev.mdtload.provision.Provisioner;
+import dev.mdtload.provision.Report;
+import dev.mdtload.provision.ReportStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+@Command(name = "provision",
+        header = "Bring up every remote processor of a board from a manifest, all or nothing.",
+        description = {
+                "First every check, before anything is touched: each image (digests included), each carveout "
+                        + "(found in the device tree, present, big enough, overlapping no other entry's), each "
+                        + "firmware name and remote processor. Any problem: exit 1 (2 for a manifest that cannot be "
+                        + "read), every problem on its own line, nothing written.",
+                "Then, holding ROOT/run/lock/mdtload-provision.lock, the processors start in order; at the first "
+                        + "failure those already started are stopped again, newest first, and their carveouts "
+                        + "zeroed: exit 4 when the secure world or a remote processor refused.",
+                "--dry-run does the same against anonymous memory, recorded secure-world calls and a simulated "
+                        + "copy of the remoteproc sysfs: nothing under ROOT changes.",
+                "Example: mdtload provision firmware-samples/board/manifest.yaml --root target/demo-board/root"})
+final class ProvisionCommand extends RootedCommand {
+    @Parameters(paramLabel = "MANIFEST", description = "The manifest (.yaml, .yml or .json); see README.md for its schema.")
+    Path manifest;
+
+    @Option(names = "--dry-run", description = "Check and rehearse the whole run without touching the board.")
+    boolean dryRun;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE (atomically).")
+    Path reportFile;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "With scm: record (or --dry-run): write the secure-world calls to FILE as JSON lines.")
+    Path recordFile;
+
+    /** The JSON report: the exit code and its meaning, then everything the run recorded. */
+    record View(String result, int exitCode, @JsonUnwrapped Report report) {}
+
+    @Override
+    public Integer call() throws IOException, ManifestException {
+        // outputs are written after the run: a directory that is not there must stop it before it starts
+        for (Path output : new Path[] {reportFile, recordFile}) {
+            Path parent = output == null ? null : output.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new NoSuchFileException(parent.toString(), null, "no such directory for " + output);
+            }
+        }
+        Manifest m = ManifestReader.read(manifest);
+        StringWriter record = new StringWriter();
+        Report report;
+        try (Plan plan = Plan.of(m, root.root, dryRun)) {
+            if (!plan.ready()) {
+                report = Provisioner.refused(plan);
+            } else {
+                try (ProvisionProgress progress = ProvisionProgress.of(common.json, plan.runSteps())) {
+                    report = Provisioner.run(plan, Drivers.of(m.settings(), dryRun, record), progress);
+                }
+            }
+        }
+        int exit = report.refused() ? ExitCode.INVALID
+                : report.failed().map(f -> Errors.exitCode(f.cause())).orElse(ExitCode.OK);
+        View view = new View(result(exit), exit, report);
+        out().println(common.json ? Json.line(view) : text(view));
+        out().flush();
+        if (recordFile != null) {
+            AtomicFile.write(recordFile, true, record.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (reportFile != null) {
+            AtomicFile.write(reportFile, true, (Json.line(view) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        report.problems().forEach(p -> err.println("mdtload: " + p));
+        report.failed().ifPresent(f -> err.printf("mdtload: processor %s: %s failed: %s%s%n", f.processor(), f.step(),
+                f.message(), report.rolledBack().isEmpty() ? "" : "; stopped again: " + String.join(", ", report.rolledBack())));
+        err.flush();
+        return exit;
+    }
+
+    private static String result(int exit) {
+        return switch (exit) {
+            case ExitCode.OK -> "ok";
+            case ExitCode.INVALID -> "refused before anything was written";
+            case ExitCode.REFUSED -> "refused by the secure world or a remote processor; rolled back";
+            default -> "failed; rolled back";
+        };
+    }
+
+    private static String text(View view) {
+        Report r = view.report();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("provision %s (root %s%s)%n", r.manifest(), r.root(), r.dryRun() ? ", dry run" : ""));
+        for (ReportStep s : r.steps()) {
+            b.append(String.format("  %-8s %-12s %-15s %-7s %9.3f ms  %s%n", s.phase(), s.processor() == null ? "-" : s.processor(),
+                    s.step(), s.result(), s.micros() / 1000.0, s.detail() == null ? "" : s.detail()));
+        }
+        for (Report.ProcessorState p : r.processors()) {
+            b.append(String.format("  %-12s %-10s %s%n", p.name(), p.method(), p.state()));
+        }
+        b.append(String.format("result: %s (exit %d, %.1f ms)", view.result(), view.exitCode(), r.micros() / 1000.0));
+        return b.toString();
+    }
+}

@@ -1,0 +1,324 @@
+package dev.mdtload.provision;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.provision.Manifest.CarveoutRef;
+import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.provision.Manifest.ScmBackend;
+import dev.mdtload.provision.Manifest.Settings;
+import dev.mdtload.provision.Manifest.SysfsKind;
+import dev.mdtload.scm.ScmConvention;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a manifest (YAML, or JSON when the file ends in {@code .json}) and applies the schema
+ * README.md documents. Every problem is reported, each naming the file, the line and the field:
+ * all unknown fields at once; then, once the text binds, every entry's missing or misplaced field.
+ */
+public final class ManifestReader {
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+
+    private ManifestReader() {}
+
+    /** The manifest's text as it binds, before the schema's rules; absent fields are null. */
+    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, List<EntryForm> processors) {}
+
+    record EntryForm(String name, String image, CarveoutForm carveout,
+                     @JsonDeserialize(using = WholeNumber.class) Long pasId, MethodKind method,
+                     String remoteproc, String firmware, Integer order) {}
+
+    /** {@code reserved:wpss}, or {@code {spec: devmem, phys: 0x9ae00000, size: 0x1900000}}. */
+    record CarveoutForm(String spec, @JsonDeserialize(using = WholeNumber.class) Long phys,
+                        @JsonDeserialize(using = WholeNumber.class) Long size) {
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        CarveoutForm {}
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static CarveoutForm of(String spec) {
+            return new CarveoutForm(spec, null, null);
+        }
+    }
+
+    enum MethodKind { SCM, REMOTEPROC }
+
+    /** A number as YAML writes it (0x hex included) or as a JSON string: {@code "0x9ae00000"}. */
+    static final class WholeNumber extends StdDeserializer<Long> {
+        WholeNumber() {
+            super(Long.class);
+        }
+
+        @Override
+        public Long deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                return parser.getLongValue();
+            }
+            String text = parser.getValueAsString();
+            if (text != null) {
+                String t = text.strip().toLowerCase(Locale.ROOT);
+                try {
+                    long v = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+                    if (v >= 0) {
+                        return v;
+                    }
+                } catch (NumberFormatException notANumber) {
+                    // refused below with the field's path
+                }
+            }
+            return (Long) context.handleWeirdStringValue(Long.class, String.valueOf(text),
+                    "not a whole number below 2^63 (decimal or 0x hex)");
+        }
+    }
+
+    public static Manifest read(Path file) throws IOException, ManifestException {
+        byte[] text = Files.readAllBytes(file);
+        ObjectMapper mapper = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML;
+        SourceMap where;
+        try {
+            where = SourceMap.of(mapper, text, FileForm.class);
+        } catch (StreamReadException e) {
+            // SnakeYAML's message quotes the text under each remark, indented: the remarks are enough
+            throw new ManifestException(List.of(file + ":" + Math.max(1, e.getLocation().getLineNr()) + ": "
+                    + e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .collect(Collectors.joining(": "))));
+        }
+        if (!where.problems().isEmpty()) {
+            throw new ManifestException(where.problems().stream().map(p -> file + ":" + p).toList());
+        }
+        FileForm form;
+        try {
+            form = mapper.readValue(text, FileForm.class);
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            throw new ManifestException(List.of(file + ":" + where.line(path) + ": "
+                    + (path.isEmpty() ? "" : path + ": ") + describe(e)));
+        } catch (JacksonException e) {
+            throw new ManifestException(List.of(file + ": " + e.getOriginalMessage()));
+        }
+        if (form == null) {
+            throw new ManifestException(List.of(file + ":1: empty manifest: it needs a list of processors"));
+        }
+        return new Schema(file, where).apply(form);
+    }
+
+    /** {@code processors[1].pas_id}, as {@link SourceMap} names fields. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** Jackson's messages name Java types; these name what the manifest should say. */
+    private static String describe(JsonMappingException e) {
+        return switch (e) {
+            case InvalidFormatException f when f.getTargetType() != null && f.getTargetType().isEnum() ->
+                    "'" + f.getValue() + "' is not one of " + choices(f.getTargetType());
+            case InvalidFormatException f -> "'" + f.getValue() + "' is " + Optional.ofNullable(f.getOriginalMessage())
+                    .filter(m -> m.contains("not a whole number")).map(m -> "not a whole number below 2^63 (decimal or 0x hex)")
+                    .orElse("not " + kind(f.getTargetType()));
+            case ValueInstantiationException v when v.getCause() != null -> v.getCause().getMessage();
+            case MismatchedInputException m when m.getTargetType() != null -> "expected " + kind(m.getTargetType());
+            default -> e.getOriginalMessage().lines().findFirst().orElse("cannot be read");
+        };
+    }
+
+    private static String choices(Class<?> type) {
+        return Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == null) {
+            return "a value of another kind";
+        }
+        if (type.isRecord()) {
+            return "a mapping of fields";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a whole number";
+        }
+        return type.isEnum() ? "one of " + choices(type) : "a string";
+    }
+
+    /** The rules binding cannot express: required fields per method, unique names and orders. */
+    private static final class Schema {
+        private final Path file;
+        private final SourceMap where;
+        private final List<String> problems = new ArrayList<>();
+
+        Schema(Path file, SourceMap where) {
+            this.file = file;
+            this.where = where;
+        }
+
+        Manifest apply(FileForm form) throws ManifestException {
+            Settings settings = new Settings(Optional.ofNullable(form.scm()).orElse(ScmBackend.SIM),
+                    Optional.ofNullable(form.convention()).orElse(ScmConvention.SMC64),
+                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL));
+            List<EntryForm> forms = Optional.ofNullable(form.processors()).orElse(List.of());
+            if (forms.isEmpty()) {
+                problem("processors", "no processors to bring up");
+            }
+            long ordered = forms.stream().filter(f -> f != null && f.order() != null).count();
+            if (ordered != 0 && ordered != forms.size()) {
+                problem("processors", "order is given on " + ordered + " of " + forms.size()
+                        + " entries: give it on every entry or on none");
+            }
+            List<Entry> entries = new ArrayList<>();
+            Map<String, String> names = new HashMap<>();
+            Map<Integer, String> orders = new HashMap<>();
+            Map<Integer, String> pasIds = new HashMap<>();
+            for (int i = 0; i < forms.size(); i++) {
+                String at = "processors[" + i + "]";
+                EntryForm f = forms.get(i);
+                if (f == null) {
+                    problem(at, "empty entry");
+                    continue;
+                }
+                String label = f.name() != null && !f.name().isBlank() ? f.name() : "#" + (i + 1);
+                int order = f.order() != null ? f.order() : i + 1;
+                unique(names, label, at + ".name", "name '" + label + "'", f.name() != null);
+                unique(orders, order, at + ".order", "order " + order, f.order() != null);
+                entry(at, label, order, f, pasIds).ifPresent(entries::add);
+            }
+            if (!problems.isEmpty()) {
+                throw new ManifestException(problems);
+            }
+            // stable: entries that share no order keep the manifest's order
+            entries.sort(Comparator.comparingInt(Entry::order));
+            return new Manifest(file, settings, entries);
+        }
+
+        private Optional<Entry> entry(String at, String label, int order, EntryForm f, Map<Integer, String> pasIds) {
+            int before = problems.size();
+            required(at, label, "name", f.name() == null || f.name().isBlank() ? null : f.name(), "");
+            required(at, label, "image", f.image() == null || f.image().isBlank() ? null : f.image(), "");
+            required(at, label, "method", f.method(), " (scm or remoteproc)");
+            Optional<CarveoutRef> carveout = f.carveout() == null ? Optional.empty() : carveout(at + ".carveout", label, f.carveout());
+            Method method = null;
+            if (f.method() == MethodKind.SCM) {
+                required(at, label, "pas_id", f.pasId(), " for method scm");
+                required(at, label, "carveout", f.carveout(), " for method scm: the memory mdtload loads into");
+                absent(at, label, "remoteproc", f.remoteproc(), "scm");
+                absent(at, label, "firmware", f.firmware(), "scm");
+                if (f.pasId() != null && f.pasId() > Integer.MAX_VALUE) {
+                    problem(at + ".pas_id", label, "pas id " + f.pasId() + " is above 2^31 - 1");
+                } else if (f.pasId() != null) {
+                    unique(pasIds, f.pasId().intValue(), at + ".pas_id", "pas id " + f.pasId(), true);
+                    method = new Method.Scm(f.pasId().intValue());
+                }
+            } else if (f.method() == MethodKind.REMOTEPROC) {
+                required(at, label, "remoteproc", f.remoteproc(), " for method remoteproc: the processor's name or remoteprocN");
+                absent(at, label, "pas_id", f.pasId(), "remoteproc");
+                if (f.remoteproc() != null) {
+                    method = new Method.Remoteproc(f.remoteproc(), Optional.ofNullable(f.firmware()));
+                }
+            }
+            if (problems.size() != before || method == null) {
+                return Optional.empty();
+            }
+            Path image = file.toAbsolutePath().getParent().resolve(f.image()).normalize();
+            return Optional.of(new Entry(f.name(), order, where.line(at), image, carveout, method));
+        }
+
+        private Optional<CarveoutRef> carveout(String at, String label, CarveoutForm form) {
+            if (form.spec() == null) {
+                problem(at + ".spec", label, "spec is required (" + CarveoutSpec.FORMS + ")");
+                return Optional.empty();
+            }
+            CarveoutSpec spec;
+            try {
+                spec = CarveoutSpec.parse(form.spec());
+            } catch (CarveoutException e) {
+                problem(at, label, e.getMessage());
+                return Optional.empty();
+            }
+            if (spec instanceof CarveoutSpec.Reserved reserved) {
+                if (form.phys() != null || form.size() != null) {
+                    problem(at, label, "a reserved: carveout is the whole region: give no phys or size");
+                    return Optional.empty();
+                }
+                return Optional.of(new CarveoutRef.Reserved(reserved));
+            }
+            if (form.phys() == null || form.size() == null) {
+                problem(at, label, "carveout " + spec + " needs phys and size (only reserved:NAME knows its own)");
+                return Optional.empty();
+            }
+            return Optional.of(new CarveoutRef.Explicit(spec, PhysAddr.of(form.phys()), form.size()));
+        }
+
+        private void required(String at, String label, String field, Object value, String why) {
+            if (value == null) {
+                problem(at, label, field + " is required" + why);
+            }
+        }
+
+        private void absent(String at, String label, String field, Object value, String method) {
+            if (value != null) {
+                problem(at + "." + field, label, field + " does not apply to method " + method);
+            }
+        }
+
+        private <K> void unique(Map<K, String> seen, K key, String at, String what, boolean given) {
+            String first = seen.putIfAbsent(key, at);
+            if (first != null && given) {
+                problem(at, what + " is also used on line " + where.line(first));
+            }
+        }
+
+        private void problem(String at, String label, String message) {
+            problem(at, "processor " + label + ": " + message);
+        }
+
+        private void problem(String at, String message) {
+            problems.add(file + ":" + where.line(at) + ": " + message);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.mdtload.provision;
+
+import dev.mdtload.address.AddressException;
+import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.load.LoadResult;
+import dev.mdtload.load.Loader;
+import dev.mdtload.load.StepListener;
+import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.provision.Planned.RemoteprocStart;
+import dev.mdtload.provision.Planned.ScmLoad;
+import dev.mdtload.provision.Report.Failure;
+import dev.mdtload.rproc.FirmwareNameException;
+import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.rproc.Remoteproc;
+import dev.mdtload.rproc.RemoteprocException;
+import dev.mdtload.rproc.RemoteprocState;
+import dev.mdtload.rproc.Remoteprocs;
+import dev.mdtload.scm.PasClient;
+import dev.mdtload.scm.ScmException;
+import dev.mdtload.scm.SecureMonitor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs a ready {@link Plan}, all or nothing: under the board-wide lock, through one secure world
+ * for every scm entry, it starts the processors in order; at the first failure it stops those it
+ * started, newest first (scm: PAS shutdown, then the carveout reopened and zeroed; remoteproc:
+ * {@code stop}, when it is running), and reports which step failed and what was undone.
+ */
+public final class Provisioner {
+    private final Plan plan;
+    private final Consumer<ReportStep> progress;
+    private final List<ReportStep> steps = new ArrayList<>();
+    private final Map<String, String> states = new LinkedHashMap<>();
+    private final List<String> rolledBack = new ArrayList<>();
+
+    @FunctionalInterface
+    private interface Action {
+        /** Does the step; returns what it did, for the report. */
+        String run() throws IOException, AddressException, CarveoutException, ScmException, FirmwareNameException,
+                NoSuchRemoteprocException, RemoteprocException;
+    }
+
+    private Provisioner(Plan plan, Consumer<ReportStep> progress) {
+        this.plan = plan;
+        this.progress = progress;
+        plan.manifest().processors().forEach(e -> states.put(e.name(), "not_started"));
+    }
+
+    /** The report of a plan that was refused: its checks and problems; nothing ran. */
+    public static Report refused(Plan plan) {
+        return new Provisioner(plan, step -> { }).report(null, plan.micros());
+    }
+
+    /**
+     * Runs {@code plan}, telling {@code progress} of each run and rollback step as it ends. A
+     * failure of a processor is not thrown: it is in the report, after its rollback.
+     *
+     * @throws IllegalArgumentException the plan has problems
+     * @throws IOException              the run could not begin (another run holds the lock, the
+     *                                  secure world cannot be reached) or end; nothing was started
+     *                                  in the first case
+     */
+    public static Report run(Plan plan, Drivers drivers, Consumer<ReportStep> progress) throws IOException {
+        if (!plan.ready()) {
+            throw new IllegalArgumentException("a plan with problems cannot run: " + plan.problems().getFirst());
+        }
+        return new Provisioner(plan, progress).run(drivers);
+    }
+
+    private Report run(Drivers drivers) throws IOException {
+        long begin = System.nanoTime();
+        List<Remoteproc> processors = plan.items().stream()
+                .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())
+                .toList();
+        boolean scm = plan.items().stream().anyMatch(i -> i instanceof ScmLoad);
+        Failure failure;
+        try (ProvisionLock lock = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
+             DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
+             SecureMonitor monitor = scm ? drivers.secureWorld(plan.sharedBase()) : null) {
+            Path sysRoot = tree == null ? plan.root() : tree.root();
+            PasClient pas = monitor == null ? null : new PasClient(monitor, plan.manifest().settings().convention());
+            failure = startAll(pas == null ? null : new Loader(monitor, pas), pas,
+                    new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
+        }
+        return report(failure, plan.micros() + Planner.micros(begin));
+    }
+
+    /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
+    private Failure startAll(Loader loader, PasClient pas, Remoteprocs remoteprocs) {
+        Deque<Planned> started = new ArrayDeque<>();
+        for (Planned item : plan.items()) {
+            try {
+                switch (item) {
+                    case ScmLoad s -> load(loader, s);
+                    case RemoteprocStart r -> start(remoteprocs, r);
+                }
+                started.push(item);
+                states.put(name(item), "running");
+            } catch (IOException | InvalidImageException | AddressException | CarveoutException | ScmException
+                     | FirmwareNameException | NoSuchRemoteprocException | RemoteprocException e) {
+                Failure failure = new Failure(name(item), failedStep(item, e), Failures.line(e), e);
+                states.put(name(item), "failed");
+                if (item instanceof RemoteprocStart r) {
+                    stopIfRunning(remoteprocs, r);
+                }
+                while (!started.isEmpty()) {
+                    rollBack(pas, remoteprocs, started.pop());
+                }
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
+    private void load(Loader loader, ScmLoad s) throws IOException, InvalidImageException, AddressException,
+            CarveoutException, ScmException {
+        loader.execute(s.load(), new StepListener() {
+            private String phase = ReportStep.RUN;
+
+            @Override
+            public void finished(LoadResult.Step step) {
+                record(phase, s, step.name(), ReportStep.OK, step.micros(), step.detail());
+            }
+
+            @Override
+            public void failed(String name, long micros, Exception failure) {
+                record(phase, s, name, ReportStep.FAILED, micros, Failures.line(failure));
+                phase = ReportStep.ROLLBACK;
+            }
+        });
+    }
+
+    private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, AddressException,
+            CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+        timed(ReportStep.RUN, r, "stage", () -> {
+            List<Path> staged = remoteprocs.stage(r.image(), r.firmware());
+            return r.firmware() + ": " + staged.size() + " file(s) into " + staged.getLast().getParent();
+        });
+        timed(ReportStep.RUN, r, "boot", () -> {
+            Remoteproc p = remoteprocs.boot(r.processor().id(), r.firmware(), Remoteprocs.DEFAULT_TIMEOUT);
+            return p.label() + " is " + p.state();
+        });
+    }
+
+    /** The step the failure happened in: the last one recorded as failed, or the preparation before the first. */
+    private String failedStep(Planned item, Exception failure) {
+        for (ReportStep step : steps.reversed()) {
+            if (step.phase().equals(ReportStep.RUN) && name(item).equals(step.processor()) && step.failed()) {
+                return step.step();
+            }
+        }
+        record(ReportStep.RUN, item, "prepare", ReportStep.FAILED, 0, Failures.line(failure));
+        return "prepare";
+    }
+
+    private void rollBack(PasClient pas, Remoteprocs remoteprocs, Planned item) {
+        boolean stopped = switch (item) {
+            case ScmLoad s -> {
+                int pasId = s.load().request().pasId();
+                boolean down = attempt(s, "shutdown", () -> {
+                    pas.shutdown(pasId);
+                    return "pas id " + pasId + " shut down";
+                });
+                // zeroed even when shutdown was refused: the image must not stay in memory either way
+                attempt(s, "wipe", () -> {
+                    Loader.wipe(s.load());
+                    return "carveout " + s.load().request().carveout() + " at " + s.load().base() + " zeroed";
+                });
+                yield down;
+            }
+            case RemoteprocStart r -> stopIfRunning(remoteprocs, r);
+        };
+        states.put(name(item), stopped ? "stopped" : "stop_failed");
+        if (stopped) {
+            rolledBack.add(name(item));
+        }
+    }
+
+    /** Writes {@code stop} only to a processor that runs: the kernel refuses it for any other state. */
+    private boolean stopIfRunning(Remoteprocs remoteprocs, RemoteprocStart r) {
+        long start = System.nanoTime();
+        try {
+            Remoteproc now = remoteprocs.get(r.processor().id());
+            if (now.state() != RemoteprocState.RUNNING) {
+                record(ReportStep.ROLLBACK, r, "stop", ReportStep.SKIPPED, Planner.micros(start),
+                        now.label() + " is " + now.state() + ": nothing to stop");
+                return true;
+            }
+            Remoteproc after = remoteprocs.stop(now.id());
+            record(ReportStep.ROLLBACK, r, "stop", ReportStep.OK, Planner.micros(start), after.label() + " is " + after.state());
+            return true;
+        } catch (IOException | NoSuchRemoteprocException | RemoteprocException e) {
+            record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+            return false;
+        }
+    }
+
+    /** A rollback step: recorded either way, never thrown, so the next one still runs. */
+    private boolean attempt(Planned item, String name, Action action) {
+        try {
+            timed(ReportStep.ROLLBACK, item, name, action);
+            return true;
+        } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
+                 | NoSuchRemoteprocException | RemoteprocException e) {
+            return false;
+        }
+    }
+
+    private void timed(String phase, Planned item, String name, Action action) throws IOException, AddressException,
+            CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+        long start = System.nanoTime();
+        try {
+            String detail = action.run();
+            record(phase, item, name, ReportStep.OK, Planner.micros(start), detail);
+        } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
+                 | NoSuchRemoteprocException | RemoteprocException | RuntimeException e) {
+            record(phase, item, name, ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+            throw e;
+        }
+    }
+
+    private void record(String phase, Planned item, String name, String result, long micros, String detail) {
+        ReportStep step = new ReportStep(phase, name(item), name, result, micros, detail);
+        steps.add(step);
+        progress.accept(step);
+    }
+
+    private static String name(Planned item) {
+        return item.entry().name();
+    }
+
+    private Report report(Failure failure, long micros) {
+        List<Report.ProcessorState> processors = plan.manifest().processors().stream()
+                .map(e -> new Report.ProcessorState(e.name(), method(e), e.order(), states.get(e.name()))).toList();
+        List<ReportStep> all = new ArrayList<>(plan.checks());
+        all.addAll(steps);
+        return new Report(plan.manifest().file().toString(), plan.root().toString(), plan.dryRun(), processors, all,
+                plan.problems(), failure, rolledBack, micros);
+    }
+
+    private static String method(Entry e) {
+        return switch (e.method()) {
+            case Method.Scm ignored -> "scm";
+            case Method.Remoteproc ignored -> "remoteproc";
+        };
+    }
+}

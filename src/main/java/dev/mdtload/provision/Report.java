@@ -1,0 +1,54 @@
+package dev.mdtload.provision;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a provisioning run did, for people and for factory scripts: every step with its result and
+ * timing, each processor's final state, and, after a failure, which step of which processor
+ * failed and which processors were stopped again.
+ *
+ * @param processors in bring-up order
+ * @param problems   why the plan was refused, one line each; empty when it ran
+ * @param failure    the step that failed; null when every processor started
+ * @param rolledBack the processors stopped after the failure, in the order they were stopped
+ * @param micros     planning and running, in all
+ */
+public record Report(String manifest, String root, boolean dryRun, List<ProcessorState> processors,
+                     List<ReportStep> steps, List<String> problems, Failure failure, List<String> rolledBack,
+                     long micros) {
+    public Report {
+        Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(root, "root");
+        processors = List.copyOf(processors);
+        steps = List.copyOf(steps);
+        problems = List.copyOf(problems);
+        rolledBack = List.copyOf(rolledBack);
+    }
+
+    /** running, stopped (rolled back), failed, stop_failed (a rollback step failed), or not_started. */
+    public record ProcessorState(String name, String method, int order, String state) {}
+
+    /** The step that stopped the run; {@code cause} is for exit codes, not for the JSON. */
+    public record Failure(String processor, String step, String message, @JsonIgnore Exception cause) {
+        public Failure {
+            Objects.requireNonNull(processor, "processor");
+            Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(cause, "cause");
+        }
+    }
+
+    @JsonIgnore
+    public Optional<Failure> failed() {
+        return Optional.ofNullable(failure);
+    }
+
+    @JsonIgnore
+    public boolean refused() {
+        return !problems.isEmpty();
+    }
+}

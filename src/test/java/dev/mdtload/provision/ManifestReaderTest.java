@@ -1,0 +1,186 @@
+package dev.mdtload.provision;
+
+import dev.mdtload.address.PhysAddr;
+import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.provision.Manifest.CarveoutRef;
+import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.scm.ScmConvention;
+import dev.mdtload.testing.FakeBoard;
+import dev.mdtload.testing.RealImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ManifestReaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String... lines) throws IOException {
+        return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
+    }
+
+    private List<String> problems(Path manifest) {
+        return assertThrows(ManifestException.class, () -> ManifestReader.read(manifest)).problems();
+    }
+
+    @Test
+    void read_takesTheShippedManifestOfTheFakeBoard() throws Exception {
+        Path file = FakeBoard.SAMPLES.resolve("board/manifest.yaml");
+        Manifest m = ManifestReader.read(file);
+
+        assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.SIM), m.settings());
+        assertEquals(List.of("wpss", "venus", "q6", "m3"), m.processors().stream().map(Entry::name).toList());
+        Entry wpss = m.processors().getFirst();
+        assertEquals(new Method.Scm(6), wpss.method());
+        assertEquals(Optional.of(new CarveoutRef.Reserved(new CarveoutSpec.Reserved("wpss"))), wpss.carveout());
+        assertEquals(-1, Files.mismatch(RealImage.WPSS.path(), wpss.image()), "the image path is relative to the manifest");
+        assertEquals(new Method.Remoteproc("m3", Optional.of("ath11k/IPQ8074/hw2.0/m3_fw.mdt")),
+                m.processors().getLast().method());
+    }
+
+    @Test
+    void read_ordersEntriesByOrderAndDefaultsTheSettings() throws Exception {
+        Path file = write("m.yaml",
+                "processors:",
+                "  - {name: late, image: a.mdt, method: remoteproc, remoteproc: m3, order: 20}",
+                "  - {name: early, image: /abs/b.mbn, method: scm, pas_id: 0x9, order: 10,",
+                "     carveout: {spec: devmem, phys: 0x8b200000, size: 0x500000}}");
+        Manifest m = ManifestReader.read(file);
+
+        assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.REAL), m.settings());
+        assertEquals(List.of("early", "late"), m.processors().stream().map(Entry::name).toList());
+        Entry early = m.processors().getFirst();
+        assertEquals(3, early.line());
+        assertEquals(new Method.Scm(9), early.method());
+        assertEquals(Path.of("/abs/b.mbn"), early.image());
+        assertEquals(Optional.of(new CarveoutRef.Explicit(new CarveoutSpec.DevMem(Optional.empty()),
+                PhysAddr.of(0x8b200000L), 0x500000)), early.carveout());
+        assertEquals(dir.resolve("a.mdt"), m.processors().getLast().image());
+    }
+
+    @Test
+    void read_takesJsonWithAddressesAsHexStrings() throws Exception {
+        Path file = write("m.json", """
+                {"scm": "record", "convention": "legacy", "processors": [
+                  {"name": "wpss", "image": "wpss.mdt", "method": "scm", "pas_id": 6,
+                   "carveout": {"spec": "file:/tmp/wpss.bin", "phys": "0x9ae00000", "size": 26214400}}]}""");
+        Manifest m = ManifestReader.read(file);
+
+        assertEquals(ScmConvention.LEGACY, m.settings().convention());
+        assertEquals(Manifest.ScmBackend.RECORD, m.settings().scm());
+        assertEquals(Optional.of(new CarveoutRef.Explicit(new CarveoutSpec.File(Path.of("/tmp/wpss.bin")),
+                PhysAddr.of(0x9ae00000L), 0x1900000)), m.processors().getFirst().carveout());
+    }
+
+    @Test
+    void read_refusesEveryUnknownFieldWithItsNameAndLine() throws IOException {
+        Path file = write("m.yaml",
+                "scm: sim",
+                "colour: blue",
+                "processors:",
+                "  - name: wpss",
+                "    image: wpss.mdt",
+                "    method: scm",
+                "    pasid: 6",
+                "    carveout: {spec: devmem, phys: 0x1000, size: 0x1000, cache: off}");
+        List<String> problems = problems(file);
+
+        assertEquals(3, problems.size(), problems.toString());
+        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, processors)",
+                problems.get(0));
+        assertEquals(file + ":7: processors[0].pasid: unknown field 'pasid' (known: name, image, carveout, pas_id, "
+                + "method, remoteproc, firmware, order)", problems.get(1));
+        assertEquals(file + ":8: processors[0].carveout.cache: unknown field 'cache' (known: spec, phys, size)",
+                problems.get(2));
+    }
+
+    @Test
+    void read_namesTheLineOfAValueOfTheWrongKind() throws IOException {
+        Path file = write("m.yaml",
+                "processors:",
+                "  - name: wpss",
+                "    image: wpss.mdt",
+                "    method: scm",
+                "    carveout: reserved:wpss",
+                "    pas_id: six");
+        assertEquals(List.of(file + ":6: processors[0].pas_id: 'six' is not a whole number below 2^63 (decimal or 0x hex)"),
+                problems(file));
+
+        Path method = write("method.yaml", "processors:", "  - {name: wpss, image: wpss.mdt, method: pil}");
+        assertEquals(List.of(method + ":2: processors[0].method: 'pil' is not one of scm, remoteproc"), problems(method));
+    }
+
+    @Test
+    void read_refusesMissingAndMisplacedFieldsOfEveryEntryAtOnce() throws IOException {
+        Path file = write("m.yaml",
+                "processors:",
+                "  - name: wpss",
+                "    image: wpss.mdt",
+                "    method: scm",
+                "    firmware: wpss.mdt",
+                "  - name: m3",
+                "    image: m3_fw.mdt",
+                "    method: remoteproc",
+                "    pas_id: 3",
+                "    carveout: devmem");
+        assertEquals(List.of(
+                file + ":2: processor wpss: pas_id is required for method scm",
+                file + ":2: processor wpss: carveout is required for method scm: the memory mdtload loads into",
+                file + ":5: processor wpss: firmware does not apply to method scm",
+                file + ":10: processor m3: carveout devmem needs phys and size (only reserved:NAME knows its own)",
+                file + ":6: processor m3: remoteproc is required for method remoteproc: the processor's name or remoteprocN",
+                file + ":9: processor m3: pas_id does not apply to method remoteproc"), problems(file));
+    }
+
+    @Test
+    void read_refusesTwoEntriesWithOneNameOrOnePasId() throws IOException {
+        Path file = write("m.yaml",
+                "processors:",
+                "  - {name: a, image: a.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}",
+                "  - {name: a, image: b.mdt, method: scm, pas_id: 6, carveout: reserved:venus}");
+        assertEquals(List.of(file + ":3: name 'a' is also used on line 2", file + ":3: pas id 6 is also used on line 2"),
+                problems(file));
+    }
+
+    @Test
+    void read_refusesOrderOnSomeEntriesOnly() throws IOException {
+        Path file = write("m.yaml",
+                "processors:",
+                "  - {name: a, image: a.mdt, method: remoteproc, remoteproc: m3, order: 2}",
+                "  - {name: b, image: b.mdt, method: remoteproc, remoteproc: wpss}");
+        assertEquals(List.of(file + ":1: order is given on 1 of 2 entries: give it on every entry or on none"),
+                problems(file));
+    }
+
+    @Test
+    void read_refusesAReservedCarveoutWithASize() throws IOException {
+        Path file = write("m.yaml",
+                "processors:",
+                "  - name: a",
+                "    image: a.mdt",
+                "    method: scm",
+                "    pas_id: 6",
+                "    carveout: {spec: reserved:wpss, size: 0x1000}");
+        assertEquals(List.of(file + ":6: processor a: a reserved: carveout is the whole region: give no phys or size"),
+                problems(file));
+    }
+
+    @Test
+    void read_refusesTextThatIsNotYamlAndAManifestWithoutProcessors() throws IOException {
+        Path broken = write("m.yaml", "processors:", "  - name: [unclosed");
+        assertEquals(List.of(broken + ":2: while parsing a flow sequence: expected ',' or ']', but got <stream end>"),
+                problems(broken));
+
+        Path empty = write("e.yaml", "scm: sim");
+        assertEquals(List.of(empty + ":1: no processors to bring up"), problems(empty));
+    }
+}
