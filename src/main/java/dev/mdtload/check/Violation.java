@@ -24,6 +24,6 @@ public record Violation(Rule rule, String file, Integer segment, String message)
     /** The one-line form every command prints: {@code file: segment N: message [rule-id]}. */
     public String line() {
         String where = segment == null ? "" : "segment " + segment + ": ";
-        return file + ": " + where + message + " [" + rule.id() + "]";
+        return OneLine.of(file + ": " + where + message) + " [" + rule.id() + "]";
     }
 }

@@ -1,5 +1,7 @@
 package dev.mdtload.provision;
 
+import dev.mdtload.check.OneLine;
+
 import java.util.List;
 
 /**
@@ -11,9 +13,10 @@ public final class ManifestException extends Exception {
     private final List<String> problems;
 
     public ManifestException(List<String> problems) {
-        super(problems.isEmpty() ? "manifest refused" : problems.getFirst()
-                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
-        this.problems = List.copyOf(problems);
+        List<String> lines = problems.stream().map(OneLine::of).toList();
+        super(lines.isEmpty() ? "manifest refused" : lines.getFirst()
+                + (lines.size() > 1 ? " (and " + (lines.size() - 1) + " more)" : ""));
+        this.problems = lines;
     }
 
     public List<String> problems() {

@@ -29,6 +29,10 @@ import dev.mdtload.provision.Manifest.SysfsKind;
 import dev.mdtload.scm.ScmConvention;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,7 +113,7 @@ public final class ManifestReader {
     }
 
     public static Manifest read(Path file) throws IOException, ManifestException {
-        byte[] text = Files.readAllBytes(file);
+        String text = utf8(file, Files.readAllBytes(file));
         ObjectMapper mapper = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML;
         SourceMap where;
         try {
@@ -137,6 +141,21 @@ public final class ManifestReader {
             throw new ManifestException(List.of(file + ":1: empty manifest: it needs a list of processors"));
         }
         return new Schema(file, where).apply(form);
+    }
+
+    /**
+     * Manifests are UTF-8 text. Decoding here, strictly, keeps Jackson from guessing UTF-16/32 from
+     * zero bytes and failing with an I/O error that would read as an environment problem.
+     */
+    private static String utf8(Path file, byte[] bytes) throws ManifestException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ManifestException(List.of(file + ":1: not UTF-8 text"));
+        }
     }
 
     /** {@code processors[1].pas_id}, as {@link SourceMap} names fields. */

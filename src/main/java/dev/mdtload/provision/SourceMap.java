@@ -31,7 +31,7 @@ final class SourceMap {
     }
 
     /** @throws com.fasterxml.jackson.core.JacksonException the text is not YAML or JSON at all */
-    static SourceMap of(ObjectMapper mapper, byte[] text, Class<? extends Record> root) throws IOException {
+    static SourceMap of(ObjectMapper mapper, String text, Class<? extends Record> root) throws IOException {
         SourceMap map = new SourceMap(mapper);
         try (JsonParser parser = mapper.createParser(text)) {
             if (parser.nextToken() != null) {

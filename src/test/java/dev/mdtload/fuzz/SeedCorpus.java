@@ -65,6 +65,15 @@ public final class SeedCorpus {
         Seeds hash = new Seeds(resources, HashSegmentFuzzTest.class, "hashSegment");
         Seeds split = new Seeds(resources, SplitPartsFuzzTest.class, "splitFileSet");
         Seeds dtb = new Seeds(resources, DeviceTreeFuzzTest.class, "flattenedBlob");
+        Seeds manifest = new Seeds(resources, ManifestFuzzTest.class, "manifest");
+        Path boardManifest = samples.resolve("board/manifest.yaml");
+        if (Files.isRegularFile(boardManifest)) {
+            // first byte: the FuzzedDataProvider's boolean choosing .json (odd) or .yaml (even)
+            byte[] yaml = Files.readAllBytes(boardManifest);
+            byte[] seed = new byte[yaml.length + 1];
+            System.arraycopy(yaml, 0, seed, 0, yaml.length);
+            manifest.add("fake-board-manifest-yaml", seed);
+        }
         Path boardDtb = samples.resolve("board/board.dtb");
         if (Files.isRegularFile(boardDtb)) {
             dtb.add("fake-board-dtb", Files.readAllBytes(boardDtb));
@@ -102,7 +111,7 @@ public final class SeedCorpus {
                 }
             }
         }
-        for (Seeds s : List.of(image, hash, split, dtb)) {
+        for (Seeds s : List.of(image, hash, split, dtb, manifest)) {
             s.replaceSeeds();
         }
     }
