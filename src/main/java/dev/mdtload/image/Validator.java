@@ -30,21 +30,24 @@ public record Validator(boolean allowUnsigned) {
     }
 
     public ImageReport validate(FirmwareImage image) {
+        String name = image.path().toString();
         List<Violation> errors = new ArrayList<>(image.violations());
         if (!image.declaresHashSegment() && !allowUnsigned) {
-            errors.add(Violation.of(Rule.HASH_SEGMENT_MISSING, image.path().toString(),
+            errors.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,
                     "no hash segment (QCOM type 2); use --allow-unsigned for a plain ELF"));
         }
         HashSegment hash = image.hashSegment().orElse(null);
-        List<DigestStatus> statuses = image.segments().parallelStream()
-                .map(s -> check(image, hash, s))
-                .toList();
+        List<Outcome> outcomes = image.segments().parallelStream().map(s -> outcome(name, hash, s)).toList();
+        List<DigestStatus> statuses = outcomes.stream().map(Outcome::status).toList();
         for (ImageSegment s : image.segments()) {
-            DigestStatus status = statuses.get(s.index());
-            if (status == DigestStatus.MISMATCH) {
+            Outcome outcome = outcomes.get(s.index());
+            if (outcome.fault() != null) {
+                errors.add(outcome.fault());
+            }
+            if (outcome.status() == DigestStatus.MISMATCH) {
                 errors.add(Violation.of(s.phdr().p_filesz() == 0 || s.phdr().isHashSegment()
                                 ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH,
-                        image.path().toString(), s.index(), mismatchMessage(s, hash)));
+                        name, s.index(), mismatchMessage(s, hash)));
             }
         }
         List<ImageReport.Segment> segments = new ArrayList<>();
@@ -78,7 +81,21 @@ public record Validator(boolean allowUnsigned) {
         }
     }
 
-    private static DigestStatus check(FirmwareImage image, HashSegment hash, ImageSegment s) {
+    /** A segment's digest status, or the violation that kept it from being read. */
+    private record Outcome(DigestStatus status, Violation fault) {}
+
+    private static Outcome outcome(String name, HashSegment hash, ImageSegment s) {
+        try {
+            return new Outcome(check(hash, s), null);
+        } catch (InternalError fault) {
+            // a mapped file cut short after it was measured faults when read (SIGBUS); the JVM
+            // raises that as InternalError, which must not reach the user as a crash
+            return new Outcome(DigestStatus.MISSING, Violation.of(Rule.PART_CHANGED, name, s.index(),
+                    s.sourceName() + " changed size (or failed to read) while it was being hashed"));
+        }
+    }
+
+    private static DigestStatus check(HashSegment hash, ImageSegment s) {
         if (hash == null || s.index() >= hash.digestCount()) {
             return DigestStatus.MISSING;
         }
