@@ -46,6 +46,7 @@ public enum Rule {
     SIGNATURE_OUT_OF_BOUNDS("signature-out-of-bounds", "signature or certificate chain runs past the hash segment"),
     DIGEST_MISMATCH("digest-mismatch", "segment bytes do not match their digest"),
     DIGEST_NOT_ZERO("digest-not-zero", "digest entry of a segment without file bytes is neither zero nor the empty digest"),
+    FILE_BYTES_OVERLAP("file-bytes-overlap", "two segments to be hashed take overlapping bytes of one file"),
 
     // signatures and certificate chains (validate --signatures)
     UNSIGNED("unsigned", "image has no signature or no certificate chain"),

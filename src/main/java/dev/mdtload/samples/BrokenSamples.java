@@ -169,6 +169,7 @@ final class BrokenSamples {
                     b[(int) a.programHeaders().get(SampleImage.CODE_INDEX).p_offset() + 100] ^= 1;
                     return b;
                 }),
+                fileBytesOverlap(),
                 patched(Rule.DIGEST_NOT_ZERO, V5_64, "the bss segment's digest entry is 0xa5 bytes, neither zeros "
                         + "nor the digest of nothing", BrokenSamples::bssDigestNotZero),
                 outsideCarveout());
@@ -268,6 +269,27 @@ final class BrokenSamples {
                     AtomicFile.write(PartName.of(path, 1), true, image.parts().get(1));
                     AtomicFile.write(path, true, image.mdt());
                 });
+    }
+
+    /**
+     * The data segment reads the code segment's first bytes: its p_offset is the code's and its
+     * bytes (and so its digest) are those. Two headers over one range are what 65535 headers over
+     * one file's megabytes, each hashed again, are made of.
+     */
+    private static Sample fileBytesOverlap() {
+        byte[] codePrefix = Arrays.copyOf(V6.code().data(), SampleImage.DATA_SIZE);
+        LoadSegment data = new LoadSegment(V6.data().paddr(), V6.data().vaddr(), V6.data().flags(), codePrefix,
+                V6.data().memsz());
+        return assembled(Rule.FILE_BYTES_OVERLAP, V6, false, "the data segment's p_offset is the code segment's: "
+                        + "its 600 bytes are the code's first 600, hashed a second time",
+                V6.builder().segments(List.of(V6.code(), data, V6.bss())).editProgramHeaders(phdrs -> {
+                    List<ProgramHeader> edited = new ArrayList<>(phdrs);
+                    ProgramHeader d = phdrs.get(SampleImage.DATA_INDEX);
+                    edited.set(d.index(), new ProgramHeader(d.index(), d.p_type(), d.p_flags(),
+                            phdrs.get(SampleImage.CODE_INDEX).p_offset(), d.p_vaddr(), d.p_paddr(), d.p_filesz(),
+                            d.p_memsz(), d.p_align()));
+                    return edited;
+                }));
     }
 
     /** The part is a link to a file of the right size and bytes, but in another directory. */
