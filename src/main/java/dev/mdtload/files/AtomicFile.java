@@ -37,18 +37,30 @@ public final class AtomicFile {
         private static final long WINDOW = 1L << 30;
 
         private final FileChannel channel;
+        private final Path target;
 
-        private Placer(FileChannel channel) {
+        private Placer(FileChannel channel, Path target) {
             this.channel = channel;
+            this.target = target;
         }
 
+        /**
+         * @throws IOException also when {@code bytes} are mapped from a file that was cut short after
+         *                     it was mapped: reading them faults (SIGBUS), which the JVM raises as
+         *                     InternalError, and that must fail the write like any other read error
+         */
         public void write(MemorySegment bytes, long position) throws IOException {
-            for (long off = 0; off < bytes.byteSize(); off += WINDOW) {
-                ByteBuffer window = bytes.asSlice(off, Math.min(WINDOW, bytes.byteSize() - off)).asByteBuffer();
-                long at = position + off;
-                while (window.hasRemaining()) {
-                    at += channel.write(window, at);
+            try {
+                for (long off = 0; off < bytes.byteSize(); off += WINDOW) {
+                    ByteBuffer window = bytes.asSlice(off, Math.min(WINDOW, bytes.byteSize() - off)).asByteBuffer();
+                    long at = position + off;
+                    while (window.hasRemaining()) {
+                        at += channel.write(window, at);
+                    }
                 }
+            } catch (InternalError fault) {
+                throw new IOException(target + ": not written: the bytes to copy into it could not be read (the "
+                        + "file they are mapped from was cut short or failed after it was opened)", fault);
             }
         }
     }
@@ -74,7 +86,7 @@ public final class AtomicFile {
         Path temp = createTemp(dir, target);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                content.writeTo(new Placer(channel));
+                content.writeTo(new Placer(channel, target));
                 channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
