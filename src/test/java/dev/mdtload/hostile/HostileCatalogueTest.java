@@ -13,8 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,12 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static dev.mdtload.hostile.HostileImages.BSS;
 import static dev.mdtload.hostile.HostileImages.CODE;
 import static dev.mdtload.hostile.HostileImages.DATA;
 import static dev.mdtload.hostile.HostileImages.HASH_OFFSET;
@@ -46,6 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostileCatalogueTest {
     private static final long CARVEOUT_SIZE = 0x1_0000;
+    /** A valid split image: .mdt (headers and hash segment) and .b00..b04. */
+    private static final String SPLIT = "v6-elf32-fixed-split.mdt";
     /** "mdtload: FILE: [segment N: ]message [rule-id]" */
     private static final Pattern VIOLATION = Pattern.compile("mdtload: (.+?): .+ \\[([a-z0-9]+(?:-[a-z0-9]+)*)]");
 
@@ -160,26 +164,22 @@ class HostileCatalogueTest {
                         Set.of(Rule.DIGEST_MISMATCH), dir -> HostileImages.sample("digest-mismatch", "digest-mismatch.mbn", dir)),
                 new Hostile("a single file cut short (the kernel's truncated-image check)", Set.of(Rule.SEGMENT_TRUNCATED),
                         dir -> HostileImages.sample("segment-truncated", "segment-truncated.mbn", dir)),
-                new Hostile("a part one byte shorter than p_filesz", Set.of(Rule.PART_SIZE_MISMATCH), dir -> {
-                    Path mdt = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                    try (var f = new java.io.RandomAccessFile(mdt.resolveSibling("v6-elf32-fixed-split.b03").toFile(), "rw")) {
-                        f.setLength(f.length() - 1);
-                    }
-                    return mdt;
-                }),
+                new Hostile("a part one byte shorter than p_filesz", Set.of(Rule.PART_SIZE_MISMATCH),
+                        withPart(DATA, (part, dir) -> {
+                            try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
+                                f.setLength(f.length() - 1);
+                            }
+                        })),
                 new Hostile("a file shorter than an ELF header", Set.of(Rule.FILE_TOO_SHORT),
                         dir -> HostileImages.sample("file-too-short", "file-too-short.mbn", dir)),
                 // the file system
                 new Hostile("a part that is a link to itself", Set.of(Rule.PART_UNREADABLE),
                         dir -> HostileImages.sample("part-unreadable", "part-unreadable.mdt", dir)),
-                new Hostile("two parts' links forming a loop", Set.of(Rule.PART_UNREADABLE), dir -> {
-                    Path mdt = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                    Path part = mdt.resolveSibling("v6-elf32-fixed-split.b02");
+                new Hostile("two parts' links forming a loop", Set.of(Rule.PART_UNREADABLE), withPart(CODE, (part, dir) -> {
                     Files.delete(part);
                     Files.createSymbolicLink(part, Path.of("other"));
-                    Files.createSymbolicLink(mdt.resolveSibling("other"), part.getFileName());
-                    return mdt;
-                }),
+                    Files.createSymbolicLink(part.resolveSibling("other"), part.getFileName());
+                })),
                 new Hostile("the image itself is a link to itself", Set.of(Rule.PART_UNREADABLE), dir -> {
                     Path image = Files.createDirectories(dir.resolve("img")).resolve("loop.mbn");
                     return Files.createSymbolicLink(image, image.getFileName());
@@ -187,30 +187,23 @@ class HostileCatalogueTest {
                 new Hostile("a part linking to ../outside", Set.of(Rule.PART_OUTSIDE_DIRECTORY),
                         dir -> HostileImages.sample("part-outside-directory", "image/part-outside-directory.mdt", dir)),
                 new Hostile("a part linking to a right-sized copy elsewhere by absolute path",
-                        Set.of(Rule.PART_OUTSIDE_DIRECTORY), dir -> {
-                            Path mdt = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                            Path part = mdt.resolveSibling("v6-elf32-fixed-split.b02");
+                        Set.of(Rule.PART_OUTSIDE_DIRECTORY), withPart(CODE, (part, dir) -> {
                             Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("code.bin");
                             Files.move(part, elsewhere);
                             Files.createSymbolicLink(part, elsewhere.toAbsolutePath());
-                            return mdt;
-                        }),
-                new Hostile("a part linking to the device /dev/null", Set.of(Rule.PART_OUTSIDE_DIRECTORY), dir -> {
-                    Path mdt = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                    Path part = mdt.resolveSibling("v6-elf32-fixed-split.b02");
-                    Files.delete(part);
-                    Files.createSymbolicLink(part, Path.of("/dev/null"));
-                    return mdt;
-                }),
+                        })),
+                new Hostile("a part linking to the device /dev/null", Set.of(Rule.PART_OUTSIDE_DIRECTORY),
+                        withPart(CODE, (part, dir) -> {
+                            Files.delete(part);
+                            Files.createSymbolicLink(part, Path.of("/dev/null"));
+                        })),
                 new Hostile("a part that is a directory", Set.of(Rule.PART_NOT_REGULAR_FILE),
                         dir -> HostileImages.sample("part-not-regular-file", "part-not-regular-file.mdt", dir)),
-                new Hostile("a part that is a FIFO, which nothing may block on", Set.of(Rule.PART_NOT_REGULAR_FILE), dir -> {
-                    Path mdt = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                    Path part = mdt.resolveSibling("v6-elf32-fixed-split.b03");
-                    Files.delete(part);
-                    HostileImages.mkfifo(part);
-                    return mdt;
-                }),
+                new Hostile("a part that is a FIFO, which nothing may block on", Set.of(Rule.PART_NOT_REGULAR_FILE),
+                        withPart(DATA, (part, dir) -> {
+                            Files.delete(part);
+                            HostileImages.mkfifo(part);
+                        })),
                 new Hostile("the image itself is a FIFO", Set.of(Rule.PART_NOT_REGULAR_FILE), dir -> {
                     Path image = Files.createDirectories(dir.resolve("img")).resolve("fifo.mbn");
                     HostileImages.mkfifo(image);
@@ -220,6 +213,21 @@ class HostileCatalogueTest {
                     Path image = Files.createDirectories(dir.resolve("img")).resolve("zero.mbn");
                     return Files.createSymbolicLink(image, Path.of("/dev/zero"));
                 }));
+    }
+
+    /** What replaces or changes a part of the valid split sample. */
+    @FunctionalInterface
+    interface PartChange {
+        void apply(Path part, Path dir) throws Exception;
+    }
+
+    /** The valid split sample (firmware-samples/valid) with part {@code index} changed. */
+    private static Maker withPart(int index, PartChange change) {
+        return dir -> {
+            Path mdt = HostileImages.valid(SPLIT, dir.resolve("img"));
+            change.apply(mdt.resolveSibling(String.format("v6-elf32-fixed-split.b%02d", index)), dir);
+            return mdt;
+        };
     }
 
     private static Path squashed(Assembled image, Path dir) throws Exception {
@@ -308,14 +316,14 @@ class HostileCatalogueTest {
                 "./dot.mdt", "line\nbreak.mdt", "", "x".repeat(252) + ".mdt");
         Stream<Case> refused = names.stream().map(name -> new Case("rproc start --as '"
                 + name.replace("\n", "\\n").replaceAll("x{252}", "x...x") + "' stages nothing", dir -> {
-                    Path image = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
+                    Path image = HostileImages.valid(SPLIT, dir.resolve("img"));
                     Path root = HostileImages.remoteprocRoot(dir);
                     return new Run(List.of("rproc", "start", "m3", image.toString(), "--as", name, "--root", root.toString(),
                             "--sysfs", "sim"), 2, Set.of(), image, List.of(dir));
                 }));
         Case throughLink = new Case("rproc start --as a name leading through a link out of the search path stages nothing",
                 dir -> {
-                    Path image = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
+                    Path image = HostileImages.valid(SPLIT, dir.resolve("img"));
                     Path root = HostileImages.remoteprocRoot(dir);
                     Path outside = Files.createDirectories(dir.resolve("outside"));
                     Files.createSymbolicLink(root.resolve("lib/firmware/qcom"), outside);
@@ -328,48 +336,45 @@ class HostileCatalogueTest {
     /** Outputs that exist are refused without --force, before anything is written. */
     private static Stream<Case> existingOutputs() {
         String squashed = "v6-elf32-fixed-squashed.mbn";
+        String[] sign = {"sign", "--mbn-version", "6", "--sw-id", "0x1f"};
         return Stream.of(
-                new Case("squash onto an existing file keeps its content", dir -> {
-                    Path image = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                    Path out = Files.writeString(dir.resolve("out.mbn"), "old content");
-                    return usage(List.of("squash", image.toString(), "-o", out.toString()), dir);
-                }),
-                new Case("squash onto an existing directory keeps it", dir -> {
-                    Path image = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
-                    Path out = Files.createDirectories(dir.resolve("out.mbn"));
-                    Files.writeString(out.resolve("keep"), "old content");
-                    return usage(List.of("squash", image.toString(), "-o", out.toString()), dir);
-                }),
-                new Case("squash onto a link to a file elsewhere keeps that file", dir -> {
-                    Path image = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
+                inTheWay("squash onto an existing file keeps its content", SPLIT, "out.mbn",
+                        (out, dir) -> Files.writeString(out, "old content"), "squash"),
+                inTheWay("squash onto an existing directory keeps it", SPLIT, "out.mbn",
+                        (out, dir) -> Files.writeString(Files.createDirectories(out).resolve("keep"), "old content"), "squash"),
+                inTheWay("squash onto a link to a file elsewhere keeps that file", SPLIT, "out.mbn", (out, dir) -> {
                     Path elsewhere = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("f"), "old");
-                    Path out = Files.createSymbolicLink(dir.resolve("out.mbn"), elsewhere);
-                    return usage(List.of("squash", image.toString(), "-o", out.toString()), dir);
-                }),
-                new Case("split where one part of the set exists writes none of the others", dir -> {
-                    Path image = HostileImages.valid(squashed, dir.resolve("img"));
-                    Path out = Files.createDirectories(dir.resolve("out"));
-                    Files.writeString(out.resolve("v6-elf32-fixed-squashed.b03"), "old part");
-                    return usage(List.of("split", image.toString(), "-o", out.toString()), dir);
-                }),
-                new Case("split where the .mdt exists writes no part", dir -> {
-                    Path image = HostileImages.valid(squashed, dir.resolve("img"));
-                    Path out = Files.createDirectories(dir.resolve("out"));
-                    Files.writeString(out.resolve("v6-elf32-fixed-squashed.mdt"), "old mdt");
-                    return usage(List.of("split", image.toString(), "-o", out.toString()), dir);
-                }),
-                new Case("sign onto an existing image keeps it", dir -> {
-                    Path image = HostileImages.valid(squashed, dir.resolve("img"));
-                    Path out = Files.writeString(dir.resolve("signed.mbn"), "old image");
-                    return usage(List.of("sign", image.toString(), "--mbn-version", "6", "--sw-id", "0x1f", "-o",
-                            out.toString()), dir);
-                }),
-                new Case("sign where the test CA's root certificate exists writes no image either", dir -> {
-                    Path image = HostileImages.valid(squashed, dir.resolve("img"));
-                    Files.writeString(dir.resolve("signed.mbn.root.pem"), "old root");
-                    return usage(List.of("sign", image.toString(), "--mbn-version", "6", "--sw-id", "0x1f", "-o",
-                            dir.resolve("signed.mbn").toString()), dir);
-                }));
+                    Files.createSymbolicLink(out, elsewhere);
+                }, "squash"),
+                inTheWay("split where one part of the set exists writes none of the others", squashed, "out",
+                        (out, dir) -> Files.writeString(Files.createDirectories(out).resolve("v6-elf32-fixed-squashed.b03"),
+                                "old part"), "split"),
+                inTheWay("split where the .mdt exists writes no part", squashed, "out",
+                        (out, dir) -> Files.writeString(Files.createDirectories(out).resolve("v6-elf32-fixed-squashed.mdt"),
+                                "old mdt"), "split"),
+                inTheWay("sign onto an existing image keeps it", squashed, "signed.mbn",
+                        (out, dir) -> Files.writeString(out, "old image"), sign),
+                inTheWay("sign where the test CA's root certificate exists writes no image either", squashed, "signed.mbn",
+                        (out, dir) -> Files.writeString(out.resolveSibling("signed.mbn.root.pem"), "old root"), sign));
+    }
+
+    /** What is already where a command would write. */
+    @FunctionalInterface
+    interface Obstacle {
+        void put(Path output, Path dir) throws Exception;
+    }
+
+    /** {@code command[0] IMAGE command[1..] -o OUTPUT} after {@code obstacle} was put there: exit 2, nothing changed. */
+    private static Case inTheWay(String name, String image, String output, Obstacle obstacle, String... command) {
+        return new Case(name, dir -> {
+            Path in = HostileImages.valid(image, dir.resolve("img"));
+            Path out = dir.resolve(output);
+            obstacle.put(out, dir);
+            List<String> args = new ArrayList<>(List.of(command[0], in.toString()));
+            args.addAll(Arrays.asList(command).subList(1, command.length));
+            args.addAll(List.of("-o", out.toString()));
+            return usage(args, dir);
+        });
     }
 
     private static Run usage(List<String> args, Path dir) {
@@ -380,12 +385,12 @@ class HostileCatalogueTest {
 
     @Test
     void squash_ontoADanglingLink_replacesTheLinkAndWritesNothingWhereItPointed(@TempDir Path dir) throws Exception {
-        Path image = HostileImages.valid("v6-elf32-fixed-split.mdt", dir.resolve("img"));
+        Path image = HostileImages.valid(SPLIT, dir.resolve("img"));
         Path target = dir.resolve("elsewhere/planted.mbn");
         Path out = Files.createSymbolicLink(dir.resolve("out.mbn"), target);
         CliRun run = CliRun.of("squash", image, "-o", out);
         assertEquals(0, run.exit(), run::toString);
-        assertTrue(Files.isRegularFile(out, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the link itself was replaced");
+        assertTrue(Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS), "the link itself was replaced");
         assertFalse(Files.exists(target.getParent()), "nothing was created where the link pointed");
     }
 
@@ -407,7 +412,7 @@ class HostileCatalogueTest {
     @Test
     void anErrorFromTheMachine_isOneLineAndExit3NotAStackTrace() {
         @CommandLine.Command(name = "fault")
-        class Fault implements java.util.concurrent.Callable<Integer> {
+        class Fault implements Callable<Integer> {
             @Override
             public Integer call() {
                 throw new InternalError("a fault occurred in an unsafe memory access operation");
