@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 7's hostile inputs, each run through the command line as a user would run it: the exit
- * code (1 for a broken image, 2 for a request that cannot be honoured), the rule ids, one line per
+ * code (1 for a broken image, 2 for a request that cannot be honoured, 3 for a file that cannot
+ * be read), the rule ids, one line per
  * problem and no stack trace, and not one byte changed in the image, the carveout (a new one is
  * never created), the output directory or the fake board. Every broken image goes through every
  * command that reads an image: validate, load (into a new and into an existing file carveout),
@@ -106,7 +107,7 @@ class HostileCatalogueTest {
     static Stream<Case> catalogue() {
         return Stream.of(
                 hostileImages().stream().flatMap(HostileCatalogueTest::everyCommand),
-                Stream.of(outsideTheCarveout()),
+                Stream.of(outsideTheCarveout(), danglingImageInADirectory()),
                 firmwareNames(),
                 existingOutputs()).flatMap(s -> s);
     }
@@ -305,6 +306,16 @@ class HostileCatalogueTest {
             List<String> args = new ArrayList<>(load(image, existingCarveout(dir)));
             args.set(args.indexOf("0x" + Long.toHexString(CARVEOUT_SIZE)), "0x2000");
             return new Run(args, 1, Set.of(Rule.SEGMENT_OUTSIDE_CARVEOUT), image, List.of(dir));
+        });
+    }
+
+    /** Found by walking a directory, a link to nothing is an image that cannot be read: reported, exit 3. */
+    private static Case danglingImageInADirectory() {
+        return new Case("validate of a directory holding a dangling image link reports it and exits 3", dir -> {
+            Path images = Files.createDirectories(dir.resolve("img"));
+            HostileImages.valid(SPLIT, images);
+            Files.createSymbolicLink(images.resolve("gone.mbn"), Path.of("nowhere/gone.mbn"));
+            return new Run(List.of("validate", images.toString()), 3, Set.of(), null, List.of(dir));
         });
     }
 
