@@ -40,9 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 7's hostile inputs, each run through the command line as a user would run it: the exit
  * code (1 for a broken image, 2 for a request that cannot be honoured, 3 for a file that cannot
- * be read), the rule ids, one line per
- * problem and no stack trace, and not one byte changed in the image, the carveout (a new one is
- * never created), the output directory or the fake board. Every broken image goes through every
+ * be read), the rule ids, one line per problem and no stack trace, and not one byte changed in
+ * the image, the carveout (a new one is never created), the output directory or the fake board. Every broken image goes through every
  * command that reads an image: validate, load (into a new and into an existing file carveout),
  * squash, split and rproc start. Case names say where this must do better than the kernel's
  * loader (kernel-facts.md §3, its weak spots and security fixes).
