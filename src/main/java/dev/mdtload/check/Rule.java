@@ -25,7 +25,6 @@ public enum Rule {
     ADDRESS_OVERFLOW("address-overflow", "p_paddr + p_memsz overflows the address width"),
     NO_LOADABLE_SEGMENT("no-loadable-segment", "no PT_LOAD segment with p_memsz > 0"),
     SEGMENTS_OVERLAP("segments-overlap", "two loadable segments cover the same addresses"),
-    SEGMENTS_SHARE_FILE_BYTES("segments-share-file-bytes", "two segments of a signed image take the same bytes of the file"),
 
     // split parts (.bNN)
     PART_MISSING("part-missing", "a split part file is missing"),
@@ -47,6 +46,7 @@ public enum Rule {
     SIGNATURE_OUT_OF_BOUNDS("signature-out-of-bounds", "signature or certificate chain runs past the hash segment"),
     DIGEST_MISMATCH("digest-mismatch", "segment bytes do not match their digest"),
     DIGEST_NOT_ZERO("digest-not-zero", "digest entry of a segment without file bytes is neither zero nor the empty digest"),
+    FILE_BYTES_OVERLAP("file-bytes-overlap", "two segments to be hashed take overlapping bytes of one file"),
 
     // signatures and certificate chains (validate --signatures)
     UNSIGNED("unsigned", "image has no signature or no certificate chain"),

@@ -30,7 +30,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        Throwable cause = e instanceof UncheckedIOException || isMachineError(e) ? e.getCause() : e;
         if (cause instanceof InvalidImageException invalid) {
             for (Violation v : invalid.violations()) {
                 err.println("mdtload: " + v.line());
@@ -85,8 +85,15 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             case AccessDeniedException a -> a.getFile() + ": permission denied";
             case FileSystemException f -> f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
             case InvalidImageException i -> i.getMessage();
+            case OutOfMemoryError m -> "out of memory (" + m.getMessage() + "): raise -Xmx, or the input asks for too much";
+            case VirtualMachineError v -> "internal error: " + (v.getMessage() == null ? v.toString() : v.getMessage());
             default -> e.getMessage() == null ? e.toString() : e.getMessage();
         };
+    }
+
+    /** How Main hands over an Error picocli would not: an ExecutionException around it. */
+    private static boolean isMachineError(Exception e) {
+        return e instanceof CommandLine.ExecutionException && e.getCause() instanceof VirtualMachineError;
     }
 
     private static boolean isDebug(CommandLine.ParseResult parsed) {

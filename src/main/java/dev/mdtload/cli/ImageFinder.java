@@ -4,6 +4,7 @@ import dev.mdtload.image.LinkStub;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ final class ImageFinder {
     static List<Path> find(List<Path> paths) throws IOException {
         Map<Object, Path> byIdentity = new LinkedHashMap<>();
         for (Path p : paths) {
-            if (!Files.exists(p)) {
+            // a link is passed on even when it leads nowhere: the image reader tells a loop from a missing file
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchFileException(p.toString(), null, "no such file or directory");
             }
             if (Files.isDirectory(p)) {

@@ -27,16 +27,7 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
     public static void main(String[] args) {
-        int code;
-        try {
-            code = run(args);
-        } catch (OutOfMemoryError | StackOverflowError e) {
-            // picocli hands only Exceptions to the handler; these must still end in one line and
-            // an environment exit code, not in 1, which means "invalid image"
-            System.err.println("mdtload: out of resources: " + e);
-            code = ExitCode.ENVIRONMENT;
-        }
-        System.exit(code);
+        System.exit(run(args));
     }
 
     /** Runs one command line and returns its exit code; tests call this in-process. */
@@ -55,6 +46,21 @@ public final class Main {
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionStrategy(Main::execute);
         return cmd;
+    }
+
+    /**
+     * Runs the command picocli chose. picocli hands only Exceptions to the error handler; an Error
+     * would escape as a stack trace and the JVM's exit code 1, which here means "invalid image".
+     * Errors the machine raises (out of memory, a fault reading a mapped file that was cut short,
+     * a stack overflow) are handed to the handler too, to be one line and exit 3.
+     */
+    private static int execute(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (VirtualMachineError e) {
+            throw new CommandLine.ExecutionException(parsed.asCommandLineList().getLast(), String.valueOf(e), e);
+        }
     }
 }

@@ -6,6 +6,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,21 +41,35 @@ public final class AtomicFile {
         private static final long WINDOW = 1L << 30;
 
         private final FileChannel channel;
+        private final Path target;
 
-        private Placer(FileChannel channel) {
+        private Placer(FileChannel channel, Path target) {
             this.channel = channel;
+            this.target = target;
         }
 
+        /**
+         * @throws IOException also when {@code bytes} are mapped from a file that was cut short after
+         *                     it was mapped: reading them faults (SIGBUS), which the JVM raises as
+         *                     InternalError, and that must fail the write like any other read error
+         */
         public void write(MemorySegment bytes, long position) throws IOException {
-            for (long off = 0; off < bytes.byteSize(); off += WINDOW) {
-                ByteBuffer window = bytes.asSlice(off, Math.min(WINDOW, bytes.byteSize() - off)).asByteBuffer();
-                long at = position + off;
-                while (window.hasRemaining()) {
-                    at += channel.write(window, at);
+            try {
+                for (long off = 0; off < bytes.byteSize(); off += WINDOW) {
+                    ByteBuffer window = bytes.asSlice(off, Math.min(WINDOW, bytes.byteSize() - off)).asByteBuffer();
+                    long at = position + off;
+                    while (window.hasRemaining()) {
+                        at += channel.write(window, at);
+                    }
                 }
+            } catch (InternalError fault) {
+                throw new IOException(target + ": not written: the bytes to copy into it could not be read (the "
+                        + "file they are mapped from was cut short or failed after it was opened)", fault);
             }
         }
     }
+
+    private static final String TEMP_SUFFIX = ".tmp";
 
     private AtomicFile() {}
 
@@ -71,16 +89,57 @@ public final class AtomicFile {
     public static void writePlaced(Path target, boolean overwrite, PlacedContent content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         requireAbsent(target, overwrite);
+        removeStaleTemps(dir, target);
         Path temp = createTemp(dir, target);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                content.writeTo(new Placer(channel));
+                // held until the channel closes, after the rename: no other run takes the file for
+                // one a killed run left behind
+                channel.lock();
+                content.writeTo(new Placer(channel, target));
                 channel.force(true);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of {@code target} that runs killed while writing it left behind
+     * ({@code .NAME.<digits>.tmp}: never mistaken for the output, but as large as it). A writer
+     * holds a lock on its temporary file until the rename, and the kernel drops the locks of a
+     * killed process, so a temporary file whose lock can be taken is one nobody is writing.
+     * Best effort: what cannot be examined is left alone.
+     */
+    private static void removeStaleTemps(Path dir, Path target) {
+        String prefix = "." + target.getFileName() + ".";
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> isTemp(p.getFileName().toString(), prefix))) {
+            for (Path temp : temps) {
+                removeIfStale(temp);
+            }
+        } catch (IOException | DirectoryIteratorException unreadable) {
+            // a directory we cannot list gets no cleaning; writing will tell whether it is usable
+        }
+    }
+
+    /** The names {@link #createTemp} gives: prefix, a random unsigned number, ".tmp". */
+    static boolean isTemp(String name, String prefix) {
+        return name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX) && name.length() > prefix.length() + TEMP_SUFFIX.length()
+                && name.substring(prefix.length(), name.length() - TEMP_SUFFIX.length()).chars().allMatch(Character::isDigit);
+    }
+
+    private static void removeIfStale(Path temp) {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+             FileLock stale = channel.tryLock()) {
+            if (stale != null) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (OverlappingFileLockException writtenHere) {
+            // another thread of this process is writing it
+        } catch (IOException goneOrUnreadable) {
+            // renamed or removed meanwhile, or not ours to open: leave it
         }
     }
 
@@ -101,10 +160,10 @@ public final class AtomicFile {
     private static Path createTemp(Path dir, Path target) throws IOException {
         String prefix = "." + target.getFileName() + ".";
         if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return Files.createTempFile(dir, prefix, ".tmp",
+            return Files.createTempFile(dir, prefix, TEMP_SUFFIX,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         }
-        return Files.createTempFile(dir, prefix, ".tmp");
+        return Files.createTempFile(dir, prefix, TEMP_SUFFIX);
     }
 
     /** Makes the rename itself durable; file systems that cannot open a directory (jimfs) need not. */

@@ -11,6 +11,8 @@ import dev.mdtload.mbn.HashSegment;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -57,6 +59,7 @@ public final class FirmwareImage implements AutoCloseable {
      */
     public static FirmwareImage open(Path path) throws IOException, InvalidImageException {
         if (!Files.exists(path)) {
+            requireResolvable(path);
             throw new NoSuchFileException(path.toString(), null, "no such file");
         }
         if (!Files.isRegularFile(path)) {
@@ -77,15 +80,30 @@ public final class FirmwareImage implements AutoCloseable {
             for (ProgramHeader phdr : elf.phdrs()) {
                 segments.add(resolver.resolve(phdr));
             }
-            if (elf.phdrs().stream().anyMatch(ProgramHeader::isHashSegment)) {
-                resolver.refuseSharedBytes(segments);
-            }
             HashSegment hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
             return new FirmwareImage(path, arena, elf, split, segments, hash, layout, violations);
         } catch (IOException | InvalidImageException | RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * A name that does not exist may still be a link: a dangling one is a missing file, but a loop
+     * of links is there and broken, an invalid image rather than a mistyped path.
+     */
+    private static void requireResolvable(Path path) throws IOException, InvalidImageException {
+        if (!Files.isSymbolicLink(path)) {
+            return;
+        }
+        try {
+            path.toRealPath();
+        } catch (NoSuchFileException | AccessDeniedException dangling) {
+            return;
+        } catch (FileSystemException loop) {
+            throw new InvalidImageException(Violation.of(Rule.PART_UNREADABLE, path.toString(),
+                    "image cannot be resolved: " + Parts.reason(loop)));
         }
     }
 

@@ -112,7 +112,7 @@ final class Parts {
         return realDirectory;
     }
 
-    private static String reason(FileSystemException e) {
+    static String reason(FileSystemException e) {
         return e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT) : e.getClass().getSimpleName();
     }
 }

@@ -8,7 +8,6 @@ import dev.mdtload.elf.ProgramHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -101,37 +100,6 @@ final class SegmentResolver {
         }
         MemorySegment data = parts.map(p, violations);
         return new ImageSegment(p, data == null ? null : parts.path(i), data);
-    }
-
-    /**
-     * Drops the bytes of every segment that takes file bytes an earlier one already takes, with a
-     * violation. The digest check then reads each byte of the image file at most once: otherwise
-     * 65535 program headers naming the same range of a large file would make it hash that range
-     * 65535 times (hours for a file of a few megabytes). Real signed images never share bytes.
-     */
-    void refuseSharedBytes(List<ImageSegment> segments) {
-        List<ImageSegment> inFile = segments.stream()
-                .filter(s -> s.hasData() && s.data().byteSize() > 0 && file.asOverlappingSlice(s.data()).isPresent())
-                .sorted(Comparator.comparingLong((ImageSegment s) -> offsetInFile(s.data())).thenComparingInt(ImageSegment::index))
-                .toList();
-        ImageSegment previous = null;
-        long end = 0;
-        for (ImageSegment s : inFile) {
-            long start = offsetInFile(s.data());
-            if (previous != null && start < end) {
-                violations.add(Violation.of(Rule.SEGMENTS_SHARE_FILE_BYTES, name, s.index(), String.format(
-                        "file bytes 0x%x..0x%x are also segment %d's", start, start + s.data().byteSize(), previous.index())));
-                segments.set(s.index(), new ImageSegment(s.phdr(), null, null));
-                continue;
-            }
-            previous = s;
-            end = start + s.data().byteSize();
-        }
-    }
-
-    /** Where a slice of the image file starts in it (both live in the same mapping or copy). */
-    private long offsetInFile(MemorySegment slice) {
-        return slice.address() - file.address();
     }
 
     private Path file() {

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks an opened image completely: the structural violations found while opening, then every
@@ -30,21 +33,27 @@ public record Validator(boolean allowUnsigned) {
     }
 
     public ImageReport validate(FirmwareImage image) {
+        String name = image.path().toString();
         List<Violation> errors = new ArrayList<>(image.violations());
         if (!image.declaresHashSegment() && !allowUnsigned) {
-            errors.add(Violation.of(Rule.HASH_SEGMENT_MISSING, image.path().toString(),
+            errors.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,
                     "no hash segment (QCOM type 2); use --allow-unsigned for a plain ELF"));
         }
         HashSegment hash = image.hashSegment().orElse(null);
-        List<DigestStatus> statuses = image.segments().parallelStream()
-                .map(s -> check(image, hash, s))
+        Set<Integer> unhashed = overlapping(name, image.segments().stream().filter(s -> hashes(hash, s)).toList(), errors);
+        List<Outcome> outcomes = image.segments().parallelStream()
+                .map(s -> unhashed.contains(s.index()) ? new Outcome(DigestStatus.MISSING, null) : outcome(name, hash, s))
                 .toList();
+        List<DigestStatus> statuses = outcomes.stream().map(Outcome::status).toList();
         for (ImageSegment s : image.segments()) {
-            DigestStatus status = statuses.get(s.index());
-            if (status == DigestStatus.MISMATCH) {
+            Outcome outcome = outcomes.get(s.index());
+            if (outcome.fault() != null) {
+                errors.add(outcome.fault());
+            }
+            if (outcome.status() == DigestStatus.MISMATCH) {
                 errors.add(Violation.of(s.phdr().p_filesz() == 0 || s.phdr().isHashSegment()
                                 ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH,
-                        image.path().toString(), s.index(), mismatchMessage(s, hash)));
+                        name, s.index(), mismatchMessage(s, hash)));
             }
         }
         List<ImageReport.Segment> segments = new ArrayList<>();
@@ -78,7 +87,58 @@ public record Validator(boolean allowUnsigned) {
         }
     }
 
-    private static DigestStatus check(FirmwareImage image, HashSegment hash, ImageSegment s) {
+    /** A segment's digest status, or the violation that kept it from being read. */
+    private record Outcome(DigestStatus status, Violation fault) {}
+
+    private static Outcome outcome(String name, HashSegment hash, ImageSegment s) {
+        try {
+            return new Outcome(check(hash, s), null);
+        } catch (InternalError fault) {
+            // a mapped file cut short after it was measured faults when read (SIGBUS); the JVM
+            // raises that as InternalError, which must not reach the user as a crash
+            return new Outcome(DigestStatus.MISSING, Violation.of(Rule.PART_CHANGED, name, s.index(),
+                    s.sourceName() + " changed size (or failed to read) while it was being hashed"));
+        }
+    }
+
+    /** Whether {@link #check} reads the segment's bytes: it has some, and a digest to match them against. */
+    private static boolean hashes(HashSegment hash, ImageSegment s) {
+        return hash != null && s.index() < hash.digestCount() && !s.phdr().isHashSegment() && s.hasData()
+                && s.phdr().p_filesz() > 0;
+    }
+
+    /**
+     * The segments to be hashed whose bytes another one already covers, each reported. Real
+     * firmware never shares file bytes between segments, and without this check 65535 program
+     * headers over the same megabytes of one file would be hashed 65535 times over: minutes of
+     * SHA for a few MB of input. Now every byte is hashed at most once. Segments of one file are
+     * slices of one mapping, so overlapping addresses are overlapping file bytes (and slices of
+     * different files never overlap).
+     */
+    private static Set<Integer> overlapping(String name, List<ImageSegment> hashed, List<Violation> errors) {
+        List<ImageSegment> byAddress = hashed.stream().sorted(Comparator.comparingLong(s -> s.data().address())).toList();
+        Set<Integer> overlapping = new HashSet<>();
+        ImageSegment reach = null;
+        for (ImageSegment s : byAddress) {
+            if (reach != null && s.data().address() < end(reach)) {
+                overlapping.add(s.index());
+                errors.add(Violation.of(Rule.FILE_BYTES_OVERLAP, name, s.index(), String.format(
+                        "p_offset 0x%x + p_filesz 0x%x of %s overlaps the file bytes of segment %d (p_offset 0x%x + p_filesz 0x%x)",
+                        s.phdr().p_offset(), s.phdr().p_filesz(), s.sourceName(), reach.index(),
+                        reach.phdr().p_offset(), reach.phdr().p_filesz())));
+            }
+            if (reach == null || end(s) > end(reach)) {
+                reach = s;
+            }
+        }
+        return overlapping;
+    }
+
+    private static long end(ImageSegment s) {
+        return s.data().address() + s.data().byteSize();
+    }
+
+    private static DigestStatus check(HashSegment hash, ImageSegment s) {
         if (hash == null || s.index() >= hash.digestCount()) {
             return DigestStatus.MISSING;
         }

@@ -135,7 +135,8 @@ public final class Loader {
                     : plan.image().layout().place(r.image().toString(), base.value(), carveout.size());
             LoadLayout layout = plan.image().layout();
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment.copy(plan.image().metadata(arena), 0, metadata.memory(), 0, metadataSize);
+                fromMappedFiles(r.image() + ": metadata (segment 0 and the hash segment)",
+                        () -> MemorySegment.copy(plan.image().metadata(arena), 0, metadata.memory(), 0, metadataSize));
             }
             Carveout.Backing backing = carveout.backing().orElseThrow(() -> new IOException(
                     carveout.describe() + " has no backing the secure world can be shown"));
@@ -204,16 +205,23 @@ public final class Loader {
         for (Placement p : placements) {
             ImageSegment s = image.segment(p.phdr().index());
             long filesz = p.phdr().p_filesz();
-            try {
-                MemorySegment.copy(s.data(), 0, memory, p.offset(), filesz);
-            } catch (InternalError fault) {
-                // a mapped part cut short by someone else after validation faults on access
-                throw new IOException(image.path() + ": segment " + s.index() + ": "
-                        + s.sourceName() + " changed while it was being copied", fault);
-            }
+            fromMappedFiles(image.path() + ": segment " + s.index() + ": " + s.sourceName(),
+                    () -> MemorySegment.copy(s.data(), 0, memory, p.offset(), filesz));
             memory.asSlice(p.offset() + filesz, p.phdr().p_memsz() - filesz).fill((byte) 0);
         }
         carveout.flush();
+    }
+
+    /**
+     * Runs a copy out of the image's mapped files. A file cut short by someone else after it was
+     * validated faults on access (SIGBUS), which the JVM raises as InternalError.
+     */
+    private static void fromMappedFiles(String what, Runnable copy) throws IOException {
+        try {
+            copy.run();
+        } catch (InternalError fault) {
+            throw new IOException(what + " changed while it was being copied", fault);
+        }
     }
 
     private void undo(Carveout carveout, int pasId, boolean wrote, Exception cause, StepListener listener) {

@@ -113,7 +113,6 @@ final class BrokenSamples {
                         V6.builder().segments(List.of())),
                 assembled(Rule.SEGMENTS_OVERLAP, V6, false, "the data segment starts 0x800 into the code segment's 0x1000 bytes",
                         V6.builder().segments(List.of(V6.code(), readdressed(V6.data(), V6.base() + 0x800), V6.bss()))),
-                sharedFileBytes(),
                 damaged(Rule.PART_MISSING, V6, "the code segment's part (.b02) is missing",
                         mdt -> Files.delete(PartName.of(mdt, SampleImage.CODE_INDEX))),
                 damaged(Rule.PART_SIZE_MISMATCH, V6, "the data segment's part (.b03) has one byte more than p_filesz",
@@ -170,6 +169,7 @@ final class BrokenSamples {
                     b[(int) a.programHeaders().get(SampleImage.CODE_INDEX).p_offset() + 100] ^= 1;
                     return b;
                 }),
+                fileBytesOverlap(),
                 patched(Rule.DIGEST_NOT_ZERO, V5_64, "the bss segment's digest entry is 0xa5 bytes, neither zeros "
                         + "nor the digest of nothing", BrokenSamples::bssDigestNotZero),
                 outsideCarveout());
@@ -271,23 +271,28 @@ final class BrokenSamples {
                 });
     }
 
-    /** The part is a link to a file of the right size and bytes, but in another directory. */
     /**
-     * The data segment's header points at the code segment's file bytes, and its bytes are the
-     * code's first 600 so that every digest still matches: only the sharing is wrong.
+     * The data segment reads the code segment's first bytes: its p_offset is the code's and its
+     * bytes (and so its digest) are those. Two headers over one range are what 65535 headers over
+     * one file's megabytes, each hashed again, are made of.
      */
-    private static Sample sharedFileBytes() {
-        LoadSegment data = V6.data();
-        LoadSegment sameBytes = new LoadSegment(data.paddr(), data.vaddr(), data.flags(),
-                Arrays.copyOf(V6.code().data(), SampleImage.DATA_SIZE), data.memsz());
-        return assembled(Rule.SEGMENTS_SHARE_FILE_BYTES, V6, false, "the data segment's p_offset is the code "
-                        + "segment's and its bytes are the code's first 600: the digest check would hash them twice",
-                V6.builder().segments(List.of(V6.code(), sameBytes, V6.bss()))
-                        .editProgramHeaders(phdrs -> phdr(SampleImage.DATA_INDEX, p -> new ProgramHeader(p.index(),
-                                p.p_type(), p.p_flags(), phdrs.get(SampleImage.CODE_INDEX).p_offset(), p.p_vaddr(),
-                                p.p_paddr(), p.p_filesz(), p.p_memsz(), p.p_align())).apply(phdrs)));
+    private static Sample fileBytesOverlap() {
+        byte[] codePrefix = Arrays.copyOf(V6.code().data(), SampleImage.DATA_SIZE);
+        LoadSegment data = new LoadSegment(V6.data().paddr(), V6.data().vaddr(), V6.data().flags(), codePrefix,
+                V6.data().memsz());
+        return assembled(Rule.FILE_BYTES_OVERLAP, V6, false, "the data segment's p_offset is the code segment's: "
+                        + "its 600 bytes are the code's first 600, hashed a second time",
+                V6.builder().segments(List.of(V6.code(), data, V6.bss())).editProgramHeaders(phdrs -> {
+                    List<ProgramHeader> edited = new ArrayList<>(phdrs);
+                    ProgramHeader d = phdrs.get(SampleImage.DATA_INDEX);
+                    edited.set(d.index(), new ProgramHeader(d.index(), d.p_type(), d.p_flags(),
+                            phdrs.get(SampleImage.CODE_INDEX).p_offset(), d.p_vaddr(), d.p_paddr(), d.p_filesz(),
+                            d.p_memsz(), d.p_align()));
+                    return edited;
+                }));
     }
 
+    /** The part is a link to a file of the right size and bytes, but in another directory. */
     private static Sample partOutsideDirectory() {
         Rule rule = Rule.PART_OUTSIDE_DIRECTORY;
         String name = rule.id() + ".mdt";

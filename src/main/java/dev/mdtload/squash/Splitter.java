@@ -28,7 +28,8 @@ import java.util.List;
  *
  * <p>The image is validated and every output checked to be absent (unless replacing) before
  * anything is written; each file is written atomically, and a failure part-way removes the
- * files this split had created.
+ * files this split had created. The {@code .mdt} is written last, so a set whose {@code .mdt}
+ * exists is complete even if the run was killed.
  */
 public final class Splitter {
     private Splitter() {}
@@ -80,10 +81,12 @@ public final class Splitter {
             List<ImageSegment> inMdt = parts.stream().filter(s -> s.index() == 0 || s.phdr().isHashSegment()).toList();
             List<Path> created = new ArrayList<>();
             try {
-                write(mdt, replace, inMdt, created);
+                // parts first, the .mdt last: a reader (or a run killed half-way) that finds the new
+                // .mdt finds all of its parts, as Assembled.writeSplit and the stager order them
                 for (int i = 0; i < parts.size(); i++) {
                     write(targets.get(i + 1), replace, List.of(parts.get(i)), created);
                 }
+                write(mdt, replace, inMdt, created);
             } catch (IOException | RuntimeException e) {
                 // each file is whole, but half a set is no split: remove what this run created
                 for (Path p : created) {

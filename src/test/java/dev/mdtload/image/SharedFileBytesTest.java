@@ -58,11 +58,11 @@ class SharedFileBytesTest {
         ImageReport report = validate(bytes, false);
         for (int i = 3; i < 6; i++) {
             int segment = i;
-            assertTrue(report.errors().stream().anyMatch(v -> v.rule() == Rule.SEGMENTS_SHARE_FILE_BYTES && v.segment() == segment),
+            assertTrue(report.errors().stream().anyMatch(v -> v.rule() == Rule.FILE_BYTES_OVERLAP && v.segment() == segment),
                     () -> "segment " + segment + ": " + report.errors());
             assertEquals(DigestStatus.MISSING, report.segments().get(i).digest(), "segment " + i + " must not be hashed");
         }
-        assertTrue(report.errors().stream().noneMatch(v -> v.rule() == Rule.SEGMENTS_SHARE_FILE_BYTES && v.segment() == 2));
+        assertTrue(report.errors().stream().noneMatch(v -> v.rule() == Rule.FILE_BYTES_OVERLAP && v.segment() == 2));
     }
 
     @Test
