@@ -128,6 +128,9 @@ public final class Loader {
                 + plan.image().hashSegment().orElseThrow().bytes().byteSize();
         MetadataBuffer metadata = monitor.allocateMetadata(metadataSize);
         requireWidth(metadata.addr(), metadataSize, "PAS metadata buffer");
+        if (plan.base() != null) {
+            requireApart(metadata.addr(), metadataSize, plan.base(), r.size());
+        }
         try (Carveout carveout = open(plan)) {
             PhysAddr base = carveoutBase(plan, carveout);
             requireWidth(base, carveout.size(), "carveout " + r.carveout());
@@ -178,6 +181,16 @@ public final class Loader {
         LoadRequest r = plan.request();
         return Carveouts.open(r.carveout(), new Carveouts.Request(Optional.ofNullable(plan.base()), r.size(), r.root(),
                 r.reserved()));
+    }
+
+    /** The metadata must survive the copy: a buffer inside the carveout would be overwritten by segments. */
+    private static void requireApart(PhysAddr metadata, long metadataSize, PhysAddr base, long size)
+            throws AddressException {
+        if (metadata.value() < base.value() + size && base.value() < metadata.value() + metadataSize) {
+            throw new AddressException(String.format("PAS metadata buffer at 0x%x (+0x%x) overlaps the carveout "
+                    + "0x%x..0x%x; give --metadata-phys outside it", metadata.value(), metadataSize, base.value(),
+                    base.value() + size));
+        }
     }
 
     private void requireWidth(PhysAddr addr, long size, String what) throws AddressException {

@@ -283,6 +283,21 @@ class LoadCommandTest {
     }
 
     @Test
+    void load_refusesAMetadataBufferInsideTheCarveout_beforeCreatingItOrCallingAnything() {
+        // the segments would overwrite the metadata the secure world has not finished reading
+        RealImage venus = RealImage.VENUS;
+        Path carveout = dir.resolve("carveout.bin");
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = load(probe, venus.path(), "--carveout", "file:" + carveout, "--phys", hex(NEW_BASE),
+                "--size", venus.loadSize, "--pas-id", PAS_ID, "--metadata-phys", hex(NEW_BASE + 0x1000));
+
+        assertOneLineError(run, 2, "overlaps the carveout");
+        assertFalse(Files.exists(carveout));
+        assertEquals(0, probe.calls());
+    }
+
+    @Test
     void load_refusesAFileCarveoutWithoutAnAddress_beforeCreatingTheFile() {
         Path carveout = dir.resolve("carveout.bin");
         CliRun run = load(SimProbe.watching(PAS_ID), RealImage.VENUS.path(), "--carveout", "file:" + carveout,
