@@ -31,7 +31,8 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
         return loadable.isEmpty() ? 0 : alignUp(maxEnd) - minAddress;
     }
 
-    static long alignUp(long value) {
+    /** {@code value} rounded up to the next 4 KiB, as the kernel's ALIGN(…, SZ_4K). */
+    public static long alignUp(long value) {
         return (value + PAGE - 1) & -PAGE;
     }
 

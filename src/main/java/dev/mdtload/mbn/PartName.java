@@ -17,8 +17,12 @@ public final class PartName {
      * get a three-digit name here, for messages only: no loader can ask for that file.
      */
     public static Path of(Path image, int index) {
-        String name = image.getFileName().toString();
+        return image.resolveSibling(of(image.getFileName().toString(), index));
+    }
+
+    /** The part name for image (or firmware) name {@code name}: the same rule, on a string. */
+    public static String of(String name, int index) {
         String base = name.length() >= 3 ? name.substring(0, name.length() - 3) : "";
-        return image.resolveSibling(base + String.format("b%02d", index));
+        return base + String.format("b%02d", index);
     }
 }

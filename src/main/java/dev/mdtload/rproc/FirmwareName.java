@@ -1,5 +1,7 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.mbn.PartName;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -47,12 +49,7 @@ public record FirmwareName(String value) {
         if (fileName().length() <= 3) {
             throw new FirmwareNameException("firmware name '" + value + "' is too short to derive .bNN part names from");
         }
-        return of(partName(value, index));
-    }
-
-    /** {@code name} minus its last three characters, then {@code bNN}: the kernel's part naming. */
-    static String partName(String name, int index) {
-        return name.substring(0, name.length() - 3) + String.format("b%02d", index);
+        return of(PartName.of(value, index));
     }
 
     /** The last component. */

@@ -4,6 +4,7 @@ import dev.mdtload.files.AtomicFile;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
 import dev.mdtload.image.LinkStub;
+import dev.mdtload.mbn.PartName;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,9 +75,8 @@ final class Stager {
         Path main = LinkStub.follow(image.path());
         List<Copy> copies = new ArrayList<>();
         if (image.split()) {
-            String imageName = image.path().getFileName().toString();
             for (ImageSegment segment : image.segments()) {
-                Path part = image.path().resolveSibling(FirmwareName.partName(imageName, segment.index()));
+                Path part = PartName.of(image.path(), segment.index());
                 if (Files.isRegularFile(part)) {
                     copies.add(new Copy(part, name.part(segment.index()).in(directory)));
                 }

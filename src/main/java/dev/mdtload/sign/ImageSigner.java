@@ -7,6 +7,7 @@ import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
+import dev.mdtload.image.LoadLayout;
 import dev.mdtload.image.Validator;
 import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.DigestAlgorithm;
@@ -42,7 +43,6 @@ import java.util.Objects;
  * scheme up to v5 and PSS (as a650_zap) from v6. {@code --scheme} overrides either.
  */
 public final class ImageSigner {
-    private static final long PAGE = 4096;
 
     private ImageSigner() {}
 
@@ -104,7 +104,7 @@ public final class ImageSigner {
                     + (long) phnum * DigestAlgorithm.forVersion(r.mbnVersion()).length();
             SigningKey key = testCa ? testKey(r, signedLength) : userKey(r);
             // after the highest loadable byte, page-aligned: where every real image puts its hash segment
-            long hashAddress = (image.layout().maxEnd() + PAGE - 1) & -PAGE;
+            long hashAddress = LoadLayout.alignUp(image.layout().maxEnd());
             Assembled assembled;
             try {
                 assembled = ImageAssembler.builder()
