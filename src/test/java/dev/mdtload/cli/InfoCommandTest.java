@@ -49,7 +49,7 @@ class InfoCommandTest {
             String source = p.filesz() == 0 ? "-"
                     : image.split() && p.index() >= 2 ? image.part(p.index()).getFileName().toString() : image.fileName();
             assertTrue(cells.contains(source), row);
-            assertEquals(p.qcomType() == 2 || p.filesz() == 0 ? "zero" : "ok", cells.getLast(), row);
+            assertEquals(p.isHash() || p.filesz() == 0 ? "zero" : "ok", cells.getLast(), row);
         }
         assertTrue(out.contains("verdict: VALID"), out);
     }

@@ -75,7 +75,7 @@ class ProvisionCommandTest {
     /** Where the README's load rules put each loadable segment of {@code image} in a carveout at {@code base}. */
     private void assertLoaded(RealImage image, long carveoutBase) throws IOException {
         for (RawElf.Phdr p : image.raw().phdrs()) {
-            if (p.type() != 1 || p.qcomType() == 2 || p.memsz() == 0) {
+            if (!p.isLoadable()) {
                 continue;
             }
             long at = image.relocatable ? carveoutBase + (p.paddr() - image.minAddress) : p.paddr();

@@ -141,7 +141,7 @@ class ValidateMutationTest {
             long hashAt = hashSegmentOffset(image, raw);
             int length = image.digestAlgorithm.equals("SHA-384") ? 48 : 32;
             return raw.phdrs().stream().map(p -> {
-                Rule rule = p.qcomType() == 2 || p.filesz() == 0 ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH;
+                Rule rule = p.isHash() || p.filesz() == 0 ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH;
                 long at = hashAt + RawElf.digestTableOffset(hashBytes) + (long) p.index() * length + length / 2;
                 return dynamicTest(image + " digest entry " + p.index(),
                         flipped(copy, at, () -> CliRun.of("validate", copy).assertInvalid(copy, p.index(), rule)));

@@ -44,7 +44,7 @@ class ValidatorTest {
         assertEquals(image.certChainSize, r.certChainSize());
         assertEquals(image.phnum, r.segments().size());
         for (RawElf.Phdr p : image.raw().phdrs()) {
-            DigestStatus expected = p.qcomType() == 2 || p.filesz() == 0 ? DigestStatus.ZERO : DigestStatus.OK;
+            DigestStatus expected = p.isHash() || p.filesz() == 0 ? DigestStatus.ZERO : DigestStatus.OK;
             assertEquals(expected, r.segments().get(p.index()).digest(), "segment " + p.index());
         }
     }

@@ -11,6 +11,7 @@ import dev.mdtload.scm.ScmArg.Access;
 import dev.mdtload.scm.ScmArg.Buffer;
 import dev.mdtload.scm.ScmArg.Value;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
+import dev.mdtload.testing.RawElf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -97,7 +98,7 @@ class SimSecureMonitorTest {
     }
 
     /** Where segment {@code p}'s first byte is in the wpss carveout file. */
-    private static long carveoutOffset(RealFirmware.Phdr p) {
+    private static long carveoutOffset(RawElf.Phdr p) {
         return wpss.placedAt(p, WPSS_PHYS) - WPSS_PHYS;
     }
 
@@ -231,7 +232,7 @@ class SimSecureMonitorTest {
     void authAndReset_refusesAByteFlippedInTheCarveoutAfterTheCopy() throws Exception {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
             Path carveout = initializedWpss(sim);
-            RealFirmware.Phdr biggest = wpss.loadable().stream()
+            RawElf.Phdr biggest = wpss.loadable().stream()
                     .max((a, b) -> Long.compare(a.filesz(), b.filesz())).orElseThrow();
             flipByte(carveout, carveoutOffset(biggest) + biggest.filesz() / 2);
             ScmException e = assertRefused(-1, "EIO", () -> new PasClient(sim, ScmConvention.SMC64).authAndReset(WPSS_PAS));
@@ -244,7 +245,7 @@ class SimSecureMonitorTest {
     void authAndReset_refusesNonZeroBytesBetweenFileszAndMemsz() throws Exception {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
             Path carveout = initializedWpss(sim);
-            RealFirmware.Phdr bss = wpss.loadable().stream().filter(p -> p.filesz() == 0).findFirst().orElseThrow();
+            RawElf.Phdr bss = wpss.loadable().stream().filter(p -> p.filesz() == 0).findFirst().orElseThrow();
             flipByte(carveout, carveoutOffset(bss) + bss.memsz() - 1);
             assertRefused(-1, "EIO", () -> new PasClient(sim, ScmConvention.SMC64).authAndReset(WPSS_PAS));
         }
@@ -359,7 +360,7 @@ class SimSecureMonitorTest {
     @Test
     void initImage_refusesProgramHeadersThatDoNotMatchDigestZero() throws Exception {
         byte[] moved = wpss.metadata();
-        RealFirmware.Phdr first = wpss.loadable().getFirst();
+        RawElf.Phdr first = wpss.loadable().getFirst();
         int paddrAt = 52 + 32 * first.index() + 12;
         moved[paddrAt + 2] ^= 0x10;
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {

@@ -162,7 +162,7 @@ class SignTest {
         RawElf elf = RawElf.read(image);
         byte[] bytes = elf.bytes();
         for (RawElf.Phdr p : elf.phdrs()) {
-            if (p.filesz() == 0 || p.qcomType() == 2) {
+            if (p.filesz() == 0 || p.isHash()) {
                 continue;
             }
             byte[] copy = bytes.clone();

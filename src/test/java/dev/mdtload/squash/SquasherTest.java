@@ -62,7 +62,7 @@ class SquasherTest {
         List<byte[]> table = RawElf.digestTable(hashSegment);
         for (RawElf.Phdr p : elf.phdrs()) {
             byte[] entry = table.get(p.index());
-            if (p.qcomType() == 2 || p.filesz() == 0) {
+            if (p.isHash() || p.filesz() == 0) {
                 assertArrayEquals(new byte[entry.length], entry, "entry " + p.index() + " is zero");
             } else {
                 assertArrayEquals(RawElf.digest(image.digestAlgorithm, Arrays.copyOfRange(squashed, (int) p.offset(), (int) p.end())),

@@ -20,8 +20,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class ExpectedCarveout {
     private static final long RELOCATABLE = 1L << 27;
-    private static final int QCOM_TYPE_HASH = 2;
-    private static final long PT_LOAD = 1;
 
     private final Path image;
     private final RawElf elf;
@@ -31,9 +29,7 @@ public final class ExpectedCarveout {
     private ExpectedCarveout(Path image) throws IOException {
         this.image = image;
         this.elf = RawElf.read(image);
-        this.loadable = elf.phdrs().stream()
-                .filter(p -> p.type() == PT_LOAD && p.qcomType() != QCOM_TYPE_HASH && p.memsz() != 0)
-                .toList();
+        this.loadable = elf.phdrs().stream().filter(RawElf.Phdr::isLoadable).toList();
         long length = elf.bytes().length;
         this.split = elf.phdrs().stream().anyMatch(p -> p.filesz() > 0 && p.end() > length);
     }
@@ -52,6 +48,10 @@ public final class ExpectedCarveout {
 
     public long minPaddr() {
         return loadable.stream().mapToLong(RawElf.Phdr::paddr).min().orElseThrow();
+    }
+
+    public boolean split() {
+        return split;
     }
 
     /** Where segment {@code p} starts inside a carveout whose byte 0 is physical address {@code base}. */

@@ -24,6 +24,16 @@ public record RawElf(byte[] bytes, int phoff, int ehsize, List<Phdr> phdrs) {
             return (int) ((flags >>> 24) & 7);
         }
 
+        /** QCOM type 2: the hash segment. */
+        public boolean isHash() {
+            return qcomType() == 2;
+        }
+
+        /** What the kernel loads (kernel-facts.md §2): PT_LOAD, not the hash segment, p_memsz > 0. */
+        public boolean isLoadable() {
+            return type == 1 && !isHash() && memsz != 0;
+        }
+
         public long end() {
             return offset + filesz;
         }
@@ -53,7 +63,7 @@ public record RawElf(byte[] bytes, int phoff, int ehsize, List<Phdr> phdrs) {
     }
 
     public Phdr hashPhdr() {
-        return phdrs.stream().filter(p -> p.qcomType() == 2).findFirst().orElseThrow();
+        return phdrs.stream().filter(Phdr::isHash).findFirst().orElseThrow();
     }
 
     /** The digest table entries of the hash segment whose bytes are {@code hash}, per the README's layout. */
