@@ -28,7 +28,7 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
         if (!Files.isDirectory(map)) {
             throw new IOException("carveout " + spec + ": " + map + " does not exist (no such UIO device or map)");
         }
-        PhysAddr mapBase = new PhysAddr(readHex(map.resolve("addr")));
+        PhysAddr mapBase = PhysAddr.of(readHex(map.resolve("addr")));
         long mapSize = readHex(map.resolve("size"));
         PhysAddr phys = request.placeIn(spec, "uio map " + spec.map(), mapBase, mapSize);
         long skip = phys.value() - mapBase.value();

@@ -168,8 +168,7 @@ final class LoadCommand implements Callable<Integer> {
             throw new UsageException(carveout + ": its physical base is read when it is opened; "
                     + "give --phys, or --metadata-phys for the metadata buffer");
         }
-        long b = base.value();
-        return PhysAddr.of(b >= (1 << 20) ? b - (1 << 20) : b + size);
+        return base.value() >= (1 << 20) ? base.minus(1 << 20) : base.plus(size);
     }
 
     /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */

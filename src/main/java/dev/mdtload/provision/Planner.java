@@ -211,17 +211,18 @@ final class Planner {
         if (board != null) {
             board.carveouts().forEach(c -> taken.add(new Range(c.base(), c.size())));
         }
-        List<Long> candidates = new ArrayList<>();
+        List<PhysAddr> candidates = new ArrayList<>();
         for (Range r : taken) {
             if (r.base().value() >= SHARED_WINDOW) {
-                candidates.add(r.base().value() - SHARED_WINDOW);
+                candidates.add(r.base().minus(SHARED_WINDOW));
             }
-            candidates.add(r.end().value());
+            candidates.add(r.end());
         }
+        // with nothing claimed, the first window above address 0
         return candidates.stream().sorted()
-                .map(c -> new Range(PhysAddr.of((c + LoadLayout.PAGE - 1) & -LoadLayout.PAGE), SHARED_WINDOW))
+                .map(c -> new Range(c.alignUp(LoadLayout.PAGE), SHARED_WINDOW))
                 .filter(w -> taken.stream().allMatch(t -> w.overlap(t).isEmpty()))
-                .map(Range::base).findFirst().orElse(PhysAddr.of(SHARED_WINDOW));
+                .map(Range::base).findFirst().orElse(PhysAddr.ZERO.plus(SHARED_WINDOW));
     }
 
     private Board board() throws IOException {

@@ -20,9 +20,9 @@ record Range(PhysAddr base, long size) {
 
     /** The bytes both ranges cover, if any. */
     Optional<Range> overlap(Range other) {
-        long start = Math.max(base.value(), other.base.value());
-        long end = Math.min(end().value(), other.end().value());
-        return start < end ? Optional.of(new Range(PhysAddr.of(start), end - start)) : Optional.empty();
+        PhysAddr start = PhysAddr.max(base, other.base);
+        PhysAddr end = PhysAddr.min(end(), other.end());
+        return start.compareTo(end) < 0 ? Optional.of(new Range(start, end.value() - start.value())) : Optional.empty();
     }
 
     @Override

@@ -1,0 +1,85 @@
+package dev.mdtload.address;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The venus bug, written out by a caller outside the {@code address} package, must not compile:
+ * a DMA address's raw number cannot be read there, so it cannot become a physical address or an
+ * SCM argument. The legitimate path, an explicit translation, compiles: the positive control that
+ * shows a failure below is the seam, not a broken test set-up.
+ */
+class DmaSeamCompileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDmaAddressCannotBeReadAsAPhysicalAddress() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.address.*;
+                class Caller {
+                    PhysAddr wrong(DmaAddr dma) { return PhysAddr.of(dma.iova()); }
+                }""");
+        assertFalse(r.ok, r.messages);
+        assertTrue(r.messages.contains("iova()"), r.messages);
+    }
+
+    @Test
+    void aDmaAddressCannotBecomeAnScmValue() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.address.*;
+                import dev.mdtload.scm.ScmArg;
+                class Caller {
+                    ScmArg wrong(DmaAddr dma) { return new ScmArg.Value(dma.iova()); }
+                }""");
+        assertFalse(r.ok, r.messages);
+        assertTrue(r.messages.contains("iova()"), r.messages);
+    }
+
+    @Test
+    void anExplicitTranslationCompiles() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.address.*;
+                import dev.mdtload.scm.ScmArg;
+                class Caller {
+                    ScmArg right(DmaAddr dma, IommuMap map) throws AddressException {
+                        return new ScmArg.Region(map.translate(dma, 4096), 4096);
+                    }
+                }""");
+        assertTrue(r.ok, r.messages);
+    }
+
+    private record Result(boolean ok, String messages) {
+    }
+
+    private Result compile(String source) throws IOException {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "tests run on a JDK");
+        Path file = dir.resolve("Caller.java");
+        Files.writeString(file, source);
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
+            boolean ok = javac.getTask(null, files, diagnostics,
+                    List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString()),
+                    null, files.getJavaFileObjects(file)).call();
+            String messages = diagnostics.getDiagnostics().stream()
+                    .map(d -> d.getMessage(null)).collect(Collectors.joining("\n"));
+            return new Result(ok, messages);
+        }
+    }
+}
