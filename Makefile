@@ -4,7 +4,7 @@
 
 JDK := $(shell scripts/find-jdk)
 ifeq ($(JDK),)
-$(error no JDK >= 22 found (see the message above))
+$(error no JDK 25 found (see the message above))
 endif
 export JAVA_HOME := $(JDK)
 JAVA := $(JDK)/bin/java
