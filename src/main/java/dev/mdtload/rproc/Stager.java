@@ -18,7 +18,9 @@ import java.util.List;
  * for a split image, every {@code .bNN} part its segments are read from, renamed after the
  * firmware name as the kernel will look for them. The bytes written are the validated image's own
  * mappings, never a second read of its paths: a file swapped after validation (a package upgrade
- * renaming a new part into place) cannot slip unchecked bytes into the firmware directory.
+ * renaming a new part into place) cannot slip unchecked bytes into the firmware directory. A
+ * file rewritten in place while mapped changes the mapping with it; that is for the secure world
+ * to catch, as it catches a carveout written after loading.
  * Each file is written with {@link AtomicFile}: it is either whole or not there, and a failure
  * leaves no temporary file. Parts go first and the image file last, so a kernel that finds the
  * new image file also finds its new parts.

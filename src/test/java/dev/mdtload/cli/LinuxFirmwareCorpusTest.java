@@ -64,7 +64,7 @@ class LinuxFirmwareCorpusTest {
      */
     record KnownInvalid(String rule, String reason) {}
 
-    static final Map<String, KnownInvalid> KNOWN_INVALID = Map.of( // one entry: no order to keep
+    static final Map<String, KnownInvalid> KNOWN_INVALID = Map.of(
             "qca/msbtfw11.mbn", new KnownInvalid("hash-table-size-mismatch",
                     "Bluetooth firmware, sent over HCI by btqca and never authenticated by a PAS service: its hash "
                             + "segment is a placeholder (a 96-byte digest table for 3 program headers, where SHA-384 needs 144)"));
