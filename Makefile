@@ -17,7 +17,7 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples test demo demo-board bench bench-load fuzz clean
+.PHONY: all build native samples test test-corpus demo demo-board bench bench-load fuzz clean
 
 all: build samples
 
@@ -34,6 +34,14 @@ samples: build
 test: native
 	$(MVN) -B --no-transfer-progress -Dstyle.color=never package
 	bin/mdtload samples firmware-samples --check
+
+# The real linux-firmware corpus (Debian trixie's firmware-qcom-soc + firmware-atheros, pinned),
+# fetched once into a cache outside the repository, then the tests tagged "corpus" over it; they
+# rewrite docs/corpus.md.
+test-corpus: native
+	@root=$$(scripts/fetch-linux-firmware) && \
+	$(MVN) -B --no-transfer-progress -Dstyle.color=never test -Dgroups=corpus -Dtest.excludedGroups= \
+	    -Dmdtload.corpus="$$root" -Dmdtload.corpus.table=$(CURDIR)/docs/corpus.md -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: build
 	@mkdir -p $(DEMO_DIR)

@@ -1,7 +1,5 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.image.LinkStub;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -47,24 +45,16 @@ final class ImageFinder {
         return (name.endsWith(".mdt") || name.endsWith(".mbn")) && !Files.isDirectory(p);
     }
 
-    private static boolean isLink(Path p) {
-        try {
-            return Files.isSymbolicLink(p) || !LinkStub.follow(p).equals(p);
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
     private static void add(Map<Object, Path> byIdentity, Path file) {
         Object key;
         try {
-            key = LinkStub.follow(file).toRealPath();
+            key = file.toRealPath();
         } catch (IOException unresolvable) {
             // a dangling or looping link is still reported, as an image of its own
             key = file.toAbsolutePath().normalize();
         }
         Path known = byIdentity.get(key);
-        if (known == null || (isLink(known) && !isLink(file))) {
+        if (known == null || (Files.isSymbolicLink(known) && !Files.isSymbolicLink(file))) {
             byIdentity.put(key, file);
         }
     }

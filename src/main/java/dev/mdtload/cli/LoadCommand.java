@@ -121,6 +121,10 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InvalidImageException, AddressException, CarveoutException, ScmException {
+        if (recordFile != null && backend != Backend.record) {
+            // silently dropping it would let a script believe it has a record to replay
+            throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
+        }
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Optional<Target> target = address == null ? Optional.empty()
                 : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
@@ -130,11 +134,13 @@ final class LoadCommand implements Callable<Integer> {
                 reserved);
         StringWriter calls = new StringWriter();
         LoadResult result;
+        boolean authenticated;
         try (LoadPlan plan = Loader.plan(request);
              SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
+            authenticated = monitor.authenticates();
         }
-        String report = common.json ? Json.line(LoadView.of(result)) : summary(result);
+        String report = common.json ? Json.line(LoadView.of(result, authenticated)) : summary(result, authenticated);
         PrintWriter out = spec.commandLine().getOut();
         if (backend == Backend.record && recordFile == null) {
             // scripts replay stdout line by line: only the calls go there
@@ -175,14 +181,15 @@ final class LoadCommand implements Callable<Integer> {
     record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
                     boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
                     List<LoadResult.Step> steps, String result) {
-        static LoadView of(LoadResult r) {
+        /** result: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
+        static LoadView of(LoadResult r, boolean authenticated) {
             return new LoadView(r.image(), r.carveout(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
                     r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
-                    Json.PlacementView.of(r.placements()), r.steps(), "running");
+                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded");
         }
     }
 
-    private static String summary(LoadResult r) {
+    private static String summary(LoadResult r, boolean authenticated) {
         StringBuilder b = new StringBuilder();
         b.append(String.format("loaded %s into %s%n", r.image(), r.carveout()));
         b.append(String.format("  base %s, %s, load size %d, metadata at %s, %s convention%n", r.base(),
@@ -190,7 +197,8 @@ final class LoadCommand implements Callable<Integer> {
         for (LoadResult.Step s : r.steps()) {
             b.append(String.format("  %-15s %8.3f ms  %s%n", s.name(), s.micros() / 1000.0, s.detail()));
         }
-        b.append(String.format("  pas id %d authenticated and started", r.pasId()));
+        b.append(authenticated ? String.format("  pas id %d authenticated and started", r.pasId())
+                : String.format("  pas id %d: calls recorded, not made: nothing was authenticated or started", r.pasId()));
         return b.toString();
     }
 }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 @Command(name = "provision",
         header = "Bring up every remote processor of a board from a manifest, all or nothing.",
@@ -62,6 +63,11 @@ final class ProvisionCommand extends RootedCommand {
             }
         }
         Manifest m = ManifestReader.read(manifest);
+        if (recordFile != null && !dryRun && m.settings().scm() != Manifest.ScmBackend.RECORD) {
+            // an empty record would pass for a run that made no secure-world calls
+            throw new UsageException("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "
+                    + "with scm: " + m.settings().scm().toString().toLowerCase(java.util.Locale.ROOT) + " no calls are recorded");
+        }
         StringWriter record = new StringWriter();
         Report report;
         try (Plan plan = Plan.of(m, root.root, dryRun)) {
@@ -75,7 +81,7 @@ final class ProvisionCommand extends RootedCommand {
         }
         int exit = report.refused() ? ExitCode.INVALID
                 : report.failed().map(f -> Errors.exitCode(f.cause())).orElse(ExitCode.OK);
-        View view = new View(result(exit), exit, report);
+        View view = new View(result(exit, report), exit, report);
         out().println(common.json ? Json.line(view) : text(view));
         out().flush();
         if (recordFile != null) {
@@ -92,13 +98,19 @@ final class ProvisionCommand extends RootedCommand {
         return exit;
     }
 
-    private static String result(int exit) {
+    private static String result(int exit, Report report) {
         return switch (exit) {
-            case ExitCode.OK -> "ok";
+            // a recording secure world answers every call: the run went through, but authenticated nothing
+            case ExitCode.OK -> recorded(report).isEmpty() ? "ok" : "recorded";
             case ExitCode.INVALID -> "refused before anything was written";
             case ExitCode.REFUSED -> "refused by the secure world or a remote processor; rolled back";
             default -> "failed; rolled back";
         };
+    }
+
+    /** The processors whose secure-world calls were only recorded. */
+    private static List<String> recorded(Report report) {
+        return report.processors().stream().filter(p -> p.state().equals("recorded")).map(Report.ProcessorState::name).toList();
     }
 
     private static String text(View view) {
@@ -111,6 +123,11 @@ final class ProvisionCommand extends RootedCommand {
         }
         for (Report.ProcessorState p : r.processors()) {
             b.append(String.format("  %-12s %-10s %s%n", p.name(), p.method(), p.state()));
+        }
+        List<String> recorded = recorded(r);
+        if (!recorded.isEmpty()) {
+            b.append(String.format("  secure-world calls for %s recorded, not made: nothing was authenticated or started%n",
+                    String.join(", ", recorded)));
         }
         b.append(String.format("result: %s (exit %d, %.1f ms)", view.result(), view.exitCode(), r.micros() / 1000.0));
         return b.toString();

@@ -31,6 +31,7 @@ import java.util.Optional;
 public final class FirmwareImage implements AutoCloseable {
     private final Path path;
     private final Arena arena;
+    private final MemorySegment file;
     private final Elf elf;
     private final boolean split;
     private final List<ImageSegment> segments;
@@ -38,10 +39,11 @@ public final class FirmwareImage implements AutoCloseable {
     private final LoadLayout layout;
     private final List<Violation> violations;
 
-    private FirmwareImage(Path path, Arena arena, Elf elf, boolean split, List<ImageSegment> segments,
+    private FirmwareImage(Path path, Arena arena, MemorySegment file, Elf elf, boolean split, List<ImageSegment> segments,
                           HashSegment hashSegment, LoadLayout layout, List<Violation> violations) {
         this.path = path;
         this.arena = arena;
+        this.file = file;
         this.elf = elf;
         this.split = split;
         this.segments = List.copyOf(segments);
@@ -68,8 +70,8 @@ public final class FirmwareImage implements AutoCloseable {
         }
         Arena arena = Arena.ofShared();
         try {
-            // the bytes may live behind a link stub; parts are still named after the name given
-            MemorySegment file = MappedFile.map(LinkStub.follow(path), arena);
+            // a symlink is followed by open(2) itself; parts are still named after the name given
+            MemorySegment file = MappedFile.map(path, arena);
             String name = path.toString();
             Elf elf = Elf.parse(file, name);
             List<Violation> violations = new ArrayList<>();
@@ -82,7 +84,7 @@ public final class FirmwareImage implements AutoCloseable {
             }
             HashSegment hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
-            return new FirmwareImage(path, arena, elf, split, segments, hash, layout, violations);
+            return new FirmwareImage(path, arena, file, elf, split, segments, hash, layout, violations);
         } catch (IOException | InvalidImageException | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -154,6 +156,15 @@ public final class FirmwareImage implements AutoCloseable {
 
     public Elf elf() {
         return elf;
+    }
+
+    /**
+     * The whole image file as it was mapped when opened: the bytes its headers, hash segment and
+     * (for a single file) segments were read and checked from, whatever has been renamed over its
+     * path since. Valid until {@link #close()}.
+     */
+    public MemorySegment fileBytes() {
+        return file;
     }
 
     public ElfClass elfClass() {

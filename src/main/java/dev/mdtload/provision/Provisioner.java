@@ -44,6 +44,8 @@ public final class Provisioner {
     private final List<ReportStep> steps = new ArrayList<>();
     private final Map<String, String> states = new LinkedHashMap<>();
     private final List<String> rolledBack = new ArrayList<>();
+    /** scm entries go to a secure world that only records the calls: they end "recorded", not "running". */
+    private boolean recordsOnly;
 
     @FunctionalInterface
     private interface Action {
@@ -91,6 +93,7 @@ public final class Provisioner {
              SecureMonitor monitor = scm ? drivers.secureWorld(plan.sharedBase()) : null) {
             Path sysRoot = tree == null ? plan.root() : tree.root();
             PasClient pas = monitor == null ? null : new PasClient(monitor, plan.manifest().settings().convention());
+            recordsOnly = monitor != null && !monitor.authenticates();
             failure = startAll(pas == null ? null : new Loader(monitor, pas), pas,
                     new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
         }
@@ -107,7 +110,7 @@ public final class Provisioner {
                     case RemoteprocStart r -> start(remoteprocs, r);
                 }
                 started.push(item);
-                states.put(name(item), "running");
+                states.put(name(item), item instanceof ScmLoad && recordsOnly ? "recorded" : "running");
             } catch (IOException | InvalidImageException | AddressException | CarveoutException | ScmException
                      | FirmwareNameException | NoSuchRemoteprocException | RemoteprocException e) {
                 Failure failure = new Failure(name(item), failedStep(item, e), Failures.line(e), e);

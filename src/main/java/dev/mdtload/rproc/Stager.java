@@ -3,10 +3,10 @@ package dev.mdtload.rproc;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
-import dev.mdtload.image.LinkStub;
 import dev.mdtload.mbn.PartName;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,9 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Copies a validated image into a firmware directory under a firmware name: the image file (the
- * target of a link stub, never the stub) and, for a split image, every {@code .bNN} part its
- * segments are read from, renamed after the firmware name as the kernel will look for them.
+ * Copies a validated image into a firmware directory under a firmware name: the image file and,
+ * for a split image, every {@code .bNN} part its segments are read from, renamed after the
+ * firmware name as the kernel will look for them. The bytes written are the validated image's own
+ * mappings, never a second read of its paths: a file swapped after validation (a package upgrade
+ * renaming a new part into place) cannot slip unchecked bytes into the firmware directory. A
+ * file rewritten in place while mapped changes the mapping with it; that is for the secure world
+ * to catch, as it catches a carveout written after loading.
  * Each file is written with {@link AtomicFile}: it is either whole or not there, and a failure
  * leaves no temporary file. Parts go first and the image file last, so a kernel that finds the
  * new image file also finds its new parts.
@@ -24,8 +28,8 @@ import java.util.List;
 final class Stager {
     private Stager() {}
 
-    /** A file to copy and where it goes. */
-    record Copy(Path source, Path target) {}
+    /** Bytes of the validated image (mapped when it was opened) and the file they go to. */
+    record Copy(MemorySegment bytes, Path target) {}
 
     /**
      * Stages {@code image} (already validated, still open) as {@code name} in {@code directory}.
@@ -40,7 +44,7 @@ final class Stager {
         createInside(directory, copies.getLast().target().getParent(), name);
         List<Path> written = new ArrayList<>();
         for (Copy copy : copies) {
-            AtomicFile.write(copy.target(), true, out -> Files.copy(copy.source(), out));
+            AtomicFile.writePlaced(copy.target(), true, out -> out.write(copy.bytes(), 0));
             written.add(copy.target());
         }
         return written;
@@ -69,20 +73,27 @@ final class Stager {
     /**
      * The image file, and for a split image every part beside it that the validator read (each
      * index below e_phnum whose {@code .bNN} exists, the empty ones and those duplicating the
-     * headers included), named after {@code name}; parts first.
+     * headers included), named after {@code name}; parts first. A part's bytes are its segment's
+     * validated bytes: the part itself, or for a part duplicating metadata the image file's copy
+     * that the validator found it equal to.
      */
     static List<Copy> plan(FirmwareImage image, FirmwareName name, Path directory) throws IOException, FirmwareNameException {
-        Path main = LinkStub.follow(image.path());
         List<Copy> copies = new ArrayList<>();
         if (image.split()) {
             for (ImageSegment segment : image.segments()) {
-                Path part = PartName.of(image.path(), segment.index());
-                if (Files.isRegularFile(part)) {
-                    copies.add(new Copy(part, name.part(segment.index()).in(directory)));
+                // a part the segment was read from always goes; an empty or duplicate one when it is there
+                boolean readFromPart = segment.source() != null && !segment.source().equals(image.path());
+                if (!readFromPart && !Files.isRegularFile(PartName.of(image.path(), segment.index()))) {
+                    continue;
                 }
+                if (!segment.hasData()) {
+                    throw new IllegalStateException(image + ": segment " + segment.index()
+                            + " has no validated bytes: only a valid image is staged");
+                }
+                copies.add(new Copy(segment.data(), name.part(segment.index()).in(directory)));
             }
         }
-        copies.add(new Copy(main, name.in(directory)));
+        copies.add(new Copy(image.fileBytes(), name.in(directory)));
         return copies;
     }
 }

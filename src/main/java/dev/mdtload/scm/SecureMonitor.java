@@ -30,6 +30,12 @@ public interface SecureMonitor extends AutoCloseable {
     /** A {@code size}-byte buffer the secure world can read at its physical address. */
     MetadataBuffer allocateMetadata(long size) throws IOException;
 
+    /**
+     * Whether a successful auth_and_reset means an image was authenticated and started; false for
+     * a monitor that only records the calls, so no report claims what did not happen.
+     */
+    boolean authenticates();
+
     @Override
     void close() throws IOException;
 }

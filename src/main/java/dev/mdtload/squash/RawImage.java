@@ -6,7 +6,6 @@ import dev.mdtload.check.Violation;
 import dev.mdtload.elf.Elf;
 import dev.mdtload.elf.ElfHeader;
 import dev.mdtload.elf.ProgramHeader;
-import dev.mdtload.image.LinkStub;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -36,12 +35,12 @@ final class RawImage implements AutoCloseable {
     }
 
     /**
-     * Maps {@code image} (following a link stub as the image reader does) and checks that its
+     * Maps {@code image} and checks that its
      * headers are still the ones {@code validated} was parsed from when it was validated.
      */
     static RawImage open(Path image, Elf validated) throws IOException, InvalidImageException {
         Arena arena = Arena.ofConfined();
-        try (FileChannel channel = FileChannel.open(LinkStub.follow(image), StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(image, StandardOpenOption.READ)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             Elf now = Elf.parse(file, image.toString());
             if (!now.equals(validated)) {

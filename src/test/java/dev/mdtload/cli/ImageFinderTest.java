@@ -24,8 +24,8 @@ class ImageFinderTest {
     }
 
     @Test
-    void find_searchesTheRealFirmwareRecursivelyAndCountsVenusOnce() throws Exception {
-        List<Path> found = ImageFinder.find(List.of(RealImage.firmwareDirectory()));
+    void find_searchesTheRealFirmwareRecursivelyAndCountsVenusOnce(@TempDir Path dir) throws Exception {
+        List<Path> found = ImageFinder.find(List.of(RealImage.firmwareTree(dir)));
         assertEquals(6, found.size(), found::toString);
         assertEquals(Set.of("m3_fw.mdt", "q6_fw.mdt", "wpss.mdt", "venus.mbn", "a650_zap.mbn", "mba.mbn"), names(found));
     }

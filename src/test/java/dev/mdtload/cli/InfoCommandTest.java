@@ -64,10 +64,22 @@ class InfoCommandTest {
     }
 
     @Test
-    void info_followsTheVenusLinkStub() {
-        CliRun r = CliRun.of("info", RealImage.VENUS.path().resolveSibling("venus.mdt"));
+    void info_followsTheVenusSymlink(@TempDir Path dir) throws Exception {
+        Path mbn = RealImage.VENUS.copyTo(dir);
+        CliRun r = CliRun.of("info", Files.createSymbolicLink(dir.resolve("venus.mdt"), mbn.getFileName()));
         r.assertValid();
         assertTrue(r.out().contains("MBN v3, SHA-256"), r.out());
+    }
+
+    @Test
+    void info_readsATextFileNamingAnotherImageAsAnImageAndRefusesIt(@TempDir Path dir) throws Exception {
+        // the kernel follows no text file: given this 9-byte venus.mdt it fails with -EINVAL
+        RealImage.VENUS.copyTo(dir);
+        Path text = Files.writeString(dir.resolve("venus.mdt"), "venus.mbn");
+        CliRun r = CliRun.of("info", text);
+        assertEquals(ExitCode.INVALID, r.exit());
+        assertEquals(List.of("mdtload: " + text + ": file is 9 bytes, shorter than an ELF identification [file-too-short]"),
+                r.errLines());
     }
 
     @Test

@@ -334,6 +334,8 @@ class LoadCommandTest {
         assertEquals(List.of(hex(PAS_ID), hex(NEW_BASE), hex(venus.loadSize)),
                 List.of(memSetup.get(2).asText(), memSetup.get(3).asText(), memSetup.get(4).asText()));
         assertTrue(run.err().contains("pas id " + PAS_ID), "the report goes to stderr: " + run);
+        assertTrue(run.err().contains("pas id " + PAS_ID + ": calls recorded, not made: nothing was authenticated"), run::toString);
+        assertFalse(run.err().contains("authenticated and started"), run::toString);
     }
 
     @Test
@@ -345,12 +347,38 @@ class LoadCommandTest {
                 "--record", record, "--json");
 
         assertEquals(0, run.exit(), run::toString);
-        assertEquals(m3.minAddress, new ObjectMapper().readTree(run.out()).get("base").asLong());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals(m3.minAddress, report.get("base").asLong());
+        assertEquals("recorded", report.get("result").asText(), "only calls were recorded: nothing runs");
         List<String> ids = new ArrayList<>();
         for (String line : Files.readAllLines(record)) {
             ids.add(new ObjectMapper().readTree(line).get("function_id").asText());
         }
         assertEquals(List.of(SMC64_PAS_IDS.get(0), SMC64_PAS_IDS.get(2)), ids, "a fixed image has no mem_setup");
+    }
+
+    @Test
+    void load_withRecordButWithoutScmRecord_isAUsageErrorBeforeAnythingIsWritten() {
+        Path record = dir.resolve("calls.jsonl");
+        Path carveout = dir.resolve("c.bin");
+        CliRun run = load(UnaryOperator.identity(), RealImage.M3_FW.path(), "--carveout", "file:" + carveout,
+                "--phys", hex(RealImage.M3_FW.minAddress), "--size", RealImage.M3_FW.loadSize, "--pas-id", PAS_ID,
+                "--record", record);
+
+        assertOneLineError(run, 2, "--record " + record + " needs --scm record");
+        assertEquals("", run.out());
+        assertFalse(Files.exists(record));
+        assertFalse(Files.exists(carveout));
+    }
+
+    @Test
+    void load_withScmSim_reportsTheImageAuthenticatedAndRunning() throws IOException {
+        RealImage m3 = RealImage.M3_FW;
+        CliRun run = load(SimProbe.watching(PAS_ID), m3.path(), "--carveout", "file:" + dir.resolve("c.bin"),
+                "--phys", hex(m3.minAddress), "--size", m3.loadSize, "--pas-id", PAS_ID, "--json");
+
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("running", new ObjectMapper().readTree(run.out()).get("result").asText());
     }
 
     @Test

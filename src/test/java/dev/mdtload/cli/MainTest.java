@@ -27,8 +27,8 @@ class MainTest {
     }
 
     @Test
-    void validate_exitsZeroOnTheRealFirmwareDirectory() {
-        CliRun r = CliRun.of("validate", RealImage.firmwareDirectory());
+    void validate_exitsZeroOnTheRealFirmwareDirectory(@TempDir Path dir) throws Exception {
+        CliRun r = CliRun.of("validate", RealImage.firmwareTree(dir));
         r.assertValid();
         assertEquals(7, r.outLines().size(), r.out());
         assertEquals("6 images: 6 valid, 0 invalid", r.outLines().getLast());

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProvisionCommandTest {
@@ -251,12 +252,41 @@ class ProvisionCommandTest {
         JsonNode report = json(run.out());
         assertTrue(report.get("dry_run").asBoolean());
         assertEquals(List.of("stage ok", "boot ok"), steps(report, "m3", "run"));
+        // the scm entries' calls were only written down: the report must not say they run
+        assertEquals("recorded", report.get("result").asText());
+        Map<String, String> states = new java.util.TreeMap<>();
+        report.get("processors").forEach(p -> states.put(p.get("name").asText(), p.get("state").asText()));
+        assertEquals(Map.of("wpss", "recorded", "venus", "recorded", "q6", "running", "m3", "running"), states);
         assertEquals(before, BoardCopy.snapshot(root));
         List<String> recorded = new ArrayList<>();
         for (String line : Files.readAllLines(calls)) {
             recorded.add(json(line).get("call").asText());
         }
         assertEquals(List.of("init_image", "auth_and_reset", "init_image", "mem_setup", "auth_and_reset"), recorded);
+    }
+
+    @Test
+    void provision_dryRunAsText_saysNothingWasAuthenticated() {
+        CliRun run = CliRun.of("provision", SHIPPED.toString(), "--root", root.toString(), "--dry-run");
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("secure-world calls for wpss, venus recorded, not made: nothing was authenticated"),
+                run.out());
+        assertTrue(run.out().lines().toList().getLast().startsWith("result: recorded (exit 0"), run.out());
+    }
+
+    @Test
+    void provision_withRecordButNeitherScmRecordNorDryRun_isAUsageErrorBeforeAnythingRuns() throws IOException {
+        Map<String, String> before = BoardCopy.snapshot(root);
+        Path calls = dir.resolve("calls.jsonl");
+
+        CliRun run = CliRun.of("provision", SHIPPED.toString(), "--root", root.toString(), "--record", calls.toString());
+
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(run.err().startsWith("mdtload: --record " + calls + " needs scm: record"), run.err());
+        assertFalse(Files.exists(calls));
+        assertEquals(before, BoardCopy.snapshot(root));
     }
 
     @Test

@@ -81,8 +81,9 @@ class ValidateCommandTest {
     }
 
     @Test
-    void validateJson_writesOneObjectPerRealImageWithTheReadmeFacts() throws Exception {
-        CliRun r = CliRun.of("validate", "--json", RealImage.firmwareDirectory());
+    void validateJson_writesOneObjectPerRealImageWithTheReadmeFacts(@TempDir Path dir) throws Exception {
+        Path tree = RealImage.firmwareTree(dir);
+        CliRun r = CliRun.of("validate", "--json", tree);
         r.assertValid();
         List<JsonNode> objects = jsonLines(r);
         assertEquals(6, objects.size(), "venus.mdt links to venus.mbn: one image, counted once");
@@ -93,7 +94,7 @@ class ValidateCommandTest {
         assertEquals(Set.of("m3_fw.mdt", "q6_fw.mdt", "wpss.mdt", "venus.mbn", "a650_zap.mbn", "mba.mbn"), byName.keySet());
         for (RealImage image : RealImage.values()) {
             JsonNode o = byName.get(image.fileName());
-            assertEquals(image.path().toString(), o.get("path").asText());
+            assertEquals(tree.resolve(image.relative).toString(), o.get("path").asText());
             assertReportMatchesReadme(image, o);
         }
     }
@@ -176,11 +177,13 @@ class ValidateCommandTest {
     }
 
     @Test
-    void validate_printsOneVerdictPerImageAndASummary() {
-        CliRun r = CliRun.of("validate", RealImage.firmwareDirectory());
+    void validate_printsOneVerdictPerImageAndASummary(@TempDir Path dir) throws Exception {
+        Path tree = RealImage.firmwareTree(dir);
+        CliRun r = CliRun.of("validate", tree);
         r.assertValid();
         for (RealImage image : RealImage.values()) {
-            String verdict = r.outLines().stream().filter(l -> l.contains(image.path().toString())).findFirst().orElseThrow();
+            String path = tree.resolve(image.relative).toString();
+            String verdict = r.outLines().stream().filter(l -> l.contains(path)).findFirst().orElseThrow();
             assertTrue(verdict.startsWith("VALID"), verdict);
             assertTrue(verdict.contains("load size " + image.loadSize), verdict);
             assertTrue(verdict.contains("MBN v" + image.mbnVersion + " " + image.digestAlgorithm), verdict);
@@ -190,8 +193,9 @@ class ValidateCommandTest {
     }
 
     @Test
-    void validate_takesSeveralPathsAndCountsAnImageOnce() {
-        Path venus = RealImage.VENUS.path();
+    void validate_takesSeveralPathsAndCountsAnImageOnce(@TempDir Path dir) throws Exception {
+        Path venus = RealImage.VENUS.copyTo(dir);
+        Files.createSymbolicLink(dir.resolve("venus.mdt"), venus.getFileName());
         CliRun r = CliRun.of("validate", venus, venus.getParent(), RealImage.MBA.path());
         r.assertValid();
         assertEquals("2 images: 2 valid, 0 invalid", r.outLines().getLast());

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Target (b): the split-part resolver against a fuzzed file set on the real file system (tmpfs
  * where there is one), because symlink loops, directories and devices only behave as they do in
- * production there. The input decides how the {@code .mdt} is reached (file, symlink, link stub,
+ * production there. The input decides how the {@code .mdt} is reached (file, symlink, a text file naming the image,
  * directory, dangling link), then what stands at each {@code .bNN} name, then the {@code .mdt}'s
  * bytes (the rest of the input). The only exception allowed besides a rule violation is
  * NoSuchFileException for an image whose own path dangles: that is the user's typo, not the image.
@@ -36,7 +36,7 @@ class SplitPartsFuzzTest {
     static final long MAX_PART_BYTES = 1 << 20;
     static final String IMAGE = "fw.mdt";
 
-    enum ImageEntry { FILE, SYMLINK, LINK_STUB, DIRECTORY, DANGLING }
+    enum ImageEntry { FILE, SYMLINK, TEXT_NAMING_IMAGE, DIRECTORY, DANGLING }
 
     enum PartEntry {
         ABSENT, EXACT, EXACT_OTHER_BYTES, ONE_SHORT, ONE_LONG, DIRECTORY, LINK_TO_NEXT_PART, LINK_TO_ITSELF,
@@ -91,7 +91,7 @@ class SplitPartsFuzzTest {
                 Files.write(mbn, mdt);
                 Files.createSymbolicLink(image, mbn.getFileName());
             }
-            case LINK_STUB -> {
+            case TEXT_NAMING_IMAGE -> {
                 Files.write(mbn, mdt);
                 Files.writeString(image, "fw.mbn\n");
             }

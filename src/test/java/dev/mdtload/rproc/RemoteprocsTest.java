@@ -4,18 +4,21 @@ import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.Validator;
 import dev.mdtload.testing.FakeBoard;
+import dev.mdtload.testing.RealImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,15 +62,48 @@ class RemoteprocsTest {
     }
 
     @Test
-    void stage_ofASquashedImageBehindALink_writesTheRealBytesUnderTheGivenName(@TempDir Path dir) throws Exception {
+    void stage_ofASquashedImageBehindASymlink_writesTheRealBytesUnderTheGivenName(@TempDir Path dir) throws Exception {
         Path root = FakeBoard.copy(dir);
-        Path venus = FakeBoard.FIRMWARE.resolve("qcom/venus-5.2/venus.mdt");
+        // linux-firmware ships venus.mdt as a symlink to venus.mbn
+        Path mbn = RealImage.VENUS.copyTo(dir.resolve("fw"));
+        Path venus = Files.createSymbolicLink(mbn.resolveSibling("venus.mdt"), mbn.getFileName());
         try (FirmwareImage image = FirmwareImage.open(venus)) {
             VALIDATOR.requireValid(image);
             List<Path> staged = simulated(root).stage(image, FirmwareName.of("qcom/venus-5.2/venus.mdt"));
             assertEquals(List.of(root.resolve("lib/firmware/qcom/venus-5.2/venus.mdt")), staged);
-            assertEquals(-1, Files.mismatch(venus.resolveSibling("venus.mbn"), staged.getFirst()));
+            assertFalse(Files.isSymbolicLink(staged.getFirst()), "the bytes are staged, not the link");
+            assertEquals(-1, Files.mismatch(RealImage.VENUS.path(), staged.getFirst()));
         }
+    }
+
+    @Test
+    void stage_afterTheImageAndAPartWereSwapped_writesTheValidatedBytes(@TempDir Path dir) throws Exception {
+        Path root = FakeBoard.copy(dir);
+        Path image = RealImage.M3_FW.copyTo(dir.resolve("fw"));
+        try (FirmwareImage validated = FirmwareImage.open(image)) {
+            VALIDATOR.requireValid(validated);
+            // as a package upgrade does: new files renamed over the validated ones
+            swap(image.resolveSibling("m3_fw.b02"), 100);
+            swap(image, 0x20);
+
+            List<Path> staged = simulated(root).stage(validated, FirmwareName.of("m3_fw.mdt"));
+            assertEquals(4, staged.size(), "README: m3_fw is a .mdt with .b00..b02");
+            for (Path file : staged) {
+                String name = file.getFileName().toString();
+                Path original = name.equals("m3_fw.mdt") ? RealImage.M3_FW.path() : RealImage.M3_FW.part(
+                        Integer.parseInt(name.substring(name.length() - 2)));
+                assertEquals(-1, Files.mismatch(original, file), name + " is the validated file, not the swapped one");
+            }
+        }
+    }
+
+    /** Replaces {@code file} by a copy with byte {@code at} flipped, renamed over it. */
+    private static void swap(Path file, int at) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[at] ^= 1;
+        Path next = Files.write(file.resolveSibling(file.getFileName() + ".new"), bytes);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        assertTrue(Files.mismatch(file, RealImage.M3_FW.path().resolveSibling(file.getFileName())) >= 0);
     }
 
     @Test

@@ -48,6 +48,11 @@ class PasClientTest {
         }
 
         @Override
+        public boolean authenticates() {
+            return true;
+        }
+
+        @Override
         public MetadataBuffer allocateMetadata(long size) {
             throw new UnsupportedOperationException();
         }

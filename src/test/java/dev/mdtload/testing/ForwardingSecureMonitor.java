@@ -30,6 +30,11 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
+    public boolean authenticates() {
+        return sim.authenticates();
+    }
+
+    @Override
     public MetadataBuffer allocateMetadata(long size) throws IOException {
         return sim.allocateMetadata(size);
     }

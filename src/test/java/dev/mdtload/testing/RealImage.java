@@ -105,6 +105,20 @@ public enum RealImage {
     }
 
     /**
+     * Copies every real image, with its parts, into {@code directory} under its path relative to
+     * the firmware directory, and adds {@code qcom/venus-5.2/venus.mdt} as a symlink to
+     * {@code venus.mbn}, as linux-firmware ships it (../shared cannot carry a symlink). Returns
+     * {@code directory}, a firmware tree like the real one whatever ../shared holds beside the images.
+     */
+    public static Path firmwareTree(Path directory) throws IOException {
+        for (RealImage image : values()) {
+            image.copyTo(directory.resolve(image.relative).getParent());
+        }
+        Files.createSymbolicLink(directory.resolve(VENUS.relative).resolveSibling("venus.mdt"), Path.of(VENUS.fileName()));
+        return directory;
+    }
+
+    /**
      * Copies the image and its parts (only those) into {@code directory}, which may be on any file
      * system, and returns the copy of the image. The copies are writable.
      */
