@@ -1,11 +1,7 @@
 package dev.mdtload.signature;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.ASN1UTF8String;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -22,6 +18,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -110,12 +107,8 @@ public enum SignatureScheme {
         }
     };
 
-    /**
-     * A non-critical extension in the attestation certificates mdtload makes, naming the scheme
-     * it signed with: MBN versions without a real signed image (5, 7) are verifiable only when the
-     * signer says how it signed. A UUID-based OID (ITU-T X.667), needing no registration.
-     */
-    public static final String DECLARATION_OID = "2.25.154541817295417164775761334939096914863";
+    /** The JDK's name for a certificate signed with RSASSA-PSS. */
+    private static final String PSS_ALGORITHM = "RSASSA-PSS";
 
     private final String id;
     private final Predicate<PublicKey> keys;
@@ -181,18 +174,23 @@ public enum SignatureScheme {
         return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
     }
 
-    /** The scheme an mdtload-made attestation certificate declares, if it has the extension. */
-    public static Optional<SignatureScheme> declaredBy(X509Certificate attestation) {
-        byte[] value = attestation.getExtensionValue(DECLARATION_OID);
-        if (value == null) {
-            return Optional.empty();
+    /**
+     * The schemes an attestation certificate's key can have signed with, the likeliest first: a
+     * P-384 key signs with ECDSA; an RSA key with PSS when its own certificate is PSS-signed, with
+     * the HMAC-style PKCS#1 v1.5 construction otherwise, as in every real image (docs/signatures.md).
+     * Both RSA schemes are returned, because a chain from elsewhere need not follow that pairing.
+     * Empty for any other key: no known scheme uses it.
+     */
+    public static List<SignatureScheme> candidates(X509Certificate attestation) {
+        PublicKey key = attestation.getPublicKey();
+        if (ECDSA_P384.suits(key)) {
+            return List.of(ECDSA_P384);
         }
-        try {
-            ASN1Primitive inner = JcaX509ExtensionUtils.parseExtensionValue(value);
-            return byId(ASN1UTF8String.getInstance(inner).getString());
-        } catch (IOException | IllegalArgumentException malformed) {
-            return Optional.empty();
+        if (!(key instanceof RSAKey)) {
+            return List.of();
         }
+        return PSS_ALGORITHM.equals(attestation.getSigAlgName())
+                ? List.of(RSASSA_PSS, RSA_PKCS1_QCOM_HMAC) : List.of(RSA_PKCS1_QCOM_HMAC, RSASSA_PSS);
     }
 
     static boolean isP384(PublicKey key) {
