@@ -32,7 +32,8 @@ public enum SignatureScheme {
     /**
      * RSA PKCS#1 v1.5 type-1 padding around a bare 32-byte digest (no DigestInfo), the digest
      * being Qualcomm's HMAC-style SHA256(so ‖ SHA256(si ‖ SHA256(signed))) with si = SW_ID xor
-     * 0x36.., so = HW_ID xor 0x5c.. as 8 big-endian bytes each (venus v3, mba v3).
+     * 0x36.., so = HW_ID xor 0x5c.. as 8 big-endian bytes each. Every v3 image whose RSA
+     * attestation certificate is PKCS#1 v1.5-signed (venus, mba, apq8016, apq8096).
      */
     RSA_PKCS1_QCOM_HMAC("rsa-pkcs1v15-qcom-hmac-sha256", key -> key instanceof RSAKey) {
         /** NONEwithRSA pads the message as PKCS#1 v1.5 type 1 without wrapping it in a DigestInfo. */
@@ -47,7 +48,10 @@ public enum SignatureScheme {
         }
     },
 
-    /** RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, directly over the signed bytes (a650_zap v6). */
+    /**
+     * RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, directly over the signed bytes.
+     * Every image whose RSA attestation certificate is PSS-signed: sdm845 v3 and v5, a650_zap and the other RSA v6 ones.
+     */
     RSASSA_PSS("rsassa-pss-sha256", key -> key instanceof RSAKey) {
         @Override
         Signature engine() throws GeneralSecurityException {
@@ -60,7 +64,7 @@ public enum SignatureScheme {
 
     /**
      * ECDSA on P-384 with SHA-384 directly over the signed bytes, the DER signature in a fixed
-     * 104-byte field (wpss v6).
+     * 104-byte field, zero-padded when shorter. Every P-384 image: wpss and the other v6 ones, all of v7.
      */
     ECDSA_P384("ecdsa-p384-sha384", SignatureScheme::isP384) {
         /** The longest DER ECDSA P-384 signature: SEQUENCE of two 49-byte INTEGERs. */
@@ -77,8 +81,8 @@ public enum SignatureScheme {
         }
 
         /**
-         * Signs until the DER fills the field exactly, as the one real signature does, so that
-         * no padding convention has to be guessed (each try fills it with probability about 1/4).
+         * Signs until the DER fills the field exactly, as 13 of the 37 real ones do, so that no
+         * padding is needed at all (each try fills it with probability about 1/4).
          */
         @Override
         public byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException {

@@ -14,6 +14,7 @@ import dev.mdtload.signature.SignatureScheme;
 import dev.mdtload.signature.Signatures;
 import dev.mdtload.signature.SigningAttributes;
 import dev.mdtload.signature.TrustAnchor;
+import dev.mdtload.testing.FixedSigner;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -306,22 +307,7 @@ class SignTest {
     @ValueSource(ints = {5, 7})
     void validate_triesBothRsaSchemesOnABlankSignatureOfEveryVersion(int version) throws Exception {
         byte[] chain = RawElf.certChain(RealImage.VENUS.raw().hashSegment());
-        Signer realChain = new Signer() {
-            @Override
-            public int signatureSize() {
-                return 256;
-            }
-
-            @Override
-            public byte[] certChain() {
-                return chain;
-            }
-
-            @Override
-            public byte[] sign(byte[] signedBytes) {
-                return new byte[256];
-            }
-        };
+        Signer realChain = new FixedSigner(new byte[256], chain);
         Path image = tmp.resolve("v" + version + ".mbn");
         ImageAssembler.builder().elfClass(ElfClass.ELF32).machine(ElfWriter.EM_QDSP6).mbnVersion(version)
                 .hashAddress(0x8000_4000L).segments(List.of(new LoadSegment(0x8000_0000L, 0x8000_0000L, 5, new byte[64], 64)))

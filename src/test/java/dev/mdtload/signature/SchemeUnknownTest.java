@@ -7,6 +7,7 @@ import dev.mdtload.elf.ElfWriter;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
 import dev.mdtload.mbn.Signer;
+import dev.mdtload.testing.FixedSigner;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -19,7 +20,6 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
@@ -72,31 +72,9 @@ class SchemeUnknownTest {
     @ParameterizedTest
     @ValueSource(ints = {3, 5, 6, 7})
     void aP256AttestationKeyLeavesTheSchemeUnknown(int version) throws Exception {
-        KeyPair attestation = p256();
-        byte[] chain = p256Chain(attestation);
-        Signer signer = new Signer() {
-            @Override
-            public int signatureSize() {
-                return 72;
-            }
-
-            @Override
-            public byte[] certChain() {
-                return chain;
-            }
-
-            @Override
-            public byte[] sign(byte[] signedBytes) {
-                try {
-                    Signature s = Signature.getInstance("SHA256withECDSA");
-                    s.initSign(attestation.getPrivate());
-                    s.update(signedBytes);
-                    return s.sign();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }
-        };
+        byte[] chain = p256Chain(p256());
+        // never checked: no known scheme could say how
+        Signer signer = new FixedSigner(new byte[72], chain);
         Path image = tmp.resolve("p256-v" + version + ".mbn");
         ImageAssembler.builder().elfClass(ElfClass.ELF32).machine(ElfWriter.EM_QDSP6).mbnVersion(version)
                 .hashAddress(0x8000_4000L).segments(List.of(new LoadSegment(0x8000_0000L, 0x8000_0000L, 5, new byte[64], 64)))
