@@ -91,6 +91,19 @@ class SignTest {
     }
 
     @Test
+    void validateSignatures_aPlainElfHasNothingSignedAndPassesOnlyWithAllowUnsigned() throws Exception {
+        Path elf = plainElf(tmp, ElfClass.ELF32);
+
+        CliRun strict = CliRun.of("validate", "--signatures", elf);
+        CliRun allowed = CliRun.of("validate", "--signatures", "--allow-unsigned", elf);
+
+        assertEquals(1, strict.exit(), strict::toString);
+        assertTrue(strict.err().contains("no hash segment, so no signature to verify [unsigned]"), strict::toString);
+        assertEquals(0, allowed.exit(), allowed::toString);
+        assertTrue(allowed.out().contains("  signature: unsigned (no hash segment), allowed by --allow-unsigned"), allowed::toString);
+    }
+
+    @Test
     void sign_keepsEveryLoadableSegmentByteForByte() throws IOException {
         Path elf = plainElf(tmp, ElfClass.ELF32);
         Path image = signed(6, "kept.mbn");
