@@ -237,6 +237,9 @@ class RealSignaturesTest {
         assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("is not the trust anchor " + sha256(encoded(otherRoot))), run::toString);
         assertTrue(run.err().contains("[root-mismatch]"), run::toString);
+        // the chain itself holds and the signature verifies: only the root is not the pinned one
+        assertTrue(run.out().contains("signature: chain verified, signature verified"), run::toString);
+        assertTrue(run.out().contains(", NOT the pinned root\n"), run::toString);
     }
 
     @Test
