@@ -48,8 +48,9 @@ public final class KnownRoots {
             // SecTools' generated test roots: CN=Generated Test Root CA, O=SecTools, OU=General Use Test Key (for
             // testing only). SecTools makes a new one per signing setup; these are the ones in the corpus.
             // RSA-2048, certificates RSASSA-PSS, 2015-09-10: the sdm845 (v3 mba, modem, modem_nm, wlanmdsp; v5 adsp,
-            // cdsp, Thundercomm/db845c/slpi) and sm8250 images, a612/a610/a650/a702_zap, qcm2290 and qrb4210
-            // modem/adsp/cdsp/wlanmdsp, ath10k WCN3990 wlanmdsp, ath11k IPQ6018, venus-5.4, vpu-1.0, vpu/vpu20_p4.
+            // cdsp, Thundercomm/db845c/slpi) and sm8250 images, a612/a610/a650/a702_zap, qcm2290 modem/wlanmdsp,
+            // qrb4210 modem/adsp/cdsp/wlanmdsp, ath10k WCN3990 wlanmdsp, ath11k IPQ6018, venus-5.4, vpu-1.0,
+            // vpu/vpu20_p4, qca/msbtfw11.mbn.
             test("f8ab20526358c4fa4cef96d78c45180dc3db75e8f24051ad624448c134b4e861", "Generated Test Root CA (SecTools test root, RSA-2048 PSS, 2015-09-10)"),
             // EC P-384, 2016-04-08: ath11k/WCN6750/hw1.0 wpss (and sc7280/), qcom/qcm2290/adsp.mbn, venus-6.0,
             // vpu-2.0, vpu/vpu20_p1.mbn.
