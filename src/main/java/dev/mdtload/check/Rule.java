@@ -53,7 +53,7 @@ public enum Rule {
     CHAIN_INVALID("chain-invalid", "certificate chain cannot be decoded or a certificate is not signed by the next"),
     ROOT_MISMATCH("root-mismatch", "root certificate is not the given trust anchor"),
     SIGNATURE_INVALID("signature-invalid", "image signature does not verify over the signed bytes"),
-    SIGNATURE_SCHEME_UNKNOWN("signature-scheme-unknown", "no real image establishes how this MBN version is signed"),
+    SIGNATURE_SCHEME_UNKNOWN("signature-scheme-unknown", "the attestation key is of a kind no known signature scheme uses"),
 
     // placing an image in a carveout
     SEGMENT_OUTSIDE_CARVEOUT("segment-outside-carveout", "segment does not fit in the carveout");

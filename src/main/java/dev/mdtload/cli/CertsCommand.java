@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Per certificate: subject, issuer, key, validity, SHA-256 of the DER, and the SW_ID, HW_ID, DEBUG, "
                         + "OEM_ID, SW_SIZE, MODEL_ID and hash-algorithm OU fields; from MBN v6 on these live in the "
-                        + "hash segment's metadata, shown too. The root's SHA-256 is what an OEM public-key-hash fuse holds.",
+                        + "hash segment's metadata, shown too. The root's SHA-256 is what an OEM public-key-hash fuse holds; "
+                        + "its label and kind (test, production) come from the table of roots seen in linux-firmware, "
+                        + "unknown for any other.",
                 "Nothing is verified here: use validate --signatures.",
                 "Example: mdtload certs /lib/firmware/qcom/sm8250/a650_zap.mbn"})
 final class CertsCommand implements Callable<Integer> {
@@ -55,7 +57,7 @@ final class CertsCommand implements Callable<Integer> {
             out.printf("  %s signature: %d bytes; chain: %d certificates in a %d-byte field (%d bytes of 0xff padding)%n",
                     chain.authority(), chain.signatureSize(), chain.certificates().size(), chain.chainFieldSize(),
                     chain.padding());
-            out.printf("  root: %s, sha256 %s%n", chain.rootKind().id(), chain.rootSha256());
+            out.printf("  root: %s root \"%s\", sha256 %s%n", chain.rootKind().id(), chain.rootLabel(), chain.rootSha256());
             for (CertificateInfo c : chain.certificates()) {
                 out.printf("  [%d] %s%n", c.index(), c.role());
                 out.printf("      subject:   %s%n", c.subject());

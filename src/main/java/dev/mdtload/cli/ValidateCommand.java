@@ -27,9 +27,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Directories are searched recursively for .mdt and .mbn files.",
                 "Prints one verdict line per image and a summary; exit 1 if any image is invalid.",
-                "--signatures also verifies the certificate chain and the image signature (docs/signatures.md); "
-                        + "--root-cert or --root-sha256 (the SHA-256 an OEM public-key-hash fuse holds) pins the root "
-                        + "and implies --signatures.",
+                "--signatures also verifies the certificate chain and the image signature (docs/signatures.md) and "
+                        + "names the root (a known test or production root, or unknown); --root-cert or --root-sha256 "
+                        + "(the SHA-256 an OEM public-key-hash fuse holds) pins the root and implies --signatures. "
+                        + "--allow-unsigned accepts an image without a signature there too, reported as unsigned.",
                 "Example: mdtload validate --json /lib/firmware/qcom"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
@@ -74,7 +75,8 @@ final class ValidateCommand implements Callable<Integer> {
         TrustAnchor root = anchor == null ? null : anchor.resolve();
         boolean checkSignatures = signatures || root != null;
         // images in parallel, each hashing its segments in parallel on the same pool
-        List<Outcome> outcomes = images.parallelStream().map(p -> Outcome.of(validator, p, checkSignatures, root)).toList();
+        List<Outcome> outcomes = images.parallelStream()
+                .map(p -> Outcome.of(validator, p, checkSignatures, root, unsigned.allowUnsigned)).toList();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int valid = 0;
@@ -123,15 +125,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     static String describe(SignatureReport s) {
-        StringBuilder b = new StringBuilder(s.summary());
-        if (s.rootKind() != null) {
-            b.append("; ").append(s.chainLength()).append(" certificates, ").append(s.rootKind().id()).append(" root sha256 ")
-                    .append(s.rootSha256());
-        }
-        if (s.rootMatchesAnchor() != null) {
-            b.append(s.rootMatchesAnchor() ? " (the trust anchor)" : " (NOT the trust anchor)");
-        }
-        return b.toString();
+        return s.root() == null ? s.summary()
+                : s.summary() + "; " + s.chainLength() + " certificates, " + s.root().describe();
     }
 
     /** The JSON of one image with --signatures: the image report's fields plus "signature". */
@@ -139,14 +134,16 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The result of one image: a report (with its signature verdict when asked), or the environment error that stopped it being read. */
     private record Outcome(ImageReport report, SignatureReport signature, Exception failure) {
-        static Outcome of(Validator validator, Path path, boolean signatures, TrustAnchor root) {
+        static Outcome of(Validator validator, Path path, boolean signatures, TrustAnchor root, boolean allowUnsigned) {
             try {
                 ImageReport report = validator.validate(path);
                 if (!signatures) {
                     return new Outcome(report, null, null);
                 }
-                SignatureReport signature = Signatures.verify(path, root);
-                return new Outcome(report.withErrors(signature.errors()), signature, null);
+                SignatureReport signature = Signatures.verify(path, root, allowUnsigned);
+                // an unreadable hash segment is reported by both; say it once
+                List<Violation> more = signature.errors().stream().filter(v -> !report.errors().contains(v)).toList();
+                return new Outcome(report.withErrors(more), signature, null);
             } catch (IOException | UncheckedIOException e) {
                 return new Outcome(null, null, e);
             }

@@ -2,8 +2,6 @@ package dev.mdtload.sign;
 
 import dev.mdtload.signature.SignatureScheme;
 import dev.mdtload.signature.SigningAttributes;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -51,7 +49,7 @@ import java.util.List;
  * @param key the attestation key with its chain, ready to sign
  */
 public record TestCa(SigningKey key) {
-    /** "Test" in the name is what makes a root a test root to {@code certs}, as with the real ones. */
+    /** Named like the SecTools test roots; being throwaway, it is in no table of known roots and shows as unknown. */
     static final String ROOT_NAME = "mdtload Generated Test Root CA - NOT SECURE";
     static final Duration VALIDITY = Duration.ofDays(20 * 365);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,8 +60,8 @@ public record TestCa(SigningKey key) {
 
     /**
      * Makes a new CA and an attestation key for {@code scheme}, the attestation certificate
-     * declaring the scheme ({@link SignatureScheme#DECLARATION_OID}) and carrying {@code attributes}
-     * as OU fields.
+     * carrying {@code attributes} as OU fields. Each certificate is signed as in the real chains of
+     * that scheme, which is also how a verifier tells the two RSA schemes apart.
      */
     public static TestCa generate(SignatureScheme scheme, SigningAttributes attributes) throws GeneralSecurityException {
         KeyPair rootKeys = keys(scheme);
@@ -81,10 +79,10 @@ public record TestCa(SigningKey key) {
         for (SigningAttributes.OuField f : attributes.fields()) {
             attestationName.addRDN(BCStyle.OU, f.text());
         }
-        X509Certificate root = certificate(scheme, rootName, rootName, rootKeys.getPublic(), rootKeys, true, null);
-        X509Certificate ca = certificate(scheme, caName, rootName, caKeys.getPublic(), rootKeys, true, null);
+        X509Certificate root = certificate(scheme, rootName, rootName, rootKeys.getPublic(), rootKeys, true);
+        X509Certificate ca = certificate(scheme, caName, rootName, caKeys.getPublic(), rootKeys, true);
         X509Certificate attestation = certificate(scheme, attestationName.build(), caName, attestationKeys.getPublic(),
-                caKeys, false, scheme);
+                caKeys, false);
         return new TestCa(new SigningKey(attestationKeys.getPrivate(), List.of(attestation, ca, root), scheme, attributes));
     }
 
@@ -148,11 +146,8 @@ public record TestCa(SigningKey key) {
         };
     }
 
-    /**
-     * @param declares the scheme the certificate declares it signs images with; null for CA certificates
-     */
     private static X509Certificate certificate(SignatureScheme scheme, X500Name subject, X500Name issuer, PublicKey key,
-                                               KeyPair issuerKeys, boolean isCa, SignatureScheme declares)
+                                               KeyPair issuerKeys, boolean isCa)
             throws GeneralSecurityException {
         Instant now = Instant.now();
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(63, RANDOM).add(BigInteger.ONE),
@@ -161,9 +156,6 @@ public record TestCa(SigningKey key) {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
             b.addExtension(Extension.keyUsage, true,
                     new KeyUsage(isCa ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
-            if (declares != null) {
-                b.addExtension(new ASN1ObjectIdentifier(SignatureScheme.DECLARATION_OID), false, new DERUTF8String(declares.id()));
-            }
             return new JcaX509CertificateConverter().getCertificate(
                     b.build(certificateSigner(scheme, issuerKeys.getPrivate())));
         } catch (CertIOException e) {

@@ -1,7 +1,5 @@
 package dev.mdtload.signature;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A certificate chain as the hash segment stores it: DER certificates back to back, the
@@ -137,27 +134,6 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
             }
         }
         return problems;
-    }
-
-    /** Whether a root is a test root or (as far as its name tells) a production one. */
-    public enum RootKind {
-        TEST,
-        PRODUCTION;
-
-        /** The kebab-case name, as JSON and messages show it. */
-        @JsonValue
-        public String id() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-    }
-
-    /**
-     * TEST when the root's subject says so, as every test root here does ("QPSA F4 TEST ROOT",
-     * "Generated Test Root CA", OU "General Use Test Key (for testing only)"); PRODUCTION otherwise.
-     */
-    public RootKind rootKind() {
-        return root().getSubjectX500Principal().getName().toLowerCase(Locale.ROOT).contains("test")
-                ? RootKind.TEST : RootKind.PRODUCTION;
     }
 
     /** SHA-256 of a certificate's DER: what an OEM public-key-hash fuse holds for the root. */

@@ -37,27 +37,28 @@ public record CertificateInfo(int index, String role, String subject, String iss
     public static CertificateInfo of(X509Certificate c, int index, int count) {
         String role = index == count - 1 ? "root" : index == 0 ? "attestation" : "ca";
         List<String> ous = organizationalUnits(c);
-        PublicKey key = c.getPublicKey();
-        String keyType;
-        int keySize;
-        switch (key) {
-            case RSAKey rsa -> {
-                keyType = "RSA";
-                keySize = rsa.getModulus().bitLength();
-            }
-            case ECKey ec -> {
-                keyType = SignatureScheme.isP384(key) ? "EC P-384" : "EC";
-                keySize = ec.getParams().getCurve().getField().getFieldSize();
-            }
-            default -> {
-                keyType = key.getAlgorithm();
-                keySize = 0;
-            }
-        }
+        Key key = Key.of(c.getPublicKey());
         return new CertificateInfo(index, role, c.getSubjectX500Principal().getName(X500Principal.RFC2253),
-                c.getIssuerX500Principal().getName(X500Principal.RFC2253), keyType, keySize, c.getSigAlgName(),
+                c.getIssuerX500Principal().getName(X500Principal.RFC2253), key.type(), key.size(), c.getSigAlgName(),
                 c.getNotBefore().toInstant().toString(), c.getNotAfter().toInstant().toString(),
                 HexFormat.of().formatHex(CertificateChain.sha256(c)), ous, SigningAttributes.fromOrganizationalUnits(ous));
+    }
+
+    /** A public key's kind and size, as the report shows them. */
+    record Key(String type, int size) {
+        static Key of(PublicKey key) {
+            return switch (key) {
+                case RSAKey rsa -> new Key("RSA", rsa.getModulus().bitLength());
+                case ECKey ec -> new Key(SignatureScheme.isP384(key) ? "EC P-384" : "EC",
+                        ec.getParams().getCurve().getField().getFieldSize());
+                default -> new Key(key.getAlgorithm(), 0);
+            };
+        }
+
+        /** "RSA-2048", "EC P-384", "EC (256 bits)". */
+        String text() {
+            return type.equals("RSA") ? "RSA-" + size : type.equals("EC") ? "EC (" + size + " bits)" : type;
+        }
     }
 
     /** The subject's OU values in the order the certificate holds them. */

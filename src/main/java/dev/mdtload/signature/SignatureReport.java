@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.check.Violation;
 
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,16 +13,15 @@ import java.util.Locale;
  * The verdict of {@code validate --signatures} on one image.
  *
  * @param scheme       the scheme the signature verified with (or, when invalid, was checked against); null when unknown
- * @param schemeBasis  why that scheme: established by the real images for this version, or declared by the signer
+ * @param schemeBasis  why that scheme: the attestation key and how its certificate is signed
  * @param signedLength the signed bytes: hash segment bytes 0 up to this offset
- * @param rootMatchesAnchor null when no trust anchor was given
+ * @param root         the OEM chain's root, what the table knows of it and whether it was pinned; null without a chain
  * @param summary      one line for people
- * @param errors       every rule broken; empty exactly when {@code status} is VERIFIED
+ * @param errors       every rule broken; empty exactly when {@code status} is VERIFIED, or UNSIGNED and allowed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SignatureReport(Status status, Integer mbnVersion, Long signedLength, SignatureScheme scheme,
-                              String schemeBasis, Integer chainLength, CertificateChain.RootKind rootKind,
-                              String rootSha256, Boolean rootMatchesAnchor, String summary, List<Violation> errors) {
+                              String schemeBasis, Integer chainLength, Root root, String summary, List<Violation> errors) {
 
     public SignatureReport {
         errors = List.copyOf(errors);
@@ -31,7 +32,7 @@ public record SignatureReport(Status status, Integer mbnVersion, Long signedLeng
         VERIFIED,
         /** Something that was checked failed. */
         INVALID,
-        /** Nothing failed, but no real image establishes how this version is signed. */
+        /** The chain holds, but the attestation key is of a kind no known scheme uses. */
         SCHEME_UNKNOWN,
         /** No signature or no certificate chain to check. */
         UNSIGNED;
@@ -40,6 +41,46 @@ public record SignatureReport(Status status, Integer mbnVersion, Long signedLeng
         @JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** Whether the root was checked against one the user gave (--root-cert / --root-sha256). */
+    public enum Pinning {
+        /** No root was given: any self-signed root is accepted, and the report names it. */
+        NOT_PINNED,
+        /** The root is the one given. */
+        PINNED,
+        /** The root is not the one given: root-mismatch. */
+        MISMATCH;
+
+        /** The kebab-case name, as JSON and messages show it. */
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * A chain's root as the report names it.
+     *
+     * @param sha256 of the root certificate's DER: what an OEM public-key-hash fuse holds
+     * @param label  from {@link KnownRoots}, "unknown" for a root not in it
+     */
+    public record Root(String sha256, String label, KnownRoots.Kind kind, Pinning pinning) {
+        static Root of(X509Certificate root, TrustAnchor anchor) {
+            KnownRoots.Root known = KnownRoots.of(root);
+            Pinning pinning = anchor == null ? Pinning.NOT_PINNED : anchor.matches(root) ? Pinning.PINNED : Pinning.MISMATCH;
+            return new Root(HexFormat.of().formatHex(CertificateChain.sha256(root)), known.label(), known.kind(), pinning);
+        }
+
+        /** "test root "label" sha256 HEX, not pinned" and the like. */
+        public String describe() {
+            String pin = switch (pinning) {
+                case NOT_PINNED -> "not pinned (--root-sha256 pins it)";
+                case PINNED -> "pinned";
+                case MISMATCH -> "NOT the pinned root";
+            };
+            return kind.id() + " root \"" + label + "\" sha256 " + sha256 + ", " + pin;
         }
     }
 }

@@ -1,11 +1,7 @@
 package dev.mdtload.signature;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.ASN1UTF8String;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -22,6 +18,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -35,7 +32,8 @@ public enum SignatureScheme {
     /**
      * RSA PKCS#1 v1.5 type-1 padding around a bare 32-byte digest (no DigestInfo), the digest
      * being Qualcomm's HMAC-style SHA256(so ‖ SHA256(si ‖ SHA256(signed))) with si = SW_ID xor
-     * 0x36.., so = HW_ID xor 0x5c.. as 8 big-endian bytes each (venus v3, mba v3).
+     * 0x36.., so = HW_ID xor 0x5c.. as 8 big-endian bytes each. Every v3 image whose RSA
+     * attestation certificate is PKCS#1 v1.5-signed (venus, mba, apq8016, apq8096).
      */
     RSA_PKCS1_QCOM_HMAC("rsa-pkcs1v15-qcom-hmac-sha256", key -> key instanceof RSAKey) {
         /** NONEwithRSA pads the message as PKCS#1 v1.5 type 1 without wrapping it in a DigestInfo. */
@@ -50,7 +48,10 @@ public enum SignatureScheme {
         }
     },
 
-    /** RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, directly over the signed bytes (a650_zap v6). */
+    /**
+     * RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, directly over the signed bytes.
+     * Every image whose RSA attestation certificate is PSS-signed: sdm845 v3 and v5, a650_zap and the other RSA v6 ones.
+     */
     RSASSA_PSS("rsassa-pss-sha256", key -> key instanceof RSAKey) {
         @Override
         Signature engine() throws GeneralSecurityException {
@@ -63,7 +64,7 @@ public enum SignatureScheme {
 
     /**
      * ECDSA on P-384 with SHA-384 directly over the signed bytes, the DER signature in a fixed
-     * 104-byte field (wpss v6).
+     * 104-byte field, zero-padded when shorter. Every P-384 image: wpss and the other v6 ones, all of v7.
      */
     ECDSA_P384("ecdsa-p384-sha384", SignatureScheme::isP384) {
         /** The longest DER ECDSA P-384 signature: SEQUENCE of two 49-byte INTEGERs. */
@@ -80,8 +81,8 @@ public enum SignatureScheme {
         }
 
         /**
-         * Signs until the DER fills the field exactly, as the one real signature does, so that
-         * no padding convention has to be guessed (each try fills it with probability about 1/4).
+         * Signs until the DER fills the field exactly, as 13 of the 37 real ones do, so that no
+         * padding is needed at all (each try fills it with probability about 1/4).
          */
         @Override
         public byte[] sign(PrivateKey key, byte[] signed, SigningAttributes attributes) throws GeneralSecurityException {
@@ -110,12 +111,8 @@ public enum SignatureScheme {
         }
     };
 
-    /**
-     * A non-critical extension in the attestation certificates mdtload makes, naming the scheme
-     * it signed with: MBN versions without a real signed image (5, 7) are verifiable only when the
-     * signer says how it signed. A UUID-based OID (ITU-T X.667), needing no registration.
-     */
-    public static final String DECLARATION_OID = "2.25.154541817295417164775761334939096914863";
+    /** The JDK's name for a certificate signed with RSASSA-PSS. */
+    private static final String PSS_ALGORITHM = "RSASSA-PSS";
 
     private final String id;
     private final Predicate<PublicKey> keys;
@@ -181,18 +178,23 @@ public enum SignatureScheme {
         return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
     }
 
-    /** The scheme an mdtload-made attestation certificate declares, if it has the extension. */
-    public static Optional<SignatureScheme> declaredBy(X509Certificate attestation) {
-        byte[] value = attestation.getExtensionValue(DECLARATION_OID);
-        if (value == null) {
-            return Optional.empty();
+    /**
+     * The schemes an attestation certificate's key can have signed with, the likeliest first: a
+     * P-384 key signs with ECDSA; an RSA key with PSS when its own certificate is PSS-signed, with
+     * the HMAC-style PKCS#1 v1.5 construction otherwise, as in every real image (docs/signatures.md).
+     * Both RSA schemes are returned, because a chain from elsewhere need not follow that pairing.
+     * Empty for any other key: no known scheme uses it.
+     */
+    public static List<SignatureScheme> candidates(X509Certificate attestation) {
+        PublicKey key = attestation.getPublicKey();
+        if (ECDSA_P384.suits(key)) {
+            return List.of(ECDSA_P384);
         }
-        try {
-            ASN1Primitive inner = JcaX509ExtensionUtils.parseExtensionValue(value);
-            return byId(ASN1UTF8String.getInstance(inner).getString());
-        } catch (IOException | IllegalArgumentException malformed) {
-            return Optional.empty();
+        if (!(key instanceof RSAKey)) {
+            return List.of();
         }
+        return PSS_ALGORITHM.equals(attestation.getSigAlgName())
+                ? List.of(RSASSA_PSS, RSA_PKCS1_QCOM_HMAC) : List.of(RSA_PKCS1_QCOM_HMAC, RSASSA_PSS);
     }
 
     static boolean isP384(PublicKey key) {

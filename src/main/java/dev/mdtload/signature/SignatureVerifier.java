@@ -7,27 +7,23 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Checks an image's OEM signature and certificate chain (and the QTI chain where there is one):
  * each certificate signed by the next, the root self-signed and, when a trust anchor is given,
- * the anchor; then the signature over the signed bytes with the scheme the evidence establishes.
+ * the anchor; then the signature over the signed bytes (hash segment byte 0 to the end of the
+ * digest table, for every MBN version).
  *
- * <p>MBN versions 3 and 6 have real signed images (docs/signatures.md), so for them the scheme
- * follows the attestation key: P-384 → ECDSA, RSA → the HMAC-style PKCS#1 v1.5 construction or
- * PSS, whichever the signature is. No real image establishes what is signed in v5 or v7, or how;
- * for those only a scheme the signer declares (mdtload's own test signatures do) is used, and
- * otherwise the verdict says the scheme is unknown instead of guessing.
+ * <p>The scheme follows the attestation certificate, not the header version: every signed image
+ * of linux-firmware 20250410, v3, v5, v6 and v7 alike, verifies with the scheme its attestation
+ * key and certificate point to (docs/signatures.md). Only a key no known scheme uses leaves the
+ * scheme unknown.
  *
- * @param anchor the root the chain must end in; null to accept any self-signed root
+ * @param anchor         the root the chain must end in; null to accept any self-signed root (reported as not pinned)
+ * @param allowUnsigned  an image without a signature is reported unsigned without an error
  */
-public record SignatureVerifier(TrustAnchor anchor) {
-    /** The versions with a real signed image in ../shared/firmware: venus and mba (v3), a650_zap and wpss (v6). */
-    public static final Set<Integer> ESTABLISHED_VERSIONS = Set.of(3, 6);
+public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
 
     public SignatureReport verify(ImageSignature image) {
         Check check = new Check(image);
@@ -35,12 +31,16 @@ public record SignatureVerifier(TrustAnchor anchor) {
         if (oem == null || oem.signature().length == 0 || oem.certChain().length == 0) {
             String what = oem == null ? "no signature and no certificate chain"
                     : oem.signature().length == 0 ? "a certificate chain but no signature" : "a signature but no certificate chain";
+            if (allowUnsigned && image.isUnsigned()) {
+                return check.report(SignatureReport.Status.UNSIGNED, null, null, null,
+                        "unsigned (" + what + "), allowed by --allow-unsigned");
+            }
             check.fail(Rule.UNSIGNED, "image has " + what);
             return check.report(SignatureReport.Status.UNSIGNED, null, null, null, what);
         }
         for (ImageSignature.Signed s : image.signed()) {
             if (s.authority() != ImageSignature.Authority.OEM) {
-                // what a QTI signature covers is not established by any real image: its chain is checked, not its signature
+                // no image in linux-firmware carries a QTI signature to show what it covers: its chain is checked, not its signature
                 check.chain(s);
             }
         }
@@ -48,57 +48,46 @@ public record SignatureVerifier(TrustAnchor anchor) {
         if (chain == null) {
             return check.report(SignatureReport.Status.INVALID, null, null, null, "certificate chain cannot be decoded");
         }
-        Boolean anchored = null;
-        if (anchor != null) {
-            anchored = anchor.matches(chain.root());
-            if (!anchored) {
-                check.fail(Rule.ROOT_MISMATCH, String.format("root certificate sha256 %s is not the trust anchor %s (%s)",
-                        HexFormat.of().formatHex(CertificateChain.sha256(chain.root())), anchor.hex(), anchor.source()));
-            }
+        SignatureReport.Root root = SignatureReport.Root.of(chain.root(), anchor);
+        if (root.pinning() == SignatureReport.Pinning.MISMATCH) {
+            check.fail(Rule.ROOT_MISMATCH, String.format("root certificate sha256 %s (%s) is not the trust anchor %s (%s)",
+                    root.sha256(), root.label(), anchor.hex(), anchor.source()));
         }
-        String chainText = check.errors.isEmpty() ? "chain verified" : "chain invalid";
-        Choice choice = choose(image.version(), chain.attestation());
-        if (choice == null) {
-            String text = chainText + ", signature scheme unknown for v" + image.version();
-            check.fail(Rule.SIGNATURE_SCHEME_UNKNOWN, text
-                    + ": no real image establishes which bytes v" + image.version() + " signs or how");
+        // a root that is not the pinned one is said beside the root, not as a broken chain
+        String chainText = check.errors.stream().anyMatch(v -> v.rule() == Rule.CHAIN_INVALID) ? "chain invalid" : "chain verified";
+        X509Certificate attestation = chain.attestation();
+        List<SignatureScheme> schemes = SignatureScheme.candidates(attestation);
+        String basis = basis(attestation);
+        if (schemes.isEmpty()) {
+            String text = chainText + ", signature scheme unknown";
+            check.fail(Rule.SIGNATURE_SCHEME_UNKNOWN, text + ": the attestation key is " + basis
+                    + "; the known schemes need an RSA key (" + SignatureScheme.RSA_PKCS1_QCOM_HMAC.id() + ", "
+                    + SignatureScheme.RSASSA_PSS.id() + ") or an EC P-384 key (" + SignatureScheme.ECDSA_P384.id() + ")");
             return check.report(check.errors.size() == 1 ? SignatureReport.Status.SCHEME_UNKNOWN : SignatureReport.Status.INVALID,
-                    null, null, chain, text, anchored);
+                    null, basis, chain, text, root);
         }
-        PublicKey key = chain.attestation().getPublicKey();
-        SigningAttributes ou = SigningAttributes.fromOrganizationalUnits(CertificateInfo.organizationalUnits(chain.attestation()));
+        PublicKey key = attestation.getPublicKey();
+        SigningAttributes ou = SigningAttributes.fromOrganizationalUnits(CertificateInfo.organizationalUnits(attestation));
         List<String> failures = new ArrayList<>();
-        for (SignatureScheme scheme : choice.schemes()) {
+        for (SignatureScheme scheme : schemes) {
             try {
                 scheme.verify(key, image.signedBytes(), oem.signature(), ou);
                 return check.report(check.errors.isEmpty() ? SignatureReport.Status.VERIFIED : SignatureReport.Status.INVALID,
-                        scheme, choice.basis(), chain, chainText + ", signature verified (" + scheme.id() + ")", anchored);
+                        scheme, basis, chain, chainText + ", signature verified (" + scheme.id() + ")", root);
             } catch (GeneralSecurityException e) {
                 failures.add(scheme.id() + ": " + e.getMessage());
             }
         }
         check.fail(Rule.SIGNATURE_INVALID, "signature over hash-segment bytes 0.." + image.signedBytes().length
                 + " does not verify with the attestation key (" + String.join("; ", failures) + ")");
-        SignatureScheme tried = choice.schemes().size() == 1 ? choice.schemes().getFirst() : null;
-        return check.report(SignatureReport.Status.INVALID, tried, choice.basis(), chain,
-                chainText + ", signature invalid", anchored);
+        SignatureScheme tried = schemes.size() == 1 ? schemes.getFirst() : null;
+        return check.report(SignatureReport.Status.INVALID, tried, basis, chain, chainText + ", signature invalid", root);
     }
 
-    /** The schemes to verify with and why they apply, or null when nothing establishes one. */
-    record Choice(List<SignatureScheme> schemes, String basis) {}
-
-    static Choice choose(int version, X509Certificate attestation) {
-        var declared = SignatureScheme.declaredBy(attestation);
-        if (declared.isPresent()) {
-            return new Choice(List.of(declared.get()), "declared by the attestation certificate (mdtload test signing)");
-        }
-        if (!ESTABLISHED_VERSIONS.contains(version)) {
-            return null;
-        }
-        PublicKey key = attestation.getPublicKey();
-        List<SignatureScheme> suited = Arrays.stream(SignatureScheme.values()).filter(s -> s.suits(key)).toList();
-        return suited.isEmpty() ? null : new Choice(suited, "established by the real v" + version + " images for an "
-                + key.getAlgorithm() + " attestation key");
+    /** "RSA-2048, its certificate signed with RSASSA-PSS": what the scheme was chosen from. */
+    static String basis(X509Certificate attestation) {
+        return CertificateInfo.Key.of(attestation.getPublicKey()).text() + ", its certificate signed with "
+                + attestation.getSigAlgName();
     }
 
     /** The violations found so far for one image, and how to turn them into a report. */
@@ -135,11 +124,9 @@ public record SignatureVerifier(TrustAnchor anchor) {
         }
 
         SignatureReport report(SignatureReport.Status status, SignatureScheme scheme, String basis,
-                               CertificateChain chain, String summary, Boolean anchored) {
+                               CertificateChain chain, String summary, SignatureReport.Root root) {
             return new SignatureReport(status, image.version(), (long) image.signedBytes().length, scheme, basis,
-                    chain == null ? null : chain.certificates().size(), chain == null ? null : chain.rootKind(),
-                    chain == null ? null : HexFormat.of().formatHex(CertificateChain.sha256(chain.root())),
-                    anchored, summary, errors);
+                    chain == null ? null : chain.certificates().size(), root, summary, errors);
         }
     }
 }

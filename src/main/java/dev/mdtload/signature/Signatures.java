@@ -50,14 +50,24 @@ public final class Signatures {
         }
     }
 
-    /** Verifies the signatures of {@code path}; an image without a readable hash segment is reported unsigned. */
-    public static SignatureReport verify(Path path, TrustAnchor anchor) throws IOException {
+    /**
+     * Verifies the signatures of {@code path}. An image without a hash segment has nothing signed
+     * (unsigned, allowed with {@code allowUnsigned}); one whose hash segment cannot be read is
+     * invalid, for the reasons its validation gives too.
+     */
+    public static SignatureReport verify(Path path, TrustAnchor anchor, boolean allowUnsigned) throws IOException {
         try (FirmwareImage image = FirmwareImage.open(path)) {
-            return new SignatureVerifier(anchor).verify(ImageSignature.of(image));
+            return new SignatureVerifier(anchor, allowUnsigned).verify(ImageSignature.of(image));
         } catch (InvalidImageException e) {
-            Violation v = Violation.of(Rule.UNSIGNED, path.toString(), "no readable hash segment, so no signature to verify");
-            return new SignatureReport(SignatureReport.Status.UNSIGNED, null, null, null, null, null, null, null, null,
-                    "no readable hash segment", List.of(v));
+            boolean missing = e.violations().stream().allMatch(v -> v.rule() == Rule.HASH_SEGMENT_MISSING);
+            if (!missing) {
+                return new SignatureReport(SignatureReport.Status.INVALID, null, null, null, null, null, null,
+                        "hash segment unreadable, so no signature to verify", e.violations());
+            }
+            List<Violation> why = allowUnsigned ? List.of()
+                    : List.of(Violation.of(Rule.UNSIGNED, path.toString(), "no hash segment, so no signature to verify"));
+            return new SignatureReport(SignatureReport.Status.UNSIGNED, null, null, null, null, null, null,
+                    allowUnsigned ? "unsigned (no hash segment), allowed by --allow-unsigned" : "no hash segment", why);
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.mdtload.image.Validator;
 import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
+import dev.mdtload.testing.FixedSigner;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;

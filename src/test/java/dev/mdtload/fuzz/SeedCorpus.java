@@ -10,6 +10,7 @@ import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.HashSegment;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
+import dev.mdtload.testing.FixedSigner;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

@@ -14,6 +14,7 @@ import dev.mdtload.signature.SignatureScheme;
 import dev.mdtload.signature.Signatures;
 import dev.mdtload.signature.SigningAttributes;
 import dev.mdtload.signature.TrustAnchor;
+import dev.mdtload.testing.FixedSigner;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -85,7 +86,21 @@ class SignTest {
         assertEquals(0, run.exit(), run::toString);
         assertTrue(run.out().contains("MBN v" + version), run::toString);
         assertTrue(run.out().contains("chain verified, signature verified"), run::toString);
-        assertTrue(run.out().contains("(the trust anchor)"), run::toString);
+        assertTrue(run.out().contains("unknown root \"unknown\""), "a throwaway root is in no table: " + run);
+        assertTrue(run.out().endsWith(", pinned\n1 image: 1 valid, 0 invalid\n"), run::toString);
+    }
+
+    @Test
+    void validateSignatures_aPlainElfHasNothingSignedAndPassesOnlyWithAllowUnsigned() throws Exception {
+        Path elf = plainElf(tmp, ElfClass.ELF32);
+
+        CliRun strict = CliRun.of("validate", "--signatures", elf);
+        CliRun allowed = CliRun.of("validate", "--signatures", "--allow-unsigned", elf);
+
+        assertEquals(1, strict.exit(), strict::toString);
+        assertTrue(strict.err().contains("no hash segment, so no signature to verify [unsigned]"), strict::toString);
+        assertEquals(0, allowed.exit(), allowed::toString);
+        assertTrue(allowed.out().contains("  signature: unsigned (no hash segment), allowed by --allow-unsigned"), allowed::toString);
     }
 
     @Test
@@ -151,7 +166,7 @@ class SignTest {
 
     private static boolean accepted(Path image, TrustAnchor anchor) throws IOException {
         ImageReport report = new Validator(false).validate(image);
-        SignatureReport signature = Signatures.verify(image, anchor);
+        SignatureReport signature = Signatures.verify(image, anchor, false);
         return report.valid() && signature.status() == SignatureReport.Status.VERIFIED;
     }
 
@@ -298,29 +313,14 @@ class SignTest {
     }
 
     /**
-     * With a real chain (venus's) and no declared scheme, v5 and v7 have nothing that says how
-     * they are signed: the chain is verified, the signature reported as unverifiable.
+     * A v5 or v7 image with a real chain (venus's) and a blank signature: the scheme follows the
+     * RSA attestation key, so both RSA schemes are tried and the signature is invalid, not unknown.
      */
     @ParameterizedTest
     @ValueSource(ints = {5, 7})
-    void validate_saysTheSchemeIsUnknownForAVersionNoRealImageEstablishes(int version) throws Exception {
+    void validate_triesBothRsaSchemesOnABlankSignatureOfEveryVersion(int version) throws Exception {
         byte[] chain = RawElf.certChain(RealImage.VENUS.raw().hashSegment());
-        Signer realChain = new Signer() {
-            @Override
-            public int signatureSize() {
-                return 256;
-            }
-
-            @Override
-            public byte[] certChain() {
-                return chain;
-            }
-
-            @Override
-            public byte[] sign(byte[] signedBytes) {
-                return new byte[256];
-            }
-        };
+        Signer realChain = new FixedSigner(new byte[256], chain);
         Path image = tmp.resolve("v" + version + ".mbn");
         ImageAssembler.builder().elfClass(ElfClass.ELF32).machine(ElfWriter.EM_QDSP6).mbnVersion(version)
                 .hashAddress(0x8000_4000L).segments(List.of(new LoadSegment(0x8000_0000L, 0x8000_0000L, 5, new byte[64], 64)))
@@ -329,7 +329,9 @@ class SignTest {
         CliRun run = CliRun.of("validate", "--signatures", image);
 
         assertEquals(1, run.exit(), run::toString);
-        assertTrue(run.out().contains("chain verified, signature scheme unknown for v" + version), run::toString);
-        assertTrue(run.err().contains("[signature-scheme-unknown]"), run::toString);
+        assertTrue(run.out().contains("chain verified, signature invalid"), run::toString);
+        assertTrue(run.err().contains("(rsa-pkcs1v15-qcom-hmac-sha256: "), run::toString);
+        assertTrue(run.err().contains("; rsassa-pss-sha256: "), run::toString);
+        assertTrue(run.err().contains("[signature-invalid]"), run::toString);
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.naming.ldap.LdapName;
 import javax.security.auth.x500.X500Principal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +89,17 @@ class RealSignaturesTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    /** Whether a root says it is a test key: "General Use Test Key (for testing only)", "... (OEM)", in an OU. */
+    static boolean testKey(X509Certificate root) throws Exception {
+        return new LdapName(root.getSubjectX500Principal().getName()).getRdns().stream()
+                .anyMatch(r -> r.getType().equalsIgnoreCase("OU") && r.getValue().toString().contains("Test Key"));
+    }
+
+    static String commonName(X509Certificate c) throws Exception {
+        return new LdapName(c.getSubjectX500Principal().getName()).getRdns().stream()
+                .filter(r -> r.getType().equalsIgnoreCase("CN")).map(r -> r.getValue().toString()).findFirst().orElseThrow();
+    }
+
     static long ouField(X509Certificate c, String name) {
         Matcher m = Pattern.compile("\\d\\d ([0-9A-F]+) " + name).matcher(c.getSubjectX500Principal().getName());
         assertTrue(m.find(), name + " in " + c.getSubjectX500Principal());
@@ -113,8 +125,10 @@ class RealSignaturesTest {
         assertEquals(image.image().certChainSize, oem.get("chain_field_size").asInt());
         int derBytes = expected.stream().mapToInt(c -> encoded(c).length).sum();
         assertEquals(image.image().certChainSize - derBytes, oem.get("padding").asInt());
-        assertEquals("test", oem.get("root_kind").asText(), "every root here is a test root by its name");
-        assertEquals(sha256(encoded(expected.getLast())), oem.get("root_sha256").asText());
+        X509Certificate root = expected.getLast();
+        assertEquals(testKey(root) ? "test" : "production", oem.get("root_kind").asText());
+        assertTrue(oem.get("root_label").asText().startsWith(commonName(root) + " ("), oem::toString);
+        assertEquals(sha256(encoded(root)), oem.get("root_sha256").asText());
         JsonNode certs = oem.get("certificates");
         assertEquals(expected.size(), certs.size());
         for (int i = 0; i < expected.size(); i++) {
@@ -177,6 +191,23 @@ class RealSignaturesTest {
         assertEquals("verified", signature.get("status").asText());
         assertEquals(image.scheme(), signature.get("scheme").asText());
         assertEquals(3, signature.get("chain_length").asInt());
+        X509Certificate root = jdkChain(RawElf.certChain(hashSegment(image.file()))).getLast();
+        JsonNode reported = signature.get("root");
+        assertEquals(sha256(encoded(root)), reported.get("sha256").asText());
+        assertEquals("not-pinned", reported.get("pinning").asText(), "no --root-cert or --root-sha256 given");
+        assertEquals(testKey(root) ? "test" : "production", reported.get("kind").asText());
+        assertTrue(reported.get("label").asText().startsWith(commonName(root) + " ("), reported::toString);
+    }
+
+    @Test
+    void validateSignatures_namesTheRootAndSaysItIsNotPinnedInText() throws Exception {
+        X509Certificate root = jdkChain(RawElf.certChain(hashSegment(RealImage.WPSS.path()))).getLast();
+
+        CliRun run = CliRun.of("validate", "--signatures", RealImage.WPSS.path());
+
+        assertEquals(0, run.exit(), run::toString);
+        assertTrue(run.out().contains("; 3 certificates, test root \"" + commonName(root) + " ("), run::toString);
+        assertTrue(run.out().contains("sha256 " + sha256(encoded(root)) + ", not pinned"), run::toString);
     }
 
     @ParameterizedTest
@@ -192,7 +223,7 @@ class RealSignaturesTest {
         CliRun byFile = CliRun.of("validate", "--root-cert", pem, image.file());
 
         assertEquals(0, byHash.exit(), byHash::toString);
-        assertTrue(byHash.out().contains("(the trust anchor)"), byHash::toString);
+        assertTrue(byHash.out().contains("sha256 " + sha256(encoded(root)) + ", pinned\n"), byHash::toString);
         assertEquals(0, byFile.exit(), byFile::toString);
     }
 
@@ -206,6 +237,9 @@ class RealSignaturesTest {
         assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("is not the trust anchor " + sha256(encoded(otherRoot))), run::toString);
         assertTrue(run.err().contains("[root-mismatch]"), run::toString);
+        // the chain itself holds and the signature verifies: only the root is not the pinned one
+        assertTrue(run.out().contains("signature: chain verified, signature verified"), run::toString);
+        assertTrue(run.out().contains(", NOT the pinned root\n"), run::toString);
     }
 
     @Test
@@ -225,6 +259,36 @@ class RealSignaturesTest {
         assertTrue(run.err().contains("segment 1: image has no signature and no certificate chain [unsigned]"), run::toString);
         assertEquals(1, certs.exit(), certs::toString);
         assertTrue(certs.err().contains("[unsigned]"), certs::toString);
+    }
+
+    @Test
+    void validateSignatures_withAllowUnsigned_acceptsTheUnsignedRealImagesAndSaysSo() throws Exception {
+        for (RealImage unsigned : List.of(RealImage.M3_FW, RealImage.Q6_FW)) {
+            assertEquals(0, RawElf.signature(hashSegment(unsigned.path())).length, "no signature in " + unsigned.relative);
+
+            CliRun text = CliRun.of("validate", "--signatures", "--allow-unsigned", unsigned.path());
+            CliRun json = CliRun.of("validate", "--signatures", "--allow-unsigned", "--json", unsigned.path());
+
+            assertEquals(0, text.exit(), text::toString);
+            assertTrue(text.out().contains("  signature: unsigned (no signature and no certificate chain), allowed by --allow-unsigned"),
+                    text::toString);
+            assertEquals("", text.err(), text::toString);
+            assertEquals(0, json.exit(), json::toString);
+            JsonNode report = JSON.readTree(json.out());
+            assertTrue(report.get("valid").asBoolean(), json::toString);
+            assertEquals("unsigned", report.at("/signature/status").asText(), json::toString);
+            assertEquals(0, report.at("/signature/errors").size(), json::toString);
+        }
+    }
+
+    @Test
+    void validateSignatures_withAllowUnsigned_stillRejectsASignedImageThatDoesNotVerify() throws Exception {
+        int signature = A650_HASH + RawElf.digestTableEnd(hashSegment(RealImage.A650_ZAP.path()));
+
+        CliRun run = CliRun.of("validate", "--signatures", "--allow-unsigned", a650With(tmp, signature + 100, 0x40));
+
+        assertEquals(1, run.exit(), run::toString);
+        assertTrue(run.err().contains("[signature-invalid]"), run::toString);
     }
 
     /** Byte positions inside a real a650_zap.mbn: its hash segment starts at 0x1000 (README / program header 1). */

@@ -1,14 +1,14 @@
-package dev.mdtload.fuzz;
+package dev.mdtload.testing;
 
 import dev.mdtload.mbn.Signer;
 
 /**
- * Signs with given bytes whatever is signed: mdtload never checks a signature (the secure world
- * does), so seeds and generated images only need a signature field of the right size, such as a
- * real image's own.
+ * Signs with given bytes whatever is signed: for images whose signature is not what a test is
+ * about (fuzz seeds, a chain whose key no scheme uses, a blank signature), only a signature field
+ * of the right size, such as a real image's own.
  */
-record FixedSigner(byte[] signature, byte[] chain) implements Signer {
-    FixedSigner {
+public record FixedSigner(byte[] signature, byte[] chain) implements Signer {
+    public FixedSigner {
         signature = signature.clone();
         chain = chain.clone();
     }
