@@ -59,8 +59,8 @@ class LinuxFirmwareCorpusTest {
             "PCIe WLAN firmware: MHI downloads it whole (BHIe) to the chip, which places it itself"));
 
     /**
-     * Images that are PIL-shaped but not valid, with the rule they break and why the device is
-     * fine with that. Everything else in the corpus must be valid.
+     * Images that are PIL-shaped but not valid, with the rule they break and why no board is
+     * hurt by the refusal. Everything else in the corpus must be valid.
      */
     record KnownInvalid(String rule, String reason) {}
 
@@ -161,14 +161,15 @@ class LinuxFirmwareCorpusTest {
         mine.assertValid();
         JsonNode signature = json(mine.out()).get("signature");
         assertEquals("verified", signature.get("status").asText());
-        assertEquals(own.get(), signature.get("root_sha256").asText());
-        assertTrue(signature.get("root_matches_anchor").asBoolean());
+        assertEquals(own.get(), signature.get("root").get("sha256").asText());
+        assertEquals("pinned", signature.get("root").get("pinning").asText());
 
         String other = roots.values().stream().flatMap(Optional::stream).filter(r -> !r.equals(own.get())).findFirst()
                 .orElseThrow(() -> new AssertionError("the corpus has a single root"));
         CliRun theirs = CliRun.of("validate", "--root-sha256", other, "--json", path);
         assertEquals(ExitCode.INVALID, theirs.exit(), theirs::toString);
-        assertFalse(json(theirs.out()).get("signature").get("root_matches_anchor").asBoolean());
+        assertEquals("mismatch", json(theirs.out()).get("signature").get("root").get("pinning").asText());
+        assertTrue(theirs.err().contains("[root-mismatch]"), theirs::toString);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -277,7 +278,7 @@ class LinuxFirmwareCorpusTest {
         }
         md.append("\nNot PIL images, so not in the table (found by content, loaded by something else):\n\n");
         NOT_PIL.forEach((pattern, reason) -> md.append("- `").append(pattern).append("`: ").append(reason).append("\n"));
-        md.append("\nListed as invalid, with the reason the device does not mind:\n\n");
+        md.append("\nListed as invalid, with the reason no board is hurt by the refusal:\n\n");
         KNOWN_INVALID.forEach((image, known) -> md.append("- `").append(image).append("` (`").append(known.rule())
                 .append("`): ").append(known.reason()).append("\n"));
         Path table = Path.of(System.getProperty("mdtload.corpus.table", "target/corpus.md"));
@@ -288,14 +289,10 @@ class LinuxFirmwareCorpusTest {
         return node == null || node.isNull() || node.isMissingNode() ? "-" : node.asText();
     }
 
-    /** The root's label where the report has one, else its kind (test, production), else none. */
+    /** The root's label and kind (test, production, unknown), or none for an unsigned image. */
     private static String rootLabel(JsonNode signature) {
-        for (String field : List.of("root_label", "root_kind")) {
-            if (signature.hasNonNull(field)) {
-                return signature.get(field).asText();
-            }
-        }
-        return "-";
+        JsonNode root = signature.path("root");
+        return root.hasNonNull("label") ? root.get("label").asText() + " (" + text(root.get("kind")) + ")" : "-";
     }
 
     /** The distinct rule ids of a list of violations (objects with "rule", or plain ids). */
