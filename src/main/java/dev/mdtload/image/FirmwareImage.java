@@ -6,6 +6,7 @@ import dev.mdtload.check.Violation;
 import dev.mdtload.elf.Elf;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.elf.ProgramHeader;
+import dev.mdtload.mbn.DigestAlgorithm;
 import dev.mdtload.mbn.HashSegment;
 
 import java.io.IOException;
@@ -37,9 +38,10 @@ public final class FirmwareImage implements AutoCloseable {
     private final HashSegment hashSegment;
     private final LoadLayout layout;
     private final List<Violation> violations;
+    private final long inputBytes;
 
     private FirmwareImage(Path path, Arena arena, Elf elf, boolean split, List<ImageSegment> segments,
-                          HashSegment hashSegment, LoadLayout layout, List<Violation> violations) {
+                          HashSegment hashSegment, LoadLayout layout, List<Violation> violations, long inputBytes) {
         this.path = path;
         this.arena = arena;
         this.elf = elf;
@@ -48,6 +50,7 @@ public final class FirmwareImage implements AutoCloseable {
         this.hashSegment = hashSegment;
         this.layout = layout;
         this.violations = Collections.unmodifiableList(violations);
+        this.inputBytes = inputBytes;
     }
 
     /**
@@ -82,7 +85,8 @@ public final class FirmwareImage implements AutoCloseable {
             }
             HashSegment hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
-            return new FirmwareImage(path, arena, elf, split, segments, hash, layout, violations);
+            return new FirmwareImage(path, arena, elf, split, segments, hash, layout, violations,
+                    file.byteSize() + parts.mappedBytes());
         } catch (IOException | InvalidImageException | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -141,7 +145,14 @@ public final class FirmwareImage implements AutoCloseable {
             return null;
         }
         try {
-            return HashSegment.parse(seg.data(), elf.phdrs().size(), name, h.index());
+            HashSegment hash = HashSegment.parse(seg.data(), elf.phdrs().size(), name, h.index());
+            if (hash.algorithm() != DigestAlgorithm.forVersion(hash.version())) {
+                violations.add(Violation.of(Rule.HASH_ALGORITHM_UNUSUAL, name, h.index(), String.format(
+                        "MBN v%d hash table of %s digests (%d bytes for %d program headers), not %s",
+                        hash.version(), hash.algorithm(), hash.digestTable().length(), elf.phdrs().size(),
+                        DigestAlgorithm.forVersion(hash.version()))));
+            }
+            return hash;
         } catch (InvalidImageException e) {
             violations.addAll(e.violations());
             return null;
@@ -183,6 +194,11 @@ public final class FirmwareImage implements AutoCloseable {
 
     public LoadLayout layout() {
         return layout;
+    }
+
+    /** Bytes of the image file and of every part mapped: what the work of validating it is bounded by. */
+    public long inputBytes() {
+        return inputBytes;
     }
 
     /** Structural violations found while opening (digests are not checked yet). */
