@@ -24,6 +24,7 @@ public record ImageReport(
         Boolean relocatable,
         Long signatureSize,
         Long certChainSize,
+        Long hashedBytes,
         List<Segment> segments,
         List<Violation> errors,
         List<Violation> warnings) {
@@ -62,12 +63,13 @@ public record ImageReport(
         List<Violation> all = new java.util.ArrayList<>(errors);
         all.addAll(more);
         return new ImageReport(path, valid && more.isEmpty(), elfClass, phnum, split, mbnVersion, digestAlgorithm,
-                loadSize, span, minAddress, relocatable, signatureSize, certChainSize, segments, all, warnings);
+                loadSize, span, minAddress, relocatable, signatureSize, certChainSize, hashedBytes, segments, all,
+                warnings);
     }
 
     /** The report for a file whose ELF header could not be read at all. */
     public static ImageReport unreadable(String path, List<Violation> errors) {
-        return new ImageReport(path, false, null, null, null, null, null, null, null, null, null, null, null, null,
+        return new ImageReport(path, false, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 errors, List.of());
     }
 }

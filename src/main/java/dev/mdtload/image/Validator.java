@@ -94,6 +94,7 @@ public record Validator(boolean allowUnsigned, boolean strict) {
                 layout.relocatable(),
                 hash == null ? null : hash.signature().length(),
                 hash == null ? null : hash.certChain().length(),
+                plan.hashed(),
                 segments,
                 verdict.errors(),
                 verdict.warnings());
