@@ -105,7 +105,7 @@ final class ValidateCommand implements Callable<Integer> {
                 out.println("  signature: " + describe(o.signature));
             }
             Errors.print(err, r);
-            warned += r.warnings().isEmpty() ? 0 : 1;
+            warned += r.valid() && !r.warnings().isEmpty() ? 1 : 0;
         }
         if (!common.json) {
             out.printf("%d image%s: %d valid (%d with warnings), %d invalid%s%n", outcomes.size(),
