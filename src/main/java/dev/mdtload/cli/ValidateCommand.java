@@ -108,8 +108,8 @@ final class ValidateCommand implements Callable<Integer> {
             warned += r.valid() && !r.warnings().isEmpty() ? 1 : 0;
         }
         if (!common.json) {
-            out.printf("%d image%s: %d valid (%d with warnings), %d invalid%s%n", outcomes.size(),
-                    outcomes.size() == 1 ? "" : "s", valid, warned, invalid, failed == 0 ? "" : ", " + failed + " unreadable");
+            out.printf("%d image%s: %d valid%s, %d invalid%s%n", outcomes.size(), outcomes.size() == 1 ? "" : "s", valid,
+                    warned == 0 ? "" : " (" + warned + " with warnings)", invalid, failed == 0 ? "" : ", " + failed + " unreadable");
         }
         out.flush();
         err.flush();
