@@ -83,7 +83,9 @@ public enum Rule {
 
     // metadata and hash segment (kernel: qcom_mdt_read_metadata; MBN v3/v5/v6/v7)
     METADATA_INVALID("metadata-invalid", "headers cannot form the metadata blob the secure world needs", ERROR,
-            KERNEL, "qcom_mdt_read_metadata(): fewer than 2 program headers, or a PT_LOAD program header 0, is -EINVAL"),
+            KERNEL, "qcom_mdt_read_metadata(): fewer than 2 program headers, or a PT_LOAD program header 0, is -EINVAL; "
+                    + "it copies program header 0's p_filesz bytes as the headers, so one that does not cover them "
+                    + "hands the secure world metadata it cannot parse"),
     HASH_SEGMENT_MISSING("hash-segment-missing", "no hash segment (QCOM type 2)", ERROR, KERNEL,
             "qcom_mdt_read_metadata(): \"no hash segment found\", -EINVAL"),
     HASH_SEGMENT_DUPLICATE("hash-segment-duplicate", "more than one hash segment", ERROR, MDTLOAD,

@@ -139,6 +139,10 @@ public final class FirmwareImage implements AutoCloseable {
         if (elf.phdrs().size() < 2 || elf.phdrs().getFirst().p_type() == ProgramHeader.PT_LOAD || h.index() < 1) {
             violations.add(Violation.of(Rule.METADATA_INVALID, name, h.index(),
                     "metadata needs >= 2 program headers, a non-PT_LOAD segment 0 and the hash segment after it"));
+        } else if (!coversHeaders(elf)) {
+            violations.add(Violation.of(Rule.METADATA_INVALID, name, 0, String.format(
+                    "p_filesz 0x%x does not cover the ELF and program headers (0x%x bytes) that the metadata must carry",
+                    elf.phdrs().getFirst().p_filesz(), headersEnd(elf))));
         }
         ImageSegment seg = segments.get(h.index());
         if (!seg.hasData()) {
@@ -157,6 +161,18 @@ public final class FirmwareImage implements AutoCloseable {
             violations.addAll(e.violations());
             return null;
         }
+    }
+
+    /**
+     * The metadata blob starts with program header 0's p_filesz bytes of the file
+     * (qcom_mdt_read_metadata()); the secure world parses the ELF and program headers from them.
+     */
+    private static boolean coversHeaders(Elf elf) {
+        return Long.compareUnsigned(elf.phdrs().getFirst().p_filesz(), headersEnd(elf)) >= 0;
+    }
+
+    private static long headersEnd(Elf elf) {
+        return elf.header().e_phoff() + (long) elf.phdrs().size() * elf.elfClass().phdrSize();
     }
 
     public Path path() {
