@@ -6,6 +6,7 @@ import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Violation;
+import dev.mdtload.image.ImageReport;
 import dev.mdtload.provision.ManifestException;
 import dev.mdtload.rproc.FirmwareNameException;
 import dev.mdtload.rproc.NoSuchRemoteprocException;
@@ -20,12 +21,26 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 /**
  * The one place failures become output and exit codes: a single line per problem on stderr
  * (the stack trace only with {@code --debug}), and the documented exit code for its kind.
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+
+    /**
+     * An image's verdict on stderr: one line per error, then one per warning, marked so that a
+     * script splitting on lines tells them apart ({@code mdtload: warning: FILE: ... [rule-id]}).
+     */
+    static void print(PrintWriter err, ImageReport report) {
+        report.errors().forEach(v -> err.println("mdtload: " + v.line()));
+        warn(err, report.warnings());
+    }
+
+    static void warn(PrintWriter err, List<Violation> warnings) {
+        warnings.forEach(v -> err.println("mdtload: warning: " + v.line()));
+    }
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -30,6 +30,9 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     UnsignedOption unsigned;
 
+    @Mixin
+    StrictOption strict;
+
     @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
     Path image;
 
@@ -41,7 +44,7 @@ final class InfoCommand implements Callable<Integer> {
         if (Files.isDirectory(image)) {
             throw new UsageException(image + ": is a directory; info takes one image (validate takes directories)");
         }
-        ImageReport r = new Validator(unsigned.allowUnsigned).validate(image);
+        ImageReport r = new Validator(unsigned.allowUnsigned, strict.strict).validate(image);
         PrintWriter out = spec.commandLine().getOut();
         if (common.json) {
             out.println(Json.line(r));
@@ -50,9 +53,7 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
-        for (Violation v : r.errors()) {
-            err.println("mdtload: " + v.line());
-        }
+        Errors.print(err, r);
         err.flush();
         return r.valid() ? ExitCode.OK : ExitCode.INVALID;
     }
@@ -81,7 +82,12 @@ final class InfoCommand implements Callable<Integer> {
                     s.source() == null ? "-" : s.source(), s.digest());
         }
         out.println();
-        out.println(r.valid() ? "  verdict: VALID" : "  verdict: INVALID (" + r.errors().size() + " errors)");
+        for (Violation w : r.warnings()) {
+            out.println("  warning: " + (w.segment() == null ? "" : "segment " + w.segment() + ": ") + w.message()
+                    + " [" + w.rule().id() + "]");
+        }
+        out.println(r.valid() ? "  verdict: VALID" + ValidateCommand.warnings(r.warnings())
+                : "  verdict: INVALID (" + r.errors().size() + " errors)");
     }
 
     private static String orNone(Long size) {

@@ -9,6 +9,8 @@ import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Violation;
+import dev.mdtload.image.Validator;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
@@ -65,6 +67,9 @@ final class LoadCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    StrictOption strict;
 
     @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
     Path image;
@@ -135,7 +140,7 @@ final class LoadCommand implements Callable<Integer> {
         StringWriter calls = new StringWriter();
         LoadResult result;
         boolean authenticated;
-        try (LoadPlan plan = Loader.plan(request);
+        try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict));
              SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();
@@ -180,12 +185,12 @@ final class LoadCommand implements Callable<Integer> {
     /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */
     record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
                     boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
-                    List<LoadResult.Step> steps, String result) {
+                    List<LoadResult.Step> steps, List<Violation> warnings, String result) {
         /** result: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
         static LoadView of(LoadResult r, boolean authenticated) {
             return new LoadView(r.image(), r.carveout(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
                     r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
-                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded");
+                    Json.PlacementView.of(r.placements()), r.steps(), r.warnings(), authenticated ? "running" : "recorded");
         }
     }
 
@@ -196,6 +201,9 @@ final class LoadCommand implements Callable<Integer> {
                 r.relocatable() ? "relocatable" : "fixed", r.loadSize(), r.metadata(), r.convention()));
         for (LoadResult.Step s : r.steps()) {
             b.append(String.format("  %-15s %8.3f ms  %s%n", s.name(), s.micros() / 1000.0, s.detail()));
+        }
+        for (Violation w : r.warnings()) {
+            b.append("  warning: ").append(w.line()).append(String.format("%n"));
         }
         b.append(authenticated ? String.format("  pas id %d authenticated and started", r.pasId())
                 : String.format("  pas id %d: calls recorded, not made: nothing was authenticated or started", r.pasId()));

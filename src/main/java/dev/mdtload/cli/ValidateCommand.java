@@ -19,14 +19,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "validate",
         header = "Check images: structure, the kernel's load rules, and every segment's digest.",
         description = {
                 "Directories are searched recursively for .mdt and .mbn files.",
-                "Prints one verdict line per image and a summary; exit 1 if any image is invalid.",
+                "Prints one verdict line per image and a summary; exit 1 if any image is invalid. Warnings (rule ids "
+                        + "listed, docs/rules.md) leave an image valid; --strict counts them as errors.",
                 "--signatures also verifies the certificate chain and the image signature (docs/signatures.md) and "
                         + "names the root (a known test or production root, or unknown); --root-cert or --root-sha256 "
                         + "(the SHA-256 an OEM public-key-hash fuse holds) pins the root and implies --signatures. "
@@ -41,6 +45,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
     UnsignedOption unsigned;
+
+    @Mixin
+    StrictOption strict;
 
     @Option(names = "--signatures", description = "Verify the certificate chain and the image signature too.")
     boolean signatures;
@@ -71,7 +78,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Path> images = ImageFinder.find(paths);
-        Validator validator = new Validator(unsigned.allowUnsigned);
+        Validator validator = new Validator(unsigned.allowUnsigned, strict.strict);
         TrustAnchor root = anchor == null ? null : anchor.resolve();
         boolean checkSignatures = signatures || root != null;
         // images in parallel, each hashing its segments in parallel on the same pool
@@ -82,6 +89,7 @@ final class ValidateCommand implements Callable<Integer> {
         int valid = 0;
         int invalid = 0;
         int failed = 0;
+        int warned = 0;
         for (Outcome o : outcomes) {
             if (o.failure != null) {
                 failed++;
@@ -98,13 +106,12 @@ final class ValidateCommand implements Callable<Integer> {
             if (o.signature != null && !common.json) {
                 out.println("  signature: " + describe(o.signature));
             }
-            for (Violation v : r.errors()) {
-                err.println("mdtload: " + v.line());
-            }
+            Errors.print(err, r);
+            warned += r.valid() && !r.warnings().isEmpty() ? 1 : 0;
         }
         if (!common.json) {
-            out.printf("%d image%s: %d valid, %d invalid%s%n", outcomes.size(), outcomes.size() == 1 ? "" : "s",
-                    valid, invalid, failed == 0 ? "" : ", " + failed + " unreadable");
+            out.printf("%d image%s: %d valid%s, %d invalid%s%n", outcomes.size(), outcomes.size() == 1 ? "" : "s", valid,
+                    warned == 0 ? "" : " (" + warned + " with warnings)", invalid, failed == 0 ? "" : ", " + failed + " unreadable");
         }
         out.flush();
         err.flush();
@@ -120,8 +127,20 @@ final class ValidateCommand implements Callable<Integer> {
                     r.errors().size() == 1 ? "" : "s", r.errors().getFirst().rule().id());
         }
         String hash = r.mbnVersion() == null ? "unsigned" : "MBN v" + r.mbnVersion() + " " + r.digestAlgorithm();
-        return String.format("VALID   %s: ELF%d, %d segments, %s, load size %d, %s", r.path(), r.elfClass(),
-                r.phnum(), hash, r.loadSize(), r.split() ? "split" : "single file");
+        return String.format("VALID   %s: ELF%d, %d segments, %s, load size %d, %s%s", r.path(), r.elfClass(),
+                r.phnum(), hash, r.loadSize(), r.split() ? "split" : "single file", warnings(r.warnings()));
+    }
+
+    /** ", warnings: zero-fill-overlap, file-bytes-overlap x2" or nothing: each rule once, in the order found. */
+    static String warnings(List<Violation> warnings) {
+        if (warnings.isEmpty()) {
+            return "";
+        }
+        Map<String, Long> counts = warnings.stream().collect(
+                Collectors.groupingBy(v -> v.rule().id(), LinkedHashMap::new, Collectors.counting()));
+        return ", warnings: " + counts.entrySet().stream()
+                .map(e -> e.getValue() == 1 ? e.getKey() : e.getKey() + " x" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     static String describe(SignatureReport s) {

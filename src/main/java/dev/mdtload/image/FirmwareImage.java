@@ -6,6 +6,7 @@ import dev.mdtload.check.Violation;
 import dev.mdtload.elf.Elf;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.elf.ProgramHeader;
+import dev.mdtload.mbn.DigestAlgorithm;
 import dev.mdtload.mbn.HashSegment;
 
 import java.io.IOException;
@@ -38,9 +39,10 @@ public final class FirmwareImage implements AutoCloseable {
     private final HashSegment hashSegment;
     private final LoadLayout layout;
     private final List<Violation> violations;
+    private final long inputBytes;
 
     private FirmwareImage(Path path, Arena arena, MemorySegment file, Elf elf, boolean split, List<ImageSegment> segments,
-                          HashSegment hashSegment, LoadLayout layout, List<Violation> violations) {
+                          HashSegment hashSegment, LoadLayout layout, List<Violation> violations, long inputBytes) {
         this.path = path;
         this.arena = arena;
         this.file = file;
@@ -50,6 +52,7 @@ public final class FirmwareImage implements AutoCloseable {
         this.hashSegment = hashSegment;
         this.layout = layout;
         this.violations = Collections.unmodifiableList(violations);
+        this.inputBytes = inputBytes;
     }
 
     /**
@@ -84,7 +87,8 @@ public final class FirmwareImage implements AutoCloseable {
             }
             HashSegment hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
-            return new FirmwareImage(path, arena, file, elf, split, segments, hash, layout, violations);
+            return new FirmwareImage(path, arena, file, elf, split, segments, hash, layout, violations,
+                    file.byteSize() + parts.mappedBytes());
         } catch (IOException | InvalidImageException | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -137,17 +141,40 @@ public final class FirmwareImage implements AutoCloseable {
         if (elf.phdrs().size() < 2 || elf.phdrs().getFirst().p_type() == ProgramHeader.PT_LOAD || h.index() < 1) {
             violations.add(Violation.of(Rule.METADATA_INVALID, name, h.index(),
                     "metadata needs >= 2 program headers, a non-PT_LOAD segment 0 and the hash segment after it"));
+        } else if (!coversHeaders(elf)) {
+            violations.add(Violation.of(Rule.METADATA_INVALID, name, 0, String.format(
+                    "p_filesz 0x%x does not cover the ELF and program headers (0x%x bytes) that the metadata must carry",
+                    elf.phdrs().getFirst().p_filesz(), headersEnd(elf))));
         }
         ImageSegment seg = segments.get(h.index());
         if (!seg.hasData()) {
             return null;
         }
         try {
-            return HashSegment.parse(seg.data(), elf.phdrs().size(), name, h.index());
+            HashSegment hash = HashSegment.parse(seg.data(), elf.phdrs().size(), name, h.index());
+            if (hash.algorithm() != DigestAlgorithm.forVersion(hash.version())) {
+                violations.add(Violation.of(Rule.HASH_ALGORITHM_UNUSUAL, name, h.index(), String.format(
+                        "MBN v%d hash table of %s digests (%d bytes for %d program headers), not %s",
+                        hash.version(), hash.algorithm(), hash.digestTable().length(), elf.phdrs().size(),
+                        DigestAlgorithm.forVersion(hash.version()))));
+            }
+            return hash;
         } catch (InvalidImageException e) {
             violations.addAll(e.violations());
             return null;
         }
+    }
+
+    /**
+     * The metadata blob starts with program header 0's p_filesz bytes of the file
+     * (qcom_mdt_read_metadata()); the secure world parses the ELF and program headers from them.
+     */
+    private static boolean coversHeaders(Elf elf) {
+        return Long.compareUnsigned(elf.phdrs().getFirst().p_filesz(), headersEnd(elf)) >= 0;
+    }
+
+    private static long headersEnd(Elf elf) {
+        return elf.header().e_phoff() + (long) elf.phdrs().size() * elf.elfClass().phdrSize();
     }
 
     public Path path() {
@@ -194,6 +221,11 @@ public final class FirmwareImage implements AutoCloseable {
 
     public LoadLayout layout() {
         return layout;
+    }
+
+    /** Bytes of the image file and of every part mapped: what the work of validating it is bounded by. */
+    public long inputBytes() {
+        return inputBytes;
     }
 
     /** Structural violations found while opening (digests are not checked yet). */

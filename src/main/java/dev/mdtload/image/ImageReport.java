@@ -24,12 +24,15 @@ public record ImageReport(
         Boolean relocatable,
         Long signatureSize,
         Long certChainSize,
+        Long hashedBytes,
         List<Segment> segments,
-        List<Violation> errors) {
+        List<Violation> errors,
+        List<Violation> warnings) {
 
     public ImageReport {
         segments = segments == null ? null : List.copyOf(segments);
         errors = List.copyOf(errors);
+        warnings = List.copyOf(warnings);
     }
 
     /** One program header with where its bytes come from and what its digest says. */
@@ -55,17 +58,18 @@ public record ImageReport(
         }
     }
 
-    /** This report with {@code more} errors found by a later check (signature verification); invalid if there are any. */
+    /** This report with {@code more} errors found by a later check (signature verification, all errors); invalid if there are any. */
     public ImageReport withErrors(List<Violation> more) {
         List<Violation> all = new java.util.ArrayList<>(errors);
         all.addAll(more);
         return new ImageReport(path, valid && more.isEmpty(), elfClass, phnum, split, mbnVersion, digestAlgorithm,
-                loadSize, span, minAddress, relocatable, signatureSize, certChainSize, segments, all);
+                loadSize, span, minAddress, relocatable, signatureSize, certChainSize, hashedBytes, segments, all,
+                warnings);
     }
 
     /** The report for a file whose ELF header could not be read at all. */
     public static ImageReport unreadable(String path, List<Violation> errors) {
-        return new ImageReport(path, false, null, null, null, null, null, null, null, null, null, null, null, null,
-                errors);
+        return new ImageReport(path, false, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                errors, List.of());
     }
 }

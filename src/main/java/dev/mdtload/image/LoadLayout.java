@@ -7,7 +7,6 @@ import dev.mdtload.elf.Elf;
 import dev.mdtload.elf.ProgramHeader;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -67,21 +66,8 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
             }
             return new LoadLayout(List.of(), 0, 0, false);
         }
-        checkOverlaps(name, loadable, violations);
+        MemoryOverlaps.check(name, loadable, violations);
         return new LoadLayout(loadable, min, end, relocatable);
-    }
-
-    private static void checkOverlaps(String name, List<ProgramHeader> loadable, List<Violation> violations) {
-        List<ProgramHeader> byAddress = loadable.stream().sorted(Comparator.comparingLong(ProgramHeader::p_paddr)).toList();
-        for (int i = 1; i < byAddress.size(); i++) {
-            ProgramHeader a = byAddress.get(i - 1);
-            ProgramHeader b = byAddress.get(i);
-            if (a.p_paddr() + a.p_memsz() > b.p_paddr()) {
-                violations.add(Violation.of(Rule.SEGMENTS_OVERLAP, name, b.index(), String.format(
-                        "0x%x..0x%x overlaps segment %d at 0x%x..0x%x", b.p_paddr(), b.p_paddr() + b.p_memsz(),
-                        a.index(), a.p_paddr(), a.p_paddr() + a.p_memsz())));
-            }
-        }
     }
 
     /** Where one loadable segment goes: its offset in the carveout and its physical address. */

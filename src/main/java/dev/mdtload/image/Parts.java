@@ -25,6 +25,7 @@ final class Parts {
     private final Path image;
     private final Arena arena;
     private Path realDirectory;
+    private long mappedBytes;
 
     Parts(Path image, Arena arena) {
         this.image = image;
@@ -101,7 +102,13 @@ final class Parts {
                     partName + " changed size while it was being read"));
             return null;
         }
+        mappedBytes += data.byteSize();
         return data;
+    }
+
+    /** Bytes of every part mapped so far. */
+    long mappedBytes() {
+        return mappedBytes;
     }
 
     private Path realDirectory() throws IOException {

@@ -2,6 +2,7 @@ package dev.mdtload.image;
 
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
+import dev.mdtload.check.Verdict;
 import dev.mdtload.check.Violation;
 import dev.mdtload.mbn.HashSegment;
 
@@ -9,19 +10,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Checks an opened image completely: the structural violations found while opening, then every
- * segment's bytes against its digest. Segments are hashed in parallel (the common fork-join pool
- * is shared with the images validated beside this one).
+ * segment's bytes against its digest, and sorts what it found into errors and warnings by each
+ * rule's severity. Distinct file ranges are hashed once each, in parallel (the common fork-join
+ * pool is shared with the images validated beside this one), within {@link HashPlan}'s bound.
  *
  * @param allowUnsigned accept a plain ELF without a hash segment (digests then report "missing")
+ * @param strict        count warnings as errors ({@code --strict})
  */
-public record Validator(boolean allowUnsigned) {
+public record Validator(boolean allowUnsigned, boolean strict) {
+
+    /** A validator that lists warnings without failing on them. */
+    public Validator(boolean allowUnsigned) {
+        this(allowUnsigned, false);
+    }
 
     /** Validates the image at {@code path}; a broken ELF header yields an invalid report, not an exception. */
     public ImageReport validate(Path path) throws IOException {
@@ -34,24 +40,36 @@ public record Validator(boolean allowUnsigned) {
 
     public ImageReport validate(FirmwareImage image) {
         String name = image.path().toString();
-        List<Violation> errors = new ArrayList<>(image.violations());
+        List<Violation> found = new ArrayList<>(image.violations());
         if (!image.declaresHashSegment() && !allowUnsigned) {
-            errors.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,
+            found.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,
                     "no hash segment (QCOM type 2); use --allow-unsigned for a plain ELF"));
         }
         HashSegment hash = image.hashSegment().orElse(null);
-        Set<Integer> unhashed = overlapping(name, image.segments().stream().filter(s -> hashes(hash, s)).toList(), errors);
-        List<Outcome> outcomes = image.segments().parallelStream()
-                .map(s -> unhashed.contains(s.index()) ? new Outcome(DigestStatus.MISSING, null) : outcome(name, hash, s))
-                .toList();
-        List<DigestStatus> statuses = outcomes.stream().map(Outcome::status).toList();
+        HashPlan plan = HashPlan.of(image.segments().stream().filter(s -> hashes(hash, s)).toList());
+        found.addAll(plan.sharedBytes(name));
+        boolean withinBudget = plan.withinBudget(image.inputBytes());
+        Map<HashPlan.Range, byte[]> digests = Map.of();
+        if (!withinBudget) {
+            found.add(plan.refusal(name, image.inputBytes()));
+        } else if (hash != null) {
+            digests = plan.digests(hash.algorithm());
+        }
+        List<DigestStatus> statuses = new ArrayList<>();
         for (ImageSegment s : image.segments()) {
-            Outcome outcome = outcomes.get(s.index());
-            if (outcome.fault() != null) {
-                errors.add(outcome.fault());
+            DigestStatus status = DigestStatus.MISSING;
+            if (!hashes(hash, s)) {
+                status = check(hash, s);
+            } else if (digests.containsKey(HashPlan.Range.of(s.data()))) {
+                status = Arrays.equals(hash.digest(s.index()), digests.get(HashPlan.Range.of(s.data())))
+                        ? DigestStatus.OK : DigestStatus.MISMATCH;
+            } else if (withinBudget) {
+                found.add(Violation.of(Rule.PART_CHANGED, name, s.index(),
+                        s.sourceName() + " changed size (or failed to read) while it was being hashed"));
             }
-            if (outcome.status() == DigestStatus.MISMATCH) {
-                errors.add(Violation.of(s.phdr().p_filesz() == 0 || s.phdr().isHashSegment()
+            statuses.add(status);
+            if (status == DigestStatus.MISMATCH) {
+                found.add(Violation.of(s.phdr().p_filesz() == 0 || s.phdr().isHashSegment()
                                 ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH,
                         name, s.index(), mismatchMessage(s, hash)));
             }
@@ -60,10 +78,11 @@ public record Validator(boolean allowUnsigned) {
         for (ImageSegment s : image.segments()) {
             segments.add(ImageReport.Segment.of(s, statuses.get(s.index())));
         }
+        Verdict verdict = Verdict.of(found, strict);
         LoadLayout layout = image.layout();
         return new ImageReport(
                 image.path().toString(),
-                errors.isEmpty(),
+                verdict.valid(),
                 image.elfClass().bits(),
                 image.elf().phdrs().size(),
                 image.split(),
@@ -75,69 +94,33 @@ public record Validator(boolean allowUnsigned) {
                 layout.relocatable(),
                 hash == null ? null : hash.signature().length(),
                 hash == null ? null : hash.certChain().length(),
+                plan.hashed(),
                 segments,
-                errors);
+                verdict.errors(),
+                verdict.warnings());
     }
 
-    /** Structural and digest errors, or nothing; for callers that must refuse an invalid image. */
-    public void requireValid(FirmwareImage image) throws InvalidImageException {
+    /**
+     * Refuses an image with errors (warnings too, when strict); for callers that must not go on
+     * with an invalid image.
+     *
+     * @return the warnings of an image that may go on, for the caller's report
+     */
+    public List<Violation> requireValid(FirmwareImage image) throws InvalidImageException {
         ImageReport report = validate(image);
         if (!report.valid()) {
             throw new InvalidImageException(report.errors());
         }
+        return report.warnings();
     }
 
-    /** A segment's digest status, or the violation that kept it from being read. */
-    private record Outcome(DigestStatus status, Violation fault) {}
-
-    private static Outcome outcome(String name, HashSegment hash, ImageSegment s) {
-        try {
-            return new Outcome(check(hash, s), null);
-        } catch (InternalError fault) {
-            // a mapped file cut short after it was measured faults when read (SIGBUS); the JVM
-            // raises that as InternalError, which must not reach the user as a crash
-            return new Outcome(DigestStatus.MISSING, Violation.of(Rule.PART_CHANGED, name, s.index(),
-                    s.sourceName() + " changed size (or failed to read) while it was being hashed"));
-        }
-    }
-
-    /** Whether {@link #check} reads the segment's bytes: it has some, and a digest to match them against. */
+    /** Whether the segment's bytes are hashed: it has some, and a digest to match them against. */
     private static boolean hashes(HashSegment hash, ImageSegment s) {
         return hash != null && s.index() < hash.digestCount() && !s.phdr().isHashSegment() && s.hasData()
                 && s.phdr().p_filesz() > 0;
     }
 
-    /**
-     * The segments to be hashed whose bytes another one already covers, each reported. Real
-     * firmware never shares file bytes between segments, and without this check 65535 program
-     * headers over the same megabytes of one file would be hashed 65535 times over: minutes of
-     * SHA for a few MB of input. Now every byte is hashed at most once. Segments of one file are
-     * slices of one mapping, so overlapping addresses are overlapping file bytes (and slices of
-     * different files never overlap).
-     */
-    private static Set<Integer> overlapping(String name, List<ImageSegment> hashed, List<Violation> errors) {
-        List<ImageSegment> byAddress = hashed.stream().sorted(Comparator.comparingLong(s -> s.data().address())).toList();
-        Set<Integer> overlapping = new HashSet<>();
-        ImageSegment reach = null;
-        for (ImageSegment s : byAddress) {
-            if (reach != null && s.data().address() < end(reach)) {
-                overlapping.add(s.index());
-                errors.add(Violation.of(Rule.FILE_BYTES_OVERLAP, name, s.index(), String.format(
-                        "p_offset 0x%x + p_filesz 0x%x of %s overlaps the file bytes of segment %d (p_offset 0x%x + p_filesz 0x%x)",
-                        s.phdr().p_offset(), s.phdr().p_filesz(), s.sourceName(), reach.index(),
-                        reach.phdr().p_offset(), reach.phdr().p_filesz())));
-            }
-            if (reach == null || end(s) > end(reach)) {
-                reach = s;
-            }
-        }
-        return overlapping;
-    }
-
-    private static long end(ImageSegment s) {
-        return s.data().address() + s.data().byteSize();
-    }
-
+    /** The digest status of a segment whose bytes are not hashed (see {@link #hashes}). */
     private static DigestStatus check(HashSegment hash, ImageSegment s) {
         if (hash == null || s.index() >= hash.digestCount()) {
             return DigestStatus.MISSING;
@@ -150,14 +133,11 @@ public record Validator(boolean allowUnsigned) {
         if (!s.hasData()) {
             return DigestStatus.MISSING;
         }
-        if (s.phdr().p_filesz() == 0) {
-            // signing tools disagree: most write zeros, some the digest of the empty string
-            if (HashSegment.isZero(expected)) {
-                return DigestStatus.ZERO;
-            }
-            return Arrays.equals(expected, hash.algorithm().emptyDigest()) ? DigestStatus.OK : DigestStatus.MISMATCH;
+        // no file bytes: signing tools disagree, most write zeros, some the digest of the empty string
+        if (HashSegment.isZero(expected)) {
+            return DigestStatus.ZERO;
         }
-        return Arrays.equals(expected, hash.algorithm().digest(s.data())) ? DigestStatus.OK : DigestStatus.MISMATCH;
+        return Arrays.equals(expected, hash.algorithm().emptyDigest()) ? DigestStatus.OK : DigestStatus.MISMATCH;
     }
 
     private static String mismatchMessage(ImageSegment s, HashSegment hash) {

@@ -1,6 +1,7 @@
 package dev.mdtload.load;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.LoadLayout.Placement;
 
@@ -17,13 +18,21 @@ public final class LoadPlan implements AutoCloseable {
     private final PhysAddr base;
     private final List<Placement> placements;
     private final long validateMicros;
+    private final List<Violation> warnings;
 
-    LoadPlan(LoadRequest request, FirmwareImage image, PhysAddr base, List<Placement> placements, long validateMicros) {
+    LoadPlan(LoadRequest request, FirmwareImage image, PhysAddr base, List<Placement> placements, long validateMicros,
+             List<Violation> warnings) {
         this.request = request;
         this.image = image;
         this.base = base;
         this.placements = List.copyOf(placements);
         this.validateMicros = validateMicros;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** The warnings the image carries: unusual, but the device loads it (docs/rules.md). */
+    public List<Violation> warnings() {
+        return warnings;
     }
 
     public LoadRequest request() {

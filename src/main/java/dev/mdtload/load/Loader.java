@@ -8,6 +8,7 @@ import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
 import dev.mdtload.image.LoadLayout;
@@ -49,17 +50,23 @@ public final class Loader {
      */
     public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException,
             CarveoutException {
+        return plan(request, new Validator(false));
+    }
+
+    /** As {@link #plan(LoadRequest)}, judging the image with {@code validator} (strict or not). */
+    public static LoadPlan plan(LoadRequest request, Validator validator) throws IOException, InvalidImageException,
+            AddressException, CarveoutException {
         requirePhysicalBase(request);
         long start = System.nanoTime();
         FirmwareImage image = FirmwareImage.open(request.image());
         try {
-            new Validator(false).requireValid(image);
+            List<Violation> warnings = validator.requireValid(image);
             long validated = (System.nanoTime() - start) / 1000;
             Optional<PhysAddr> base = physical(request);
             List<Placement> placements = base.isPresent()
                     ? image.layout().place(request.image().toString(), base.get().value(), request.size())
                     : List.of();
-            return new LoadPlan(request, image, base.orElse(null), placements, validated);
+            return new LoadPlan(request, image, base.orElse(null), placements, validated, warnings);
         } catch (IOException | InvalidImageException | AddressException | CarveoutException | RuntimeException e) {
             image.close();
             throw e;
@@ -162,7 +169,8 @@ public final class Loader {
                 throw e;
             }
             return new LoadResult(r.image().toString(), carveout.describe(), r.pasId(), pas.convention(), base,
-                    carveout.size(), layout.relocatable(), layout.loadSize(), metadata.addr(), placements, steps);
+                    carveout.size(), layout.relocatable(), layout.loadSize(), metadata.addr(), placements, steps,
+                    plan.warnings());
         }
     }
 

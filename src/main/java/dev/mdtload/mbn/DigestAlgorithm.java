@@ -24,6 +24,22 @@ public enum DigestAlgorithm {
         return mbnVersion >= 6 ? SHA384 : SHA256;
     }
 
+    /**
+     * The algorithm of a digest table of {@code tableSize} bytes for {@code phnum} program headers:
+     * the version's own, unless the table holds exactly one digest of the other per header
+     * (SecTools signs v6 with SHA-256 when asked, as qca/msbtfw11.mbn is). A table of neither size
+     * is measured against the version's own algorithm, and refused.
+     */
+    public static DigestAlgorithm of(int mbnVersion, long tableSize, int phnum) {
+        DigestAlgorithm usual = forVersion(mbnVersion);
+        for (DigestAlgorithm other : values()) {
+            if (other != usual && phnum > 0 && tableSize == (long) phnum * other.length) {
+                return other;
+            }
+        }
+        return usual;
+    }
+
     /** The JCA name, also the name reported in JSON ("SHA-256" / "SHA-384"). */
     public String jcaName() {
         return jcaName;

@@ -101,9 +101,9 @@ public record HashSegment(
             throw fail(Rule.HASH_HEADER_TRUNCATED, file, segment, "hash segment is %d bytes, shorter than its v%d header (%d)",
                     size, version, headerSize);
         }
-        DigestAlgorithm algorithm = DigestAlgorithm.forVersion(version);
         long imageId = u32(bytes, 0);
         long hashTableSize = u32(bytes, 20);
+        DigestAlgorithm algorithm = DigestAlgorithm.of(version, hashTableSize, phnum);
         long qtiMetaSize;
         long oemMetaSize;
         long qtiSigSize;

@@ -35,10 +35,12 @@ public record HashSegmentWriter(int version, long imageId, long destAddress, Lis
             throw new IllegalArgumentException("MBN version " + version + " is not one of " + HashSegment.VERSIONS);
         }
         digests = List.copyOf(digests);
-        int length = DigestAlgorithm.forVersion(version).length();
+        // the version's own algorithm, or the other one for every entry (SecTools' v6 with SHA-256)
+        int length = digests.isEmpty() ? DigestAlgorithm.forVersion(version).length() : digests.getFirst().length;
         for (byte[] d : digests) {
-            if (d.length != length) {
-                throw new IllegalArgumentException("digest of " + d.length + " bytes for MBN v" + version + " (needs " + length + ")");
+            if (d.length != length || Arrays.stream(DigestAlgorithm.values()).noneMatch(a -> a.length() == d.length)) {
+                throw new IllegalArgumentException("digest of " + d.length + " bytes for MBN v" + version
+                        + " (needs one length for all, of " + Arrays.toString(DigestAlgorithm.values()) + ")");
             }
         }
         if (version < 6 && (qtiMetadata.length > 0 || oemMetadata.length > 0)) {
@@ -65,7 +67,7 @@ public record HashSegmentWriter(int version, long imageId, long destAddress, Lis
     }
 
     private int tableSize() {
-        return digests.size() * DigestAlgorithm.forVersion(version).length();
+        return digests.stream().mapToInt(d -> d.length).sum();
     }
 
     public byte[] toBytes() {

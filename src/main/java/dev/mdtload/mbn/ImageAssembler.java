@@ -50,6 +50,7 @@ public final class ImageAssembler {
     private final List<LoadSegment> segments;
     private final Signer signer;
     private final UnaryOperator<List<ProgramHeader>> headerEdit;
+    private final DigestAlgorithm algorithm;
 
     private ImageAssembler(Builder b) {
         this.elfClass = Objects.requireNonNull(b.elfClass, "elfClass");
@@ -65,6 +66,7 @@ public final class ImageAssembler {
         if (!HashSegment.VERSIONS.contains(mbnVersion)) {
             throw new IllegalArgumentException("MBN version " + mbnVersion + " is not one of " + HashSegment.VERSIONS);
         }
+        this.algorithm = b.algorithm != null ? b.algorithm : DigestAlgorithm.forVersion(mbnVersion);
     }
 
     public static Builder builder() {
@@ -81,7 +83,6 @@ public final class ImageAssembler {
         int phnum = segments.size() + 2;
         byte[] chain = signer == null ? new byte[0] : signer.certChain();
         byte[] blankSignature = new byte[signer == null ? 0 : signer.signatureSize()];
-        DigestAlgorithm algorithm = DigestAlgorithm.forVersion(mbnVersion);
         byte[] zero = new byte[algorithm.length()];
         // the hash segment's size depends only on the sizes of what it holds, not on the digests
         long hashSize = hashSegment(Collections.nCopies(phnum, zero), blankSignature, chain).toBytes().length;
@@ -154,8 +155,15 @@ public final class ImageAssembler {
         private List<LoadSegment> segments;
         private Signer signer;
         private UnaryOperator<List<ProgramHeader>> headerEdit = UnaryOperator.identity();
+        private DigestAlgorithm algorithm;
 
         private Builder() {}
+
+        /** The digest of the table, when not the version's own (SecTools signs v6 with SHA-256 on request). */
+        public Builder digestAlgorithm(DigestAlgorithm algorithm) {
+            this.algorithm = algorithm;
+            return this;
+        }
 
         public Builder elfClass(ElfClass elfClass) {
             this.elfClass = elfClass;

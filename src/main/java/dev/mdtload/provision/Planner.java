@@ -9,6 +9,7 @@ import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.LoadLayout;
 import dev.mdtload.image.Validator;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 
 /** Builds a {@link Plan}: every check of every entry, each failure one problem line; reads, never writes. */
@@ -137,7 +139,7 @@ final class Planner {
                 throw x;
             }
             return load;
-        }, load -> summary(load.image(), Optional.of(r))).map(load -> new Planned.ScmLoad(e, load));
+        }, load -> summary(load.image(), Optional.of(r), load.warnings())).map(load -> new Planned.ScmLoad(e, load));
     }
 
     private Optional<Planned> remoteproc(Entry e, Method.Remoteproc m, Optional<Range> range, Map<String, Entry> started) {
@@ -151,10 +153,10 @@ final class Planner {
             }
             return p;
         }, p -> p.label() + " is " + p.state());
-        Optional<FirmwareImage> image = check(e, "validate", () -> {
+        Optional<Validated> image = check(e, "validate", () -> {
             FirmwareImage opened = FirmwareImage.open(e.image());
             try {
-                new Validator(false).requireValid(opened);
+                List<Violation> warnings = new Validator(false).requireValid(opened);
                 if (opened.split() && firmware.isPresent()) {
                     // the kernel names the parts after the firmware name: one too short has none
                     firmware.get().part(0);
@@ -163,18 +165,21 @@ final class Planner {
                     requireRoom(opened.layout(), range.get());
                     opened.layout().place(e.image().toString(), range.get().base().value(), range.get().size());
                 }
-                return opened;
+                return new Validated(opened, warnings);
             } catch (InvalidImageException | FirmwareNameException | PlanProblem | RuntimeException x) {
                 opened.close();
                 throw x;
             }
-        }, opened -> summary(opened, range));
+        }, v -> summary(v.image(), range, v.warnings()));
         if (firmware.isPresent() && processor.isPresent() && image.isPresent()) {
-            return Optional.of(new Planned.RemoteprocStart(e, image.get(), firmware.get(), processor.get()));
+            return Optional.of(new Planned.RemoteprocStart(e, image.get().image(), firmware.get(), processor.get()));
         }
-        image.ifPresent(FirmwareImage::close);
+        image.ifPresent(v -> v.image().close());
         return Optional.empty();
     }
+
+    /** An image that passed validation, with the warnings it carries. */
+    private record Validated(FirmwareImage image, List<Violation> warnings) {}
 
     /** The load size must fit: a relocatable image's segments may all fit where its mem_setup would not. */
     private static void requireRoom(LoadLayout layout, Range range) throws PlanProblem {
@@ -184,9 +189,13 @@ final class Planner {
         }
     }
 
-    private static String summary(FirmwareImage image, Optional<Range> range) {
-        return String.format("%s: %d segments, load size 0x%x%s", image.path(), image.segments().size(),
-                image.layout().loadSize(), range.map(r -> ", fits " + r).orElse(""));
+    /** The validate step's detail; warnings by rule id, as {@code validate} names them. */
+    private static String summary(FirmwareImage image, Optional<Range> range, List<Violation> warnings) {
+        String warned = warnings.stream().map(w -> w.rule().id() + (w.segment() == null ? "" : " (segment " + w.segment() + ")"))
+                .collect(Collectors.joining(", "));
+        return String.format("%s: %d segments, load size 0x%x%s%s", image.path(), image.segments().size(),
+                image.layout().loadSize(), range.map(r -> ", fits " + r).orElse(""),
+                warned.isEmpty() ? "" : "; warnings: " + warned);
     }
 
     private void overlaps(List<Claim> claims) {

@@ -2,11 +2,13 @@ package dev.mdtload.samples;
 
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
+import dev.mdtload.check.Severity;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.elf.ElfWriter;
 import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.mbn.Assembled;
+import dev.mdtload.mbn.DigestAlgorithm;
 import dev.mdtload.mbn.HashSegment;
 import dev.mdtload.mbn.ImageAssembler;
 import dev.mdtload.mbn.LoadSegment;
@@ -31,7 +33,10 @@ import java.util.function.UnaryOperator;
 /**
  * One image per rule, each breaking that rule and no other: a valid sample image with one thing
  * changed. Where the change is in the program headers, the headers' digest is computed over the
- * changed headers, so the only fault left is the one the sample is named after.
+ * changed headers, so the only fault left is the one the sample is named after. An error rule's
+ * image goes to {@code broken/} and is refused; a warning rule's goes to {@code warning/} and is
+ * valid, carrying that warning (the shapes of real images once refused: wlanmdsp.mbn, wcnss.mbn,
+ * msbtfw11.mbn).
  */
 final class BrokenSamples {
     private BrokenSamples() {}
@@ -49,6 +54,8 @@ final class BrokenSamples {
             Rule.ROOT_MISMATCH, SIGNATURES_ONLY,
             Rule.SIGNATURE_INVALID, SIGNATURES_ONLY,
             Rule.SIGNATURE_SCHEME_UNKNOWN, SIGNATURES_ONLY));
+
+    private static final long PT_NOTE = 4;
 
     /** Broken against a carveout, not on its own: the fixed image and the carveout it fails to fit. */
     static final String CARVEOUT_FILE = "carveout.txt";
@@ -111,8 +118,10 @@ final class BrokenSamples {
                                 resized(readdressed(V6.data(), 0xffff_f800L), SampleImage.DATA_SIZE, 0x1000), V6.bss()))),
                 assembled(Rule.NO_LOADABLE_SEGMENT, V6, false, "headers and hash segment only: nothing to load",
                         V6.builder().segments(List.of())),
-                assembled(Rule.SEGMENTS_OVERLAP, V6, false, "the data segment starts 0x800 into the code segment's 0x1000 bytes",
-                        V6.builder().segments(List.of(V6.code(), readdressed(V6.data(), V6.base() + 0x800), V6.bss()))),
+                assembled(Rule.SEGMENTS_OVERLAP, V6, false, "the data segment starts 0x400 into the code segment's "
+                                + "1500 file bytes: copied after it, it replaces bytes the secure world hashes",
+                        V6.builder().segments(List.of(V6.code(), readdressed(V6.data(), V6.base() + 0x400), V6.bss()))),
+                zeroFillOverlap(),
                 damaged(Rule.PART_MISSING, V6, "the code segment's part (.b02) is missing",
                         mdt -> Files.delete(PartName.of(mdt, SampleImage.CODE_INDEX))),
                 damaged(Rule.PART_SIZE_MISMATCH, V6, "the data segment's part (.b03) has one byte more than p_filesz",
@@ -170,13 +179,20 @@ final class BrokenSamples {
                     return b;
                 }),
                 fileBytesOverlap(),
+                hashWorkExceeded(),
+                hashAlgorithmUnusual(),
                 patched(Rule.DIGEST_NOT_ZERO, V5_64, "the bss segment's digest entry is 0xa5 bytes, neither zeros "
                         + "nor the digest of nothing", BrokenSamples::bssDigestNotZero),
                 outsideCarveout());
     }
 
+    /** Where a rule's image goes: {@code broken/} for an error, {@code warning/} for a warning. */
+    static String directory(Rule rule) {
+        return rule.severity() == Severity.ERROR ? "broken/" : "warning/";
+    }
+
     private static Sample sample(Rule rule, String extension, String description, Sample.Writer writer) {
-        return new Sample("broken/" + rule.id() + "/" + rule.id() + extension, rule, description, writer);
+        return new Sample(directory(rule) + rule.id() + "/" + rule.id() + extension, rule, description, writer);
     }
 
     private static Sample patched(Rule rule, SampleImage base, String description, Patch patch) {
@@ -271,25 +287,66 @@ final class BrokenSamples {
                 });
     }
 
+    /** PT_NOTE 5 ({@code length} bytes at {@code at} of the code or data segment), with the digest of those bytes. */
+    private static LoadSegment note(LoadSegment in, int at, int length) {
+        return new LoadSegment(in.paddr() + at, in.vaddr() + at, 0x4, Arrays.copyOfRange(in.data(), at, at + length), length);
+    }
+
+    /** Turns the headers from {@code first} on into PT_NOTEs over {@code in}'s file bytes at the given offsets. */
+    private static UnaryOperator<List<ProgramHeader>> notesInside(int in, int first, List<Integer> at) {
+        return phdrs -> {
+            List<ProgramHeader> edited = new ArrayList<>(phdrs);
+            for (int i = 0; i < at.size(); i++) {
+                ProgramHeader n = phdrs.get(first + i);
+                edited.set(n.index(), new ProgramHeader(n.index(), PT_NOTE, n.p_flags(),
+                        phdrs.get(in).p_offset() + at.get(i), n.p_vaddr(), n.p_paddr(), n.p_filesz(), n.p_memsz(), 4));
+            }
+            return edited;
+        };
+    }
+
     /**
-     * The data segment reads the code segment's first bytes: its p_offset is the code's and its
-     * bytes (and so its digest) are those. Two headers over one range are what 65535 headers over
-     * one file's megabytes, each hashed again, are made of.
+     * The shape of ath10k's WCN3990 wlanmdsp.mbn (and apq8016 modem.mbn): a PT_NOTE whose 0x2e
+     * bytes lie inside the data segment, with the digest of those bytes. The kernel loads only the
+     * PT_LOAD segment; the note's bytes are hashed as its own range.
      */
     private static Sample fileBytesOverlap() {
-        byte[] codePrefix = Arrays.copyOf(V6.code().data(), SampleImage.DATA_SIZE);
-        LoadSegment data = new LoadSegment(V6.data().paddr(), V6.data().vaddr(), V6.data().flags(), codePrefix,
-                V6.data().memsz());
-        return assembled(Rule.FILE_BYTES_OVERLAP, V6, false, "the data segment's p_offset is the code segment's: "
-                        + "its 600 bytes are the code's first 600, hashed a second time",
-                V6.builder().segments(List.of(V6.code(), data, V6.bss())).editProgramHeaders(phdrs -> {
-                    List<ProgramHeader> edited = new ArrayList<>(phdrs);
-                    ProgramHeader d = phdrs.get(SampleImage.DATA_INDEX);
-                    edited.set(d.index(), new ProgramHeader(d.index(), d.p_type(), d.p_flags(),
-                            phdrs.get(SampleImage.CODE_INDEX).p_offset(), d.p_vaddr(), d.p_paddr(), d.p_filesz(),
-                            d.p_memsz(), d.p_align()));
-                    return edited;
-                }));
+        return assembled(Rule.FILE_BYTES_OVERLAP, V6, false, "program header 5 is a PT_NOTE over 0x2e bytes at "
+                        + "0x100 into the data segment's file bytes, with their digest (like WCN3990 wlanmdsp.mbn)",
+                V6.builder().segments(List.of(V6.code(), V6.data(), V6.bss(), note(V6.data(), 0x100, 0x2e)))
+                        .editProgramHeaders(notesInside(SampleImage.DATA_INDEX, 5, List.of(0x100))));
+    }
+
+    /**
+     * 150 PT_NOTE headers over 1000 bytes of the code segment, each 3 bytes further in: 150 distinct
+     * ranges, more than 4 times the file's bytes to hash, refused before hashing.
+     */
+    private static Sample hashWorkExceeded() {
+        List<LoadSegment> segments = new ArrayList<>(V6.segments());
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            at.add(3 * i);
+            segments.add(note(V6.code(), 3 * i, 1000));
+        }
+        return assembled(Rule.HASH_WORK_EXCEEDED, V6, false, "150 PT_NOTE headers over 1000 bytes of the code "
+                        + "segment, each 3 bytes further in: 157 KB of distinct ranges to hash in a 21 KB file",
+                V6.builder().segments(segments).editProgramHeaders(notesInside(SampleImage.CODE_INDEX, 5, at)));
+    }
+
+    /** The shape of the DragonBoard 410c's wcnss.mbn: two bss segments (p_filesz 0) at one address. */
+    private static Sample zeroFillOverlap() {
+        LoadSegment bss = V6.bss();
+        return assembled(Rule.ZERO_FILL_OVERLAP, V6, false, "program header 5 is a second bss segment "
+                        + "(p_filesz 0, p_memsz 0x1000) at the bss segment's address (like apq8016 wcnss.mbn)",
+                V6.builder().segments(List.of(V6.code(), V6.data(), bss,
+                        LoadSegment.bss(bss.paddr(), bss.vaddr(), bss.flags(), 0x1000))));
+    }
+
+    /** The shape of qca/msbtfw11.mbn: an MBN v6 hash segment whose digest table holds SHA-256 digests. */
+    private static Sample hashAlgorithmUnusual() {
+        return assembled(Rule.HASH_ALGORITHM_UNUSUAL, V6, false, "the v6 digest table holds SHA-256 digests "
+                        + "(32 bytes per program header) instead of SHA-384 (like qca/msbtfw11.mbn)",
+                V6.builder().digestAlgorithm(DigestAlgorithm.SHA256));
     }
 
     /** The part is a link to a file of the right size and bytes, but in another directory. */

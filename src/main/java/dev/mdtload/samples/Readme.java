@@ -9,7 +9,7 @@ import java.util.Map;
 final class Readme {
     private Readme() {}
 
-    static String render(List<Sample> valid, List<Sample> broken, Map<Rule, String> withoutSample) {
+    static String render(List<Sample> valid, List<Sample> broken, List<Sample> warned, Map<Rule, String> withoutSample) {
         StringBuilder out = new StringBuilder();
         out.append("""
                 # firmware-samples
@@ -43,7 +43,7 @@ final class Readme {
 
                 ## broken/
 
-                One directory per rule, named after its id; its image breaks that rule and no other, so
+                One directory per error rule, named after its id; its image breaks that rule and no other, so
                 `mdtload validate` exits 1 and names exactly that rule id. `segment-outside-carveout` is
                 the exception: its image is valid on its own and fails only against the carveout in its
                 `%s` (`mdtload map IMAGE --phys PHYS --size SIZE`).
@@ -52,6 +52,21 @@ final class Readme {
                 |---|---|---|
                 """.formatted(BrokenSamples.CARVEOUT_FILE));
         for (Sample s : broken) {
+            out.append("| `").append(s.rule().id()).append("` ").append(row(s.image(), s.description()));
+        }
+        out.append("""
+
+                ## warning/
+
+                One directory per warning rule (unusual, but the device loads it: `docs/rules.md`), named
+                after its id; its image is valid and carries that warning and no other, so `mdtload validate`
+                exits 0 and lists the rule id, and `mdtload validate --strict` exits 1. Three are the shapes
+                of real linux-firmware images that mdtload once refused.
+
+                | rule | image | what is unusual |
+                |---|---|---|
+                """);
+        for (Sample s : warned) {
             out.append("| `").append(s.rule().id()).append("` ").append(row(s.image(), s.description()));
         }
         out.append("""

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * One image of the catalogue.
  *
  * @param image       where it goes, relative to the samples directory, '/'-separated
- * @param rule        the rule it breaks; null for a valid image
+ * @param rule        the rule it breaks (an error) or carries (a warning); null for a plain valid image
  * @param description one line for the README: what the image is, or what was broken
  * @param writer      writes the image (and its parts or companions) at the given absolute path
  */

@@ -1,6 +1,7 @@
 package dev.mdtload.samples;
 
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.check.Severity;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.files.FileTrees;
 
@@ -13,12 +14,13 @@ import java.util.List;
 
 /**
  * Writes the sample catalogue: valid images of every kind ({@code valid/}), one broken image per
- * rule ({@code broken/<rule-id>/}) and a README listing them. The output depends on nothing but
+ * error rule ({@code broken/<rule-id>/}), one valid image carrying each warning
+ * ({@code warning/<rule-id>/}) and a README listing them. The output depends on nothing but
  * this code: same bytes on every run, so the committed copy can be checked against it.
  */
 public final class SampleGenerator {
     /** What the generator owns in its directory; anything else there is left alone. */
-    static final List<String> OWNED = List.of("README.md", "broken", "valid");
+    static final List<String> OWNED = List.of("README.md", "broken", "valid", "warning");
 
     private SampleGenerator() {}
 
@@ -56,9 +58,11 @@ public final class SampleGenerator {
 
     private static int writeAll(Path root) throws IOException {
         List<Sample> valid = ValidSamples.all();
-        List<Sample> broken = BrokenSamples.all();
+        List<Sample> ruled = BrokenSamples.all();
+        List<Sample> broken = ruled.stream().filter(r -> r.rule().severity() == Severity.ERROR).toList();
+        List<Sample> warned = ruled.stream().filter(r -> r.rule().severity() == Severity.WARNING).toList();
         List<Sample> all = new ArrayList<>(valid);
-        all.addAll(broken);
+        all.addAll(ruled);
         for (Sample s : all) {
             Path image = root.resolve(s.image());
             Files.createDirectories(image.getParent());
@@ -69,7 +73,7 @@ public final class SampleGenerator {
                 throw new IllegalStateException("sample " + s.image() + " cannot be written: " + e.getMessage(), e);
             }
         }
-        String readme = Readme.render(valid, broken, BrokenSamples.WITHOUT_SAMPLE);
+        String readme = Readme.render(valid, broken, warned, BrokenSamples.WITHOUT_SAMPLE);
         AtomicFile.write(root.resolve("README.md"), true, readme.getBytes(StandardCharsets.UTF_8));
         return all.size();
     }

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** One in-process run of the command line, exactly as {@link Main#run} wires it, with stdout and stderr captured. */
 public record CliRun(int exit, String out, String err) {
     /** "mdtload: FILE: [segment N: ]message [rule-id]" */
+    /** How a warning's line starts, before the image's name. */
+    static final String WARNING = "mdtload: warning: ";
     private static final Pattern RULE_LINE = Pattern.compile("mdtload: .+: .+ \\[[a-z0-9]+(-[a-z0-9]+)*]");
 
     public static CliRun of(Object... args) {
@@ -62,21 +64,40 @@ public record CliRun(int exit, String out, String err) {
                 () -> "expected '" + where + "... [" + rule.id() + "]' in:\n" + err);
     }
 
-    /** Exit 1, at least one violation, and every stderr line is a one-line violation naming {@code image}. */
+    /**
+     * Exit 1, at least one error, and every stderr line is a one-line violation naming {@code image}
+     * (an error, or a warning marked {@code mdtload: warning: }).
+     */
     public void assertInvalid(Path image) {
         assertEquals(ExitCode.INVALID, exit, this::toString);
         assertNoStackTrace();
-        assertFalse(errLines().isEmpty(), "an invalid image must say why");
+        assertFalse(errLines().stream().noneMatch(l -> !l.startsWith(WARNING)), "an invalid image must say why");
+        assertViolationLines(image);
+        assertTrue(outLines().stream().anyMatch(l -> l.startsWith("INVALID " + image + ":")), out);
+    }
+
+    private void assertViolationLines(Path image) {
         for (String line : errLines()) {
             assertTrue(RULE_LINE.matcher(line).matches(), () -> "not a one-line violation: " + line);
-            assertTrue(line.startsWith("mdtload: " + image + ": "), () -> "does not name " + image + ": " + line);
+            String unmarked = line.startsWith(WARNING) ? "mdtload: " + line.substring(WARNING.length()) : line;
+            assertTrue(unmarked.startsWith("mdtload: " + image + ": "), () -> "does not name " + image + ": " + line);
         }
-        assertTrue(outLines().stream().anyMatch(l -> l.startsWith("INVALID " + image + ":")), out);
     }
 
     public void assertValid() {
         assertEquals(ExitCode.OK, exit, this::toString);
         assertEquals("", err);
+    }
+
+    /** Exit 0, only warnings on stderr, one of them {@code rule} on {@code segment} of {@code image}, and the verdict line names it. */
+    public void assertValidWithWarning(Path image, int segment, Rule rule) {
+        assertEquals(ExitCode.OK, exit, this::toString);
+        assertViolationLines(image);
+        assertTrue(errLines().stream().allMatch(l -> l.startsWith(WARNING)), err);
+        String where = WARNING + image + ": segment " + segment + ": ";
+        assertTrue(errLines().stream().anyMatch(l -> l.startsWith(where) && l.endsWith("[" + rule.id() + "]")),
+                () -> "expected '" + where + "... [" + rule.id() + "]' in:\n" + err);
+        assertTrue(outLines().stream().anyMatch(l -> l.startsWith("VALID   " + image + ":") && l.contains(rule.id())), out);
     }
 
     /** For assertion messages: everything the run said. */

@@ -391,4 +391,29 @@ class LoadCommandTest {
         assertOneLineError(run, 2, "32-bit");
         assertFalse(Files.exists(record));
     }
+
+    /** The DragonBoard 410c wcnss.mbn shape: two bss segments at one address, loaded by the device. */
+    private static final Path ZERO_FILL_OVERLAP = Path.of("firmware-samples/warning/zero-fill-overlap/zero-fill-overlap.mbn");
+
+    @Test
+    void load_ofAnImageWithAWarning_loadsIt_andReportsTheWarningInJson() throws IOException {
+        Path carveout = dir.resolve("carveout.bin");
+        CliRun run = load(UnaryOperator.identity(), ZERO_FILL_OVERLAP, "--carveout", "file:" + carveout,
+                "--phys", "0x4b000000", "--size", "0x10000", "--pas-id", PAS_ID, "--json");
+        assertEquals(ExitCode.OK, run.exit(), run::toString);
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals(1, report.get("warnings").size(), run.out());
+        assertEquals("zero-fill-overlap", report.get("warnings").get(0).get("rule").asText());
+        assertEquals(5, report.get("warnings").get(0).get("segment").asInt());
+    }
+
+    @Test
+    void load_strict_refusesTheWarningBeforeCreatingTheCarveout() {
+        Path carveout = dir.resolve("carveout.bin");
+        CliRun run = load(UnaryOperator.identity(), ZERO_FILL_OVERLAP, "--carveout", "file:" + carveout,
+                "--phys", "0x4b000000", "--size", "0x10000", "--pas-id", PAS_ID, "--strict");
+        assertEquals(ExitCode.INVALID, run.exit(), run::toString);
+        assertTrue(run.err().contains("[zero-fill-overlap]"), run.err());
+        assertFalse(Files.exists(carveout));
+    }
 }

@@ -2,6 +2,7 @@ package dev.mdtload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mdtload.check.Rule;
 import dev.mdtload.testing.ElfBytes;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
@@ -200,5 +201,45 @@ class ValidateCommandTest {
         r.assertValid();
         assertEquals("2 images: 2 valid, 0 invalid", r.outLines().getLast());
         assertEquals(Arrays.asList(true, true), r.outLines().subList(0, 2).stream().map(l -> l.startsWith("VALID")).toList());
+    }
+
+    /** The apq8016 wcnss.mbn shape: valid, with one warning. */
+    private static final Path WARNED = Path.of("firmware-samples/warning/zero-fill-overlap/zero-fill-overlap.mbn");
+
+    @Test
+    void validate_listsAWarningWithItsRuleId_andExitsZero() {
+        CliRun run = CliRun.of("validate", WARNED);
+        run.assertValidWithWarning(WARNED, 5, Rule.ZERO_FILL_OVERLAP);
+        assertTrue(run.out().contains("1 image: 1 valid (1 with warnings), 0 invalid"), run.out());
+    }
+
+    @Test
+    void validate_strict_refusesTheWarningAsAnError() {
+        CliRun run = CliRun.of("validate", "--strict", WARNED);
+        run.assertInvalid(WARNED, 5, Rule.ZERO_FILL_OVERLAP);
+        assertTrue(run.errLines().stream().noneMatch(l -> l.startsWith(CliRun.WARNING)), run.err());
+    }
+
+    @Test
+    void validateJson_carriesWarningsBesideErrors_andTheBytesHashed() throws Exception {
+        CliRun run = CliRun.of("validate", "--json", WARNED);
+        JsonNode r = new ObjectMapper().readTree(run.out());
+        assertTrue(r.get("valid").asBoolean());
+        assertEquals(0, r.get("errors").size());
+        assertEquals("zero-fill-overlap", r.get("warnings").get(0).get("rule").asText());
+        assertEquals(5, r.get("warnings").get(0).get("segment").asInt());
+        // headers, code and data, each hashed once: the file's segments with bytes, read independently
+        RawElf raw = RawElf.read(WARNED);
+        long withBytes = raw.phdrs().stream().filter(p -> !p.isHash()).mapToLong(RawElf.Phdr::filesz).sum();
+        assertEquals(withBytes, r.get("hashed_bytes").asLong());
+    }
+
+    @Test
+    void info_showsTheWarningAndItsVerdict() {
+        CliRun run = CliRun.of("info", WARNED);
+        assertEquals(ExitCode.OK, run.exit(), run::toString);
+        assertTrue(run.out().contains("warning: segment 5: "), run.out());
+        assertTrue(run.out().contains("verdict: VALID, warnings: zero-fill-overlap"), run.out());
+        assertTrue(run.err().startsWith(CliRun.WARNING + WARNED + ": segment 5: "), run.err());
     }
 }

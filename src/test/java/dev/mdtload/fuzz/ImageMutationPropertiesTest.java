@@ -149,7 +149,8 @@ class ImageMutationPropertiesTest {
     /**
      * Whether mdtload must notice a change of the byte at {@code at}. It checks: segment 0 (the
      * headers) and every loadable segment's bytes through their digests; in the hash segment its
-     * version, the digest-table size, the metadata sizes that place the table, and the table. It
+     * version, the digest-table size, the metadata sizes that place the table, and the table's
+     * entries for segments with bytes. It
      * does not check (the secure world does): padding between segments, the image id, the
      * pointer and total-size words, the v7 common metadata, the signatures and certificate chains,
      * and the size words of those, which it only bounds by the segment's end. A version changed
@@ -172,8 +173,14 @@ class ImageMutationPropertiesTest {
             };
             long table = u32(a.squashed(), p.p_offset() + 20);
             if (in >= header) {
-                // no metadata in generated images: the table follows the header
-                return in < header + table;
+                // no metadata in generated images: the table follows the header. The entries of the
+                // hash segment itself and of segments without bytes are never compared by the
+                // secure world: a changed one is a warning (digest-not-zero), not a refusal.
+                if (in >= header + table) {
+                    return false;
+                }
+                ProgramHeader entryOf = a.programHeaders().get((int) ((in - header) / (version >= 6 ? 48 : 32)));
+                return !entryOf.isHashSegment() && entryOf.p_filesz() > 0;
             }
             long word = in / 4 * 4;
             long newVersion = u32(mutated, p.p_offset() + 4);

@@ -118,18 +118,31 @@ final class HostileImages {
      * on disk, but each of those segments would be hashed again if nothing stopped it.
      */
     static Path sameBytesManyTimes(Path out, int phnum) throws IOException {
+        return overlappingRanges(out, phnum, 0);
+    }
+
+    /**
+     * {@code phnum} headers: segment 2 is 64 KiB of code; headers 3.. are PT_NULL over 32 KiB of
+     * its bytes, the i-th starting {@code step * (i - 3)} bytes in (step 0: all the same range,
+     * hashed once; step 8: thousands of distinct ranges, more hashing than the bound allows).
+     * Their digest entries are zero: hashing them would find mismatches.
+     */
+    static Path overlappingRanges(Path out, int phnum, int step) throws IOException {
+        int size = 0x1_0000;
         List<LoadSegment> segments = new ArrayList<>();
-        segments.add(new LoadSegment(ELF32_BASE, ELF32_BASE, 0x5, new byte[4096], 0x1000));
+        segments.add(new LoadSegment(ELF32_BASE, ELF32_BASE, 0x5, new byte[size], size));
         for (int i = 3; i < phnum; i++) {
             segments.add(LoadSegment.bss(0, 0, 0, 0));
         }
-        long headers = 52 + 32L * phnum;
+        long code = ImageAssembler.builder().elfClass(ElfClass.ELF32).machine(ElfWriter.EM_QDSP6).mbnVersion(3)
+                .hashAddress(ELF32_BASE + 0x10_0000).segments(segments).build().assemble().programHeaders().get(2).p_offset();
         Assembled image = ImageAssembler.builder().elfClass(ElfClass.ELF32).machine(ElfWriter.EM_QDSP6)
                 .mbnVersion(3).hashAddress(ELF32_BASE + 0x10_0000).segments(segments)
                 .editProgramHeaders(phdrs -> {
                     List<ProgramHeader> edited = new ArrayList<>(phdrs);
                     for (int i = 3; i < phnum; i++) {
-                        edited.set(i, new ProgramHeader(i, ProgramHeader.PT_NULL, 0, 0, 0, 0, headers, 0, 0));
+                        edited.set(i, new ProgramHeader(i, ProgramHeader.PT_NULL, 0, code + (long) step * (i - 3), 0, 0,
+                                size / 2, 0, 0));
                     }
                     return edited;
                 }).build().assemble();

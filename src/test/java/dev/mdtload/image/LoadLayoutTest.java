@@ -2,6 +2,7 @@ package dev.mdtload.image;
 
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
+import dev.mdtload.check.Severity;
 import dev.mdtload.check.Violation;
 import dev.mdtload.elf.Elf;
 import dev.mdtload.elf.ElfClass;
@@ -129,13 +130,68 @@ class LoadLayoutTest {
         assertEquals(List.of(Rule.NO_LOADABLE_SEGMENT), v.stream().map(Violation::rule).toList());
     }
 
-    @Test
-    void of_rejectsOverlappingSegmentsNamingBoth() {
+    private static ProgramHeader withBytes(int index, long paddr, long filesz, long memsz) {
+        return new ProgramHeader(index, ProgramHeader.PT_LOAD, 0, 0x1000L * index, paddr, paddr, filesz, memsz, 0x1000);
+    }
+
+    private static List<Violation> overlaps(ProgramHeader... phdrs) {
         List<Violation> v = new ArrayList<>();
-        of(ElfClass.ELF32, v, load(2, 0x8000_0000L, 0x2000, 0), load(3, 0x8000_1000L, 0x1000, 0));
+        of(ElfClass.ELF32, v, phdrs);
+        return v;
+    }
+
+    @Test
+    void of_rejectsALaterSegmentWrittenOverAnEarliersFileBytesNamingBoth() {
+        // the kernel copies 2, then 3: 3's zero fill lands on 2's last 0x1000 file bytes
+        List<Violation> v = overlaps(withBytes(2, 0x8000_0000L, 0x2000, 0x2000), load(3, 0x8000_1000L, 0x1000, 0));
         assertEquals(List.of(Rule.SEGMENTS_OVERLAP), v.stream().map(Violation::rule).toList());
         assertEquals(3, v.getFirst().segment());
         assertTrue(v.getFirst().message().contains("segment 2"), v.getFirst()::message);
+    }
+
+    @Test
+    void of_rejectsALaterSegmentBelowThatReachesIntoAnEarliersFileBytes() {
+        // 3 starts lower than 2 but is copied after it: its zero fill covers 2's first bytes
+        List<Violation> v = overlaps(withBytes(2, 0x8000_1000L, 0x800, 0x1000), load(3, 0x8000_0000L, 0x2000, 0));
+        assertEquals(List.of(Rule.SEGMENTS_OVERLAP), v.stream().map(Violation::rule).toList());
+        assertEquals(3, v.getFirst().segment());
+    }
+
+    @Test
+    void of_warnsWhenTwoZeroFillOnlySegmentsShareAnAddress() {
+        // wcnss.mbn (apq8016): segments 7 and 8, p_filesz 0, both at 0x8bae3400
+        List<Violation> v = overlaps(load(7, 0x8bae_3400L, 0x37cf8, 0), load(8, 0x8bae_3400L, 0x21c44, 0));
+        assertEquals(List.of(Rule.ZERO_FILL_OVERLAP), v.stream().map(Violation::rule).toList());
+        assertEquals(8, v.getFirst().segment());
+        assertEquals(Severity.WARNING, v.getFirst().rule().severity());
+    }
+
+    @Test
+    void of_warnsWhenALaterSegmentsBytesLandOnlyInAnEarliersZeroFill() {
+        // 2 has 0x800 file bytes then zero fill to 0x2000; 3 writes at 0x1000, past 2's file bytes
+        List<Violation> v = overlaps(withBytes(2, 0x8000_0000L, 0x800, 0x2000), withBytes(3, 0x8000_1000L, 0x400, 0x1000));
+        assertEquals(List.of(Rule.ZERO_FILL_OVERLAP), v.stream().map(Violation::rule).toList());
+    }
+
+    @Test
+    void of_rejectsAnEarlierSegmentsZeroFillUnderALaterOnesBytesOnlyInTableOrder() {
+        // 3 is copied first, then 2's zero fill (0x800..0x2000) erases 3's file bytes at 0x1000
+        List<Violation> v = overlaps(withBytes(3, 0x8000_1000L, 0x400, 0x1000), withBytes(2, 0x8000_0000L, 0x800, 0x2000));
+        assertEquals(List.of(Rule.SEGMENTS_OVERLAP), v.stream().map(Violation::rule).toList());
+        assertTrue(v.getFirst().message().contains("file bytes of segment 3"), v.getFirst()::message);
+    }
+
+    @Test
+    void of_findsTheOneClobberAmong65535SegmentsWithoutComparingAllPairs() {
+        // 65534 disjoint pages, then one segment at the end of the table whose zero fill covers page 40000
+        ProgramHeader[] phdrs = new ProgramHeader[65535];
+        for (int i = 0; i < 65534; i++) {
+            phdrs[i] = new ProgramHeader(i, ProgramHeader.PT_LOAD, 0, 0, 0x1000L * i, 0x1000L * i, 0x10, 0x1000, 0x1000);
+        }
+        phdrs[65534] = load(65534, 0x1000L * 40000, 0x1000, 0);
+        List<Violation> v = overlaps(phdrs);
+        assertEquals(List.of(Rule.SEGMENTS_OVERLAP), v.stream().map(Violation::rule).toList());
+        assertTrue(v.getFirst().message().contains("segment 40000 "), v.getFirst()::message);
     }
 
     @Test

@@ -140,25 +140,31 @@ class ValidatorTest {
     }
 
     @Test
-    void validate_rejectsAnyOtherDigestForASegmentWithoutFileBytes(@TempDir Path dir) throws Exception {
+    void validate_warnsOfAnyOtherDigestForASegmentWithoutFileBytesAndStrictRefusesIt(@TempDir Path dir) throws Exception {
         Path mdt = RealImage.Q6_FW.copyTo(dir);
         byte[] entry = new byte[32];
         entry[31] = 1;
         rewriteQ6Entry(mdt, 6, entry);
         ImageReport r = new Validator(false).validate(mdt);
-        assertEquals(List.of(Rule.DIGEST_NOT_ZERO), r.errors().stream().map(Violation::rule).toList());
-        assertEquals(6, r.errors().getFirst().segment());
+        assertTrue(r.valid(), r.errors()::toString);
+        assertEquals(List.of(Rule.DIGEST_NOT_ZERO), r.warnings().stream().map(Violation::rule).toList());
+        assertEquals(6, r.warnings().getFirst().segment());
+        ImageReport strict = new Validator(false, true).validate(mdt);
+        assertFalse(strict.valid());
+        assertEquals(r.warnings(), strict.errors());
+        assertEquals(List.of(), strict.warnings());
     }
 
     @Test
-    void validate_rejectsANonZeroEntryForTheHashSegmentItself(@TempDir Path dir) throws Exception {
+    void validate_warnsOfANonZeroEntryForTheHashSegmentItself(@TempDir Path dir) throws Exception {
         Path mdt = RealImage.Q6_FW.copyTo(dir);
         byte[] entry = new byte[32];
         entry[0] = 1;
         rewriteQ6Entry(mdt, 1, entry);
         ImageReport r = new Validator(false).validate(mdt);
-        assertEquals(List.of(Rule.DIGEST_NOT_ZERO), r.errors().stream().map(Violation::rule).toList());
-        assertEquals(1, r.errors().getFirst().segment());
+        assertEquals(List.of(), r.errors());
+        assertEquals(List.of(Rule.DIGEST_NOT_ZERO), r.warnings().stream().map(Violation::rule).toList());
+        assertEquals(1, r.warnings().getFirst().segment());
         assertEquals(DigestStatus.MISMATCH, r.segments().get(1).digest());
     }
 

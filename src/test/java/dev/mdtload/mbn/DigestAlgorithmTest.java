@@ -46,4 +46,16 @@ class DigestAlgorithmTest {
                 HexFormat.of().formatHex(DigestAlgorithm.SHA384.emptyDigest()));
         assertArrayEquals(DigestAlgorithm.SHA384.emptyDigest(), DigestAlgorithm.SHA384.digest(MemorySegment.NULL));
     }
+
+    @Test
+    void of_followsATableOfTheOtherAlgorithmsSize_elseTheVersionsOwn() {
+        // qca/msbtfw11.mbn: MBN v6, 3 program headers, a 96-byte table of SHA-256 digests
+        assertEquals(DigestAlgorithm.SHA256, DigestAlgorithm.of(6, 96, 3));
+        assertEquals(DigestAlgorithm.SHA384, DigestAlgorithm.of(6, 144, 3));
+        assertEquals(DigestAlgorithm.SHA384, DigestAlgorithm.of(3, 5 * 48, 5));
+        assertEquals(DigestAlgorithm.SHA256, DigestAlgorithm.of(3, 5 * 32, 5));
+        // neither size: measured against the version's own, which then refuses it
+        assertEquals(DigestAlgorithm.SHA384, DigestAlgorithm.of(6, 100, 3));
+        assertEquals(DigestAlgorithm.SHA256, DigestAlgorithm.of(5, 0, 0));
+    }
 }

@@ -95,7 +95,15 @@ class HashSegmentTest {
     @Test
     void parse_rejectsTableThatIsNotOneDigestPerProgramHeader() {
         rejected(Rule.HASH_TABLE_SIZE_MISMATCH, header(40 + 64, 4, 3, 20, 64), 3, "64 bytes", "expected 96");
-        rejected(Rule.HASH_TABLE_SIZE_MISMATCH, header(48 + 96, 4, 6, 20, 96), 3, "96 bytes", "expected 144");
+        rejected(Rule.HASH_TABLE_SIZE_MISMATCH, header(48 + 100, 4, 6, 20, 100), 3, "100 bytes", "expected 144");
+    }
+
+    @Test
+    void parse_readsAV6TableOfSha256Digests_asQcaMsbtfw11HasIt() throws InvalidImageException {
+        // 3 program headers, a 96-byte table: 3 SHA-256 digests, not 2 SHA-384 ones
+        HashSegment h = HashSegment.parse(MemorySegment.ofArray(header(48 + 96, 4, 6, 20, 96)), 3, "msbtfw11.mbn", 1);
+        assertEquals(DigestAlgorithm.SHA256, h.algorithm());
+        assertEquals(3, h.digestCount());
     }
 
     @Test

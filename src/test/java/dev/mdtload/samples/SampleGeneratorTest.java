@@ -3,6 +3,7 @@ package dev.mdtload.samples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mdtload.check.Rule;
+import dev.mdtload.check.Severity;
 import dev.mdtload.cli.Main;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,15 +130,40 @@ class SampleGeneratorTest {
     }
 
     @Test
-    void brokenSamples_coverEveryRuleThatAFileCanBreak() throws IOException {
-        Set<String> covered;
-        try (Stream<Path> list = Files.list(generated.resolve("broken"))) {
-            covered = list.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+    void brokenSamples_coverEveryErrorThatAFileCanBreak_andWarningSamplesEveryWarning() throws IOException {
+        for (Severity severity : Severity.values()) {
+            Set<String> covered;
+            try (Stream<Path> list = Files.list(generated.resolve(severity == Severity.ERROR ? "broken" : "warning"))) {
+                covered = list.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            }
+            Set<String> expected = Arrays.stream(Rule.values()).filter(r -> r.severity() == severity).map(Rule::id)
+                    .filter(id -> !RULES_WITHOUT_SAMPLE.contains(id))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(expected, covered, severity.id());
         }
-        Set<String> expected = Arrays.stream(Rule.values()).map(Rule::id)
-                .filter(id -> !RULES_WITHOUT_SAMPLE.contains(id))
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(expected, covered);
+    }
+
+    @Test
+    void everyWarningSample_isValidWithExactlyItsOwnWarning_andRefusedWhenStrict() throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(generated.resolve("warning"))) {
+            dirs = list.sorted().toList();
+        }
+        assertFalse(dirs.isEmpty());
+        for (Path dir : dirs) {
+            String rule = dir.getFileName().toString();
+            List<Path> images = images(dir);
+            assertEquals(1, images.size(), dir + " holds one image");
+            String image = images.getFirst().toString();
+            JsonNode report = validateJson(images.getFirst());
+            assertTrue(report.get("valid").asBoolean(), () -> image + ": " + report.get("errors"));
+            Set<String> warnings = new TreeSet<>();
+            report.get("warnings").forEach(w -> warnings.add(w.get("rule").asText()));
+            assertEquals(Set.of(rule), warnings, image);
+            Run strict = run("validate", "--strict", image);
+            assertEquals(1, strict.exit(), image + ": " + strict.out());
+            assertTrue(strict.err().contains("[" + rule + "]"), strict.err());
+        }
     }
 
     @Test
@@ -209,7 +235,7 @@ class SampleGeneratorTest {
         assertTrue(Files.exists(other));
         assertEquals(List.of(), TreeDiff.compare(generated, dir, SampleGenerator.OWNED));
         try (Stream<Path> list = Files.list(dir)) {
-            assertEquals(List.of("README.md", "board", "broken", "valid"),
+            assertEquals(List.of("README.md", "board", "broken", "valid", "warning"),
                     list.map(p -> p.getFileName().toString()).sorted().toList(), "no staging directory left behind");
         }
     }

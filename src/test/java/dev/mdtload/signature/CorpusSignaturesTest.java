@@ -44,14 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("corpus")
 class CorpusSignaturesTest {
-    /**
-     * Images whose signature mdtload cannot reach, each with the reason. qca/msbtfw11.mbn is
-     * Bluetooth firmware (loaded by the controller, not by PIL) whose hash table holds 2 digests
-     * for 3 program headers: the hash segment is refused as a whole (hash-table-size-mismatch),
-     * though its signature over bytes 0 to the end of that table verifies (checked below).
-     */
-    static final Map<String, String> UNREACHABLE = Map.of("qca/msbtfw11.mbn", "hash-table-size-mismatch");
-
     @TempDir
     Path tmp;
 
@@ -107,7 +99,7 @@ class CorpusSignaturesTest {
     }
 
     static Stream<Image> signedImages() throws IOException {
-        return images().stream().filter(Image::signed).filter(i -> !UNREACHABLE.containsKey(i.relative()));
+        return images().stream().filter(Image::signed);
     }
 
     @Test
@@ -195,19 +187,6 @@ class CorpusSignaturesTest {
             JsonNode report = RealSignaturesTest.JSON.readTree(allowed.out());
             assertEquals("unsigned", report.at("/signature/status").asText(), allowed::toString);
             assertEquals(0, report.at("/signature/errors").size(), allowed::toString);
-        }
-    }
-
-    @Test
-    void theUnreachableImagesAreRefusedForTheirReasonThoughOpensslVerifiesTheirSignature() throws Exception {
-        for (Image image : images().stream().filter(i -> UNREACHABLE.containsKey(i.relative())).toList()) {
-            assertTrue(independent(image).chainVerifies(), image.relative());
-            assertFalse(independent(image).scheme().isEmpty(), image.relative());
-
-            CliRun run = CliRun.of("validate", "--signatures", image.path());
-
-            assertEquals(1, run.exit(), run::toString);
-            assertTrue(run.err().contains("[" + UNREACHABLE.get(image.relative()) + "]"), run::toString);
         }
     }
 

@@ -1,0 +1,21 @@
+package dev.mdtload.check;
+
+/** Where a rule's severity comes from: whose behaviour the verdict predicts. */
+public enum Basis {
+    /** The Linux loader, drivers/soc/qcom/mdt_loader.c: the rule's reason names the function. */
+    KERNEL("kernel"),
+    /** The secure world's PAS service, which authenticates the metadata and the loaded memory. */
+    SECURE_WORLD("secure world"),
+    /** mdtload itself: reading the image would be unsafe or unbounded, or mdtload cannot check what the device would. */
+    MDTLOAD("mdtload's safety");
+
+    private final String label;
+
+    Basis(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}
