@@ -122,9 +122,9 @@ $(DIST)/modules.stamp: $(JAR)
 
 $(DIST)/modules.txt: $(DIST)/modules.stamp ;
 
-# The CDS archive keeps the start-up of the full JDK (about a fifth faster than without; the JDK's
-# own archive is not carried over). Only the one for compressed oops is kept: the other serves
-# heaps over 32 GiB, which mdtload never asks for, and would add 14 MB.
+# The CDS archive keeps the start-up of the full JDK, whose own archive jlink does not carry over.
+# Only the one for compressed oops is kept: the other serves heaps over 32 GiB, which mdtload
+# never asks for, and would add 14 MB.
 $(RUNTIME)/release: $(DIST)/modules.txt $(JDK)/release
 	rm -rf $(RUNTIME)
 	$(JDK)/bin/jlink --add-modules $$(cat $(DIST)/modules.txt) --strip-debug --no-header-files \
