@@ -2,9 +2,12 @@
 # `make demo` loads a real image into a file-backed carveout through the simulated secure world,
 # `make demo-board` provisions a copy of the fake board from firmware-samples/board/manifest.yaml.
 
+# Uninstalling needs no JDK: it only reads the list the install left.
+ifneq ($(MAKECMDGOALS),uninstall)
 JDK := $(shell scripts/find-jdk)
 ifeq ($(JDK),)
 $(error no JDK 25 found (see the message above))
+endif
 endif
 export JAVA_HOME := $(JDK)
 JAVA := $(JDK)/bin/java
@@ -17,7 +20,7 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples test test-corpus demo demo-board bench bench-load fuzz clean
+.PHONY: all build native samples test test-corpus demo demo-board bench bench-load fuzz clean stage install uninstall deb
 
 all: build samples
 
@@ -34,6 +37,7 @@ samples: build
 test: native
 	$(MVN) -B --no-transfer-progress -Dstyle.color=never package
 	bin/mdtload samples firmware-samples --check
+	scripts/test-install
 
 # The real linux-firmware corpus (Debian trixie's firmware-qcom-soc + firmware-atheros, pinned),
 # fetched once into a cache outside the repository, then the tests tagged "corpus" over it; they
@@ -84,6 +88,104 @@ bench-load: build
 FUZZ_SECONDS ?= 180
 fuzz: native
 	scripts/fuzz $(FUZZ_SECONDS)
+
+# ---- make install, make uninstall, make deb ------------------------------------------------------
+# One tree, laid out as under PREFIX, is staged in target/dist/stage-PREFIX and copied as it is by
+# `make install` (into DESTDIR/PREFIX) and by `make deb` (staged for /usr):
+#   bin/mdtload                          the launcher (finds lib/mdtload beside it)
+#   lib/mdtload/runtime/                 a jlink image of just the JDK modules mdtload needs
+#   lib/mdtload/mdtload.jar, lib/*.jar   the tool and its libraries
+#   lib/mdtload/libpassim.so             the simulated secure world
+#   share/man/man1/mdtload*.1.gz         a man page per command
+#   share/bash-completion/completions/mdtload, zsh: _mdtload
+#   lib/systemd/system/mdtload-provision.service
+PREFIX ?= /usr/local
+DESTDIR ?=
+DIST := target/dist
+RUNTIME := $(DIST)/runtime
+STAGE := $(DIST)/stage$(subst /,-,$(PREFIX))
+# Debian's zsh looks in vendor-completions for packaged functions, in site-functions for local ones.
+ZSH_DIR := $(if $(filter /usr,$(PREFIX)),share/zsh/vendor-completions,share/zsh/site-functions)
+JAVA_RELEASE = $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' $(JDK)/release)
+DEB_VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head -n 1 | tr - '~')
+DEB = target/mdtload_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
+
+# The jar only when a source changed, so installing right after `make test` rebuilds nothing.
+$(JAR): pom.xml $(shell find src/main src/gate -type f) src/test/java/dev/mdtload/cli/CommandDocs.java
+	$(MVN) $(MVNFLAGS) -DskipTests package
+	@touch $@
+
+# The modules, from jdeps over the jar and its libraries, less java.desktop: jdeps reaches it
+# only through snakeyaml's bean introspector and Jackson's java.beans support, which both
+# declare it optional (`requires static`) and mdtload never calls (Jackson reads YAML through
+# snakeyaml's parser); it would add 24 MB and X11 libraries. scripts/test-install runs every
+# kind of command on the image. The list is rewritten only when it changes, so the slow jlink
+# below reruns only then.
+$(DIST)/modules.stamp: $(JAR)
+	@mkdir -p $(DIST)
+	$(JDK)/bin/jdeps --print-module-deps --ignore-missing-deps --multi-release $(JAVA_RELEASE) \
+	    --class-path 'target/lib/*' $(JAR) | tr , '\n' | grep -vx java.desktop | paste -sd, - > $(DIST)/modules.new
+	@cmp -s $(DIST)/modules.new $(DIST)/modules.txt && rm $(DIST)/modules.new || mv $(DIST)/modules.new $(DIST)/modules.txt
+	@touch $@
+
+$(DIST)/modules.txt: $(DIST)/modules.stamp ;
+
+# The CDS archive keeps the start-up of the full JDK, whose own archive jlink does not carry over.
+# Only the one for compressed oops is kept: the other serves heaps over 32 GiB, which mdtload
+# never asks for, and would add 14 MB.
+$(RUNTIME)/release: $(DIST)/modules.txt $(JDK)/release
+	rm -rf $(RUNTIME)
+	$(JDK)/bin/jlink --add-modules $$(cat $(DIST)/modules.txt) --strip-debug --no-header-files \
+	    --no-man-pages --generate-cds-archive --output $(RUNTIME)
+	rm -f $(RUNTIME)/lib/server/classes_nocoops.jsa
+
+# Completion scripts and man pages from the command line Main builds; asciidoctor (Debian's, in
+# Ruby) renders picocli's AsciiDoc to roff: the generator writes only AsciiDoc, and asciidoctor
+# is the one renderer Debian has for it without a DocBook tool chain.
+$(DIST)/docs.stamp: $(JAR)
+	@scripts/need-package asciidoctor asciidoctor
+	rm -rf $(DIST)/docs && mkdir -p $(DIST)/docs/man
+	$(JAVA) -cp target/classes:target/test-classes:$$(cat target/test-classpath.txt) \
+	    dev.mdtload.cli.CommandDocs $(DIST)/docs
+	@# The date in the pages is the last commit's, so building a commit again gives the same pages.
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
+	    asciidoctor -b manpage -a manmanual='mdtload manual' -D $(DIST)/docs/man $(DIST)/docs/adoc/*.adoc
+	gzip -9n $(DIST)/docs/man/*.1
+	@touch $@
+
+$(NATIVE_DIR)/libpassim.so: $(wildcard native-stubs/*.c native-stubs/*.h) native-stubs/Makefile
+	$(MAKE) -s -C native-stubs OUT=$(NATIVE_DIR)
+
+$(STAGE).done: $(JAR) $(NATIVE_DIR)/libpassim.so $(RUNTIME)/release $(DIST)/docs.stamp bin/mdtload \
+    packaging/mdtload-provision.service.in
+	rm -rf $(STAGE) && mkdir -p $(STAGE)/lib/mdtload
+	install -D -m 755 bin/mdtload $(STAGE)/bin/mdtload
+	install -m 644 $(JAR) $(NATIVE_DIR)/libpassim.so $(STAGE)/lib/mdtload/
+	install -D -m 644 -t $(STAGE)/lib/mdtload/lib target/lib/*.jar
+	cp -al $(RUNTIME) $(STAGE)/lib/mdtload/runtime
+	install -D -m 644 -t $(STAGE)/share/man/man1 $(DIST)/docs/man/*.1.gz
+	install -D -m 644 $(DIST)/docs/bash/mdtload $(STAGE)/share/bash-completion/completions/mdtload
+	install -D -m 644 $(DIST)/docs/zsh/_mdtload $(STAGE)/$(ZSH_DIR)/_mdtload
+	mkdir -p $(STAGE)/lib/systemd/system
+	sed 's|@BINDIR@|$(PREFIX)/bin|' packaging/mdtload-provision.service.in \
+	    > $(STAGE)/lib/systemd/system/mdtload-provision.service
+	@touch $@
+
+stage: $(STAGE).done
+
+install: stage
+	packaging/install-tree $(STAGE) "$(DESTDIR)$(PREFIX)"
+
+uninstall:
+	packaging/install-tree --uninstall "$(DESTDIR)$(PREFIX)"
+
+# The package's tree is the install's for PREFIX=/usr: made by a make of its own with that PREFIX.
+deb:
+	@$(MAKE) --no-print-directory $(DEB) PREFIX=/usr
+
+$(DEB): $(STAGE).done packaging/build-deb $(wildcard packaging/debian/*)
+	@scripts/need-package dpkg-shlibdeps dpkg-dev
+	packaging/build-deb $(STAGE) $(DEB_VERSION) $@
 
 clean:
 	rm -rf target
