@@ -20,7 +20,8 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples test test-corpus demo demo-board bench bench-load fuzz clean stage install uninstall deb
+.PHONY: all build native samples test test-corpus test-kernel-loader demo demo-board bench bench-load fuzz clean \
+	stage install uninstall deb
 
 all: build samples
 
@@ -84,6 +85,12 @@ BENCH_RUNS ?= 10
 bench-load: build
 	$(MVN) $(MVNFLAGS) -DskipTests test-compile
 	scripts/bench-load $(BENCH_RUNS)
+
+# The kernel's own MDT loader as the oracle: Debian's arm64 kernels boot under QEMU, load every
+# corpus image and sample through a real remoteproc, and their verdicts and bytes are compared
+# with mdtload's (docs/kernel-loader.md; results in target/kernel-loader/).
+test-kernel-loader: build
+	scripts/kernel-test/arm64/kernel-loader-test
 
 FUZZ_SECONDS ?= 180
 fuzz: native
