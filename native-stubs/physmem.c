@@ -1,7 +1,8 @@
 /*
  * The physical address space the simulated secure world can read: ranges backed by files (a
- * carveout's backing file, the metadata buffer), mapped MAP_SHARED so that what the loader writes
- * through its own mapping is what the secure world reads, with no copy and no sync step.
+ * carveout's backing file, the metadata buffer) or by a memory device such as /dev/mem, mapped
+ * MAP_SHARED so that what the loader writes through its own mapping is what the secure world
+ * reads, with no copy and no sync step.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -79,7 +80,12 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
 		return -EEXIST;
 	if (nranges == MAX_RANGES)
 		return -ENOSPC;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_SYNC asks a memory device for the uncached mapping the loader has made through it (x86
+	 * refuses a second mapping of the same physical pages with another memory type); it changes
+	 * nothing for reading a regular file.
+	 */
+	fd = open(path, O_RDONLY | O_SYNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -87,8 +93,12 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
 		close(fd);
 		return err;
 	}
-	/* reading a mapped page past the end of the file raises SIGBUS in the caller's process */
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < offset + size) {
+	/*
+	 * A regular file must hold the range: reading a mapped page past its end raises SIGBUS in the
+	 * caller's process. A character device (/dev/mem) has no size; the offset is the physical
+	 * address, and the kernel refuses at mmap what it will not map.
+	 */
+	if (!S_ISCHR(st.st_mode) && (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < offset + size)) {
 		close(fd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}

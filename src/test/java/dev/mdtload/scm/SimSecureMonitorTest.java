@@ -479,6 +479,20 @@ class SimSecureMonitorTest {
     }
 
     @Test
+    void attach_mapsACharacterDeviceAtThePhysicalAddressWithNoSizeToCheck() throws Exception {
+        // /dev/zero stands in for /dev/mem: a character device of no size that maps at any offset
+        Path device = Path.of("/dev/zero");
+        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+            sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, device, WPSS_PHYS);
+            PasClient pas = new PasClient(sim, ScmConvention.SMC64);
+            pas.initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
+            // the secure world hashes what its own mapping of the device holds (zeros here), not what was meant
+            ScmException e = assertRefused(-1, "EIO", () -> pas.authAndReset(WPSS_PAS));
+            assertTrue(e.getMessage().contains("pas id 6"), e.getMessage());
+        }
+    }
+
+    @Test
     void state_refusesAnIdTheSecureWorldDoesNotHave() throws Exception {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sim.state(64));
