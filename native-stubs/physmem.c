@@ -66,7 +66,7 @@ static int overlaps(uint64_t phys, uint64_t size)
 	return 0;
 }
 
-int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
+int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset, const char **failed_call)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t lead = offset % (uint64_t)page;
@@ -74,6 +74,7 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
 	void *map;
 	int fd, err;
 
+	*failed_call = NULL;
 	if (size == 0 || phys + size < phys || offset + size < offset || size > SIZE_MAX - lead)
 		return -EINVAL;
 	if (overlaps(phys, size))
@@ -86,11 +87,14 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
 	 * nothing for reading a regular file.
 	 */
 	fd = open(path, O_RDONLY | O_SYNC | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		*failed_call = "open";
 		return -errno;
+	}
 	if (fstat(fd, &st) < 0) {
 		err = -errno;
 		close(fd);
+		*failed_call = "fstat";
 		return err;
 	}
 	/*
@@ -105,8 +109,10 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
 	map = mmap(NULL, size + lead, PROT_READ, MAP_SHARED, fd, (off_t)(offset - lead));
 	err = map == MAP_FAILED ? -errno : 0;
 	close(fd);
-	if (err)
+	if (err) {
+		*failed_call = "mmap";
 		return err;
+	}
 	ranges[nranges++] = (struct range){
 		.phys = phys, .size = size, .map = map, .map_len = size + lead,
 		.at = (const uint8_t *)map + lead,

@@ -468,8 +468,12 @@ class SimSecureMonitorTest {
             Path missing = dir.resolve("missing.bin");
             ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class,
                     () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, missing, 0));
-            assertTrue(e.getMessage().contains(missing.toString())
-                    && e.getMessage().contains("ENOENT (No such file or directory)"), e.getMessage());
+            assertEquals("sim_attach(" + missing + " at phys 0x10000000 +0x1000): open(" + missing
+                    + ") failed: ENOENT (No such file or directory)", e.getMessage());
+            // a character device is mapped at its offset; /dev/null refuses any mapping
+            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, Path.of("/dev/null"), 0));
+            assertEquals("sim_attach(/dev/null at phys 0x10000000 +0x1000): mmap(/dev/null) failed: ENODEV (No such device)",
+                    e.getMessage());
             e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 8192, small, 0));
             assertTrue(e.getMessage().contains("EINVAL"), "a range past the end of its file: " + e.getMessage());
             sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0);
