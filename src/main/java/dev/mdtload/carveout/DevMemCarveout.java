@@ -1,8 +1,10 @@
 package dev.mdtload.carveout;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.Errno;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
+import dev.mdtload.posix.PosixException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,8 +97,19 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
             Fd lock = fds.add(Libc.open(lockFile, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644));
             lockExclusively(lock, spec + " at " + phys);
             Fd memory = fds.add(Libc.open(at.device(), Libc.O_RDWR | Libc.O_SYNC | Libc.O_CLOEXEC, 0));
-            return new DevMemCarveout(spec, at, Mapping.map(fds, memory, at.offset(), 0, request.size()));
+            try {
+                return new DevMemCarveout(spec, at, Mapping.map(fds, memory, at.offset(), 0, request.size()));
+            } catch (PosixException e) {
+                throw e.is(Errno.EPERM) ? refusedByKernel(spec, phys, e) : e;
+            }
         }
+    }
+
+    /** EPERM from mmap of /dev/mem: the kernel's STRICT_DEVMEM rule, which the bare errno does not tell. */
+    private static IOException refusedByKernel(CarveoutSpec spec, PhysAddr phys, PosixException e) {
+        return new IOException(String.format("carveout %s at %s: %s: the kernel maps through /dev/mem only memory "
+                + "it does not use itself (STRICT_DEVMEM); reserve the range first (memmap=, a reserved-memory node)",
+                spec, phys, e.getMessage()), e);
     }
 
     public Path device() {
