@@ -17,7 +17,7 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples test demo demo-board bench bench-load fuzz clean
+.PHONY: all build native samples test test-kernel demo demo-board bench bench-load fuzz clean
 
 all: build samples
 
@@ -34,6 +34,12 @@ samples: build
 test: native
 	$(MVN) -B --no-transfer-progress -Dstyle.color=never package
 	bin/mdtload samples firmware-samples --check
+
+# mdtload on a real Linux kernel: Debian's kernel under QEMU (TCG without /dev/kvm), /dev/mem and
+# PCI BAR loads checked from the host with QMP pmemsave; results in target/kernel-test/
+# (docs/kernel-test.md). Needs qemu-system-x86 and cpio; downloads are cached outside the repo.
+test-kernel: build
+	scripts/kernel-test/run
 
 demo: build
 	@mkdir -p $(DEMO_DIR)
