@@ -20,8 +20,8 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples test test-corpus test-kernel-loader demo demo-board bench bench-load fuzz clean \
-	stage install uninstall deb
+.PHONY: all build native samples test test-corpus test-kernel test-kernel-loader demo demo-board bench bench-load \
+	fuzz clean stage install uninstall deb
 
 all: build samples
 
@@ -47,6 +47,12 @@ test-corpus: native
 	@root=$$(scripts/fetch-linux-firmware) && \
 	$(MVN) -B --no-transfer-progress -Dstyle.color=never test -Dgroups=corpus -Dtest.excludedGroups= \
 	    -Dmdtload.corpus="$$root" -Dmdtload.corpus.table=$(CURDIR)/docs/corpus.md -Dsurefire.failIfNoSpecifiedTests=false
+
+# mdtload on a real Linux kernel: Debian's kernel under QEMU (TCG without /dev/kvm), /dev/mem and
+# PCI BAR loads checked from the host with QMP pmemsave; results in target/kernel-test/
+# (docs/kernel-test.md). Needs qemu-system-x86 and cpio; downloads are cached outside the repo.
+test-kernel: build
+	scripts/kernel-test/run
 
 demo: build
 	@mkdir -p $(DEMO_DIR)

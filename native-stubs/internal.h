@@ -45,7 +45,7 @@ static inline void wr32(uint8_t *p, uint32_t v)
 const uint8_t *phys_span(uint64_t phys, uint64_t len);
 /* Bytes from phys to the end of the attached range holding it, or 0 (and *at = NULL). */
 uint64_t phys_available(uint64_t phys, const uint8_t **at);
-int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset);
+int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset, const char **failed_call);
 void phys_reset(void);
 
 /* ---- metadata.c: the blob init_image points at (ELF header, program headers, hash segment) ---- */

@@ -223,14 +223,14 @@ PASSIM_API int sim_legacy(void *cmd, uint32_t len, uint64_t res[4])
 	return 0;
 }
 
-PASSIM_API int sim_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
+PASSIM_API int sim_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset, const char **failed_call)
 {
 	int err;
 
-	if (!path)
+	if (!path || !failed_call)
 		return -EFAULT;
 	pthread_mutex_lock(&lock);
-	err = phys_attach(phys, size, path, offset);
+	err = phys_attach(phys, size, path, offset, failed_call);
 	pthread_mutex_unlock(&lock);
 	return err;
 }

@@ -20,10 +20,13 @@
 
 /*
  * Makes [phys, phys + size) readable by the secure world, backed by `size` bytes of the file at
- * `path` starting at `offset`. Ranges may not overlap. -errno from open/fstat/mmap, -EINVAL for an
- * empty, wrapping or past-end-of-file range, -EEXIST for an overlap, -ENOSPC when full.
+ * `path` starting at `offset` (a regular file holding them, or a character device such as
+ * /dev/mem, where the offset is the physical address). Ranges may not overlap. -errno from
+ * open/fstat/mmap, with *failed_call naming that call ("open", "fstat", "mmap"); otherwise
+ * *failed_call is NULL and the error is -EINVAL for an empty, wrapping or past-end-of-file range
+ * or a file of another kind, -EEXIST for an overlap, -ENOSPC when full.
  */
-PASSIM_API int sim_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset);
+PASSIM_API int sim_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset, const char **failed_call);
 
 /*
  * One SMCCC call: a[0] function id, a[1] arginfo, a[2..5] arguments (a[5] the physical address of

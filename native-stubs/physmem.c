@@ -1,7 +1,8 @@
 /*
  * The physical address space the simulated secure world can read: ranges backed by files (a
- * carveout's backing file, the metadata buffer), mapped MAP_SHARED so that what the loader writes
- * through its own mapping is what the secure world reads, with no copy and no sync step.
+ * carveout's backing file, the metadata buffer) or by a memory device such as /dev/mem, mapped
+ * MAP_SHARED so that what the loader writes through its own mapping is what the secure world
+ * reads, with no copy and no sync step.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,7 +66,7 @@ static int overlaps(uint64_t phys, uint64_t size)
 	return 0;
 }
 
-int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
+int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset, const char **failed_call)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t lead = offset % (uint64_t)page;
@@ -73,30 +74,45 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset)
 	void *map;
 	int fd, err;
 
+	*failed_call = NULL;
 	if (size == 0 || phys + size < phys || offset + size < offset || size > SIZE_MAX - lead)
 		return -EINVAL;
 	if (overlaps(phys, size))
 		return -EEXIST;
 	if (nranges == MAX_RANGES)
 		return -ENOSPC;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/*
+	 * O_SYNC asks a memory device for the uncached mapping the loader has made through it (x86
+	 * refuses a second mapping of the same physical pages with another memory type); it changes
+	 * nothing for reading a regular file.
+	 */
+	fd = open(path, O_RDONLY | O_SYNC | O_CLOEXEC);
+	if (fd < 0) {
+		*failed_call = "open";
 		return -errno;
+	}
 	if (fstat(fd, &st) < 0) {
 		err = -errno;
 		close(fd);
+		*failed_call = "fstat";
 		return err;
 	}
-	/* reading a mapped page past the end of the file raises SIGBUS in the caller's process */
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < offset + size) {
+	/*
+	 * A regular file must hold the range: reading a mapped page past its end raises SIGBUS in the
+	 * caller's process. A character device (/dev/mem) has no size; the offset is the physical
+	 * address, and the kernel refuses at mmap what it will not map.
+	 */
+	if (!S_ISCHR(st.st_mode) && (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < offset + size)) {
 		close(fd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
 	map = mmap(NULL, size + lead, PROT_READ, MAP_SHARED, fd, (off_t)(offset - lead));
 	err = map == MAP_FAILED ? -errno : 0;
 	close(fd);
-	if (err)
+	if (err) {
+		*failed_call = "mmap";
 		return err;
+	}
 	ranges[nranges++] = (struct range){
 		.phys = phys, .size = size, .map = map, .map_len = size + lead,
 		.at = (const uint8_t *)map + lead,

@@ -1,8 +1,10 @@
 package dev.mdtload.carveout;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.Errno;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
+import dev.mdtload.posix.PosixException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,28 +14,41 @@ import java.util.Optional;
 
 /**
  * {@code devmem} and {@code reserved:NAME}: physical memory through {@code /dev/mem}, opened
- * {@code O_SYNC} so the kernel maps it uncached and the secure world sees every store.
+ * {@code O_SYNC} so the kernel maps it uncached and the secure world sees every store. Through
+ * {@code devmem:PATH}, a PCI device's {@code resourceN} file maps its BAR N from offset 0: the
+ * physical base is then the BAR's, read from the device's {@code resource} file.
  */
 public final class DevMemCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec spec;
     private final Path device;
     private final Optional<ReservedMemory.Region> region;
 
-    private DevMemCarveout(CarveoutSpec spec, Path device, PhysAddr physBase, Optional<ReservedMemory.Region> region,
-            Mapping mapping) {
-        super(mapping, Optional.of(physBase), new Backing(device, physBase.value()));
+    private DevMemCarveout(CarveoutSpec spec, Location at, Mapping mapping) {
+        super(mapping, Optional.of(at.phys()), new Backing(at.device(), at.offset()));
         this.spec = spec;
-        this.device = device;
-        this.region = region;
+        this.device = at.device();
+        this.region = at.region();
     }
 
-    /** Where a devmem or reserved: carveout is: the device, the physical base, and the region it lies in. */
-    private record Location(CarveoutSpec spec, Path device, PhysAddr phys, Optional<ReservedMemory.Region> region) {}
+    /**
+     * Where a devmem or reserved: carveout is: the device, the physical base, the offset in the
+     * device that maps it (the physical address itself for /dev/mem), and the region it lies in.
+     */
+    private record Location(CarveoutSpec spec, Path device, PhysAddr phys, long offset,
+                            Optional<ReservedMemory.Region> region) {}
 
-    private static Location locate(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException {
+    private static Location locate(CarveoutSpec.DevMem spec, Carveouts.Request request)
+            throws CarveoutException, IOException {
+        Path device = spec.path().orElse(request.underRoot("dev/mem"));
+        Optional<PciBar> bar = spec.path().isPresent() ? PciBar.of(device) : Optional.empty();
+        if (bar.isPresent()) {
+            PciBar b = bar.get();
+            PhysAddr phys = request.placeIn(spec, b.describe(), b.start(), b.size());
+            return new Location(spec, device, phys, phys.value() - b.start().value(), Optional.empty());
+        }
         PhysAddr phys = request.phys().orElseThrow(() -> new CarveoutException(
                 "carveout " + spec + ": needs the physical address to map; /dev/mem has no default"));
-        return new Location(spec, spec.path().orElse(request.underRoot("dev/mem")), phys, Optional.empty());
+        return new Location(spec, device, phys, phys.value(), Optional.empty());
     }
 
     private static Location locate(CarveoutSpec.Reserved spec, Carveouts.Request request)
@@ -45,7 +60,7 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
         ReservedMemory.Region region = request.reserved().find(spec.name())
                 .orElseThrow(() -> CarveoutException.noSuchRegion(spec));
         PhysAddr phys = request.placeIn(spec, "reserved-memory region " + region.name(), region.base(), region.size());
-        return new Location(spec, request.underRoot("dev/mem"), phys, Optional.of(region));
+        return new Location(spec, request.underRoot("dev/mem"), phys, phys.value(), Optional.of(region));
     }
 
     static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
@@ -69,7 +84,7 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
         if (!Files.exists(at.device())) {
             throw new NoSuchFileException(at.device().toString(), null, "no such device for carveout " + at.spec());
         }
-        Mapping.requireLongEnough(at.device(), at.device(), at.phys().value(), at.phys().value() + request.size());
+        Mapping.requireLongEnough(at.device(), at.device(), at.offset(), at.offset() + request.size());
     }
 
     private static DevMemCarveout map(Location at, Carveouts.Request request) throws IOException {
@@ -82,9 +97,19 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
             Fd lock = fds.add(Libc.open(lockFile, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644));
             lockExclusively(lock, spec + " at " + phys);
             Fd memory = fds.add(Libc.open(at.device(), Libc.O_RDWR | Libc.O_SYNC | Libc.O_CLOEXEC, 0));
-            return new DevMemCarveout(spec, at.device(), phys, at.region(),
-                    Mapping.map(fds, memory, phys.value(), 0, request.size()));
+            try {
+                return new DevMemCarveout(spec, at, Mapping.map(fds, memory, at.offset(), 0, request.size()));
+            } catch (PosixException e) {
+                throw e.is(Errno.EPERM) ? refusedByKernel(spec, phys, e) : e;
+            }
         }
+    }
+
+    /** EPERM from mmap of /dev/mem: the kernel's STRICT_DEVMEM rule, which the bare errno does not tell. */
+    private static IOException refusedByKernel(CarveoutSpec spec, PhysAddr phys, PosixException e) {
+        return new IOException(String.format("carveout %s at %s: %s: the kernel maps through /dev/mem only memory "
+                + "it does not use itself (STRICT_DEVMEM); reserve the range first (memmap=, a reserved-memory node)",
+                spec, phys, e.getMessage()), e);
     }
 
     public Path device() {

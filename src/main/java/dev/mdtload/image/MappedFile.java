@@ -11,12 +11,13 @@ import java.nio.file.StandardOpenOption;
 /**
  * Read-only bytes of a whole file as a {@link MemorySegment} living in a caller's arena: mapped on
  * file systems that can map (the default one), read into native memory on those that cannot
- * (jimfs in tests), so the parser never sees the difference.
+ * (jimfs in tests), so the parser never sees the difference. A mapping that fails names the call
+ * and the file, as the posix package's failures do (the JDK's message is errno's text alone).
  */
-final class MappedFile {
+public final class MappedFile {
     private MappedFile() {}
 
-    static MemorySegment map(Path path, Arena arena) throws IOException {
+    public static MemorySegment map(Path path, Arena arena) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size == 0) {
@@ -26,6 +27,8 @@ final class MappedFile {
                 return channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             } catch (UnsupportedOperationException notMappable) {
                 return readFully(path, channel, size, arena);
+            } catch (IOException e) {
+                throw new IOException("mmap(" + path + ") failed: " + e.getMessage(), e);
             }
         }
     }

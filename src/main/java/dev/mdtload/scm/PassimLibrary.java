@@ -26,7 +26,7 @@ final class PassimLibrary {
     private static final SymbolLookup LIBRARY = load();
 
     private static final MethodHandle SIM_ATTACH = handle("sim_attach",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle SIM_SMC = handle("sim_smc",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SIM_LEGACY = handle("sim_legacy",
@@ -43,6 +43,8 @@ final class PassimLibrary {
     /** sim_smc's res[]: a0..a3. */
     private static final int RESULTS = 4;
     private static final int ERROR_TEXT = 128;
+    /** Room enough for the name of the libc call sim_attach reports. */
+    private static final int CALL_NAME = 16;
 
     private static SymbolLookup load() {
         try {
@@ -58,17 +60,26 @@ final class PassimLibrary {
         return LINKER.downcallHandle(address, descriptor);
     }
 
-    /** sim_attach(): -errno becomes an exception naming the range and the file. */
+    /**
+     * sim_attach(): -errno becomes an exception naming the range and the file, and the call that
+     * failed in the posix form ({@code mmap(/dev/mem) failed: EINVAL (...)}) when one did.
+     */
     static void attach(long phys, long size, String path, long offset) throws ScmEnvironmentException {
         int rc;
+        String failedCall;
         try (Arena arena = Arena.ofConfined()) {
-            rc = (int) SIM_ATTACH.invokeExact(phys, size, arena.allocateFrom(path), offset);
+            MemorySegment call = arena.allocate(ADDRESS);
+            rc = (int) SIM_ATTACH.invokeExact(phys, size, arena.allocateFrom(path), offset, call);
+            MemorySegment name = call.get(ADDRESS, 0);
+            // a static C string of the library's, such as "mmap"
+            failedCall = name.equals(MemorySegment.NULL) ? null : name.reinterpret(CALL_NAME).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
         if (rc != 0) {
-            throw new ScmEnvironmentException(String.format("sim_attach(%s at phys 0x%x +0x%x) failed: %s",
-                    path, phys, size, strerror(-rc)));
+            String range = String.format("sim_attach(%s at phys 0x%x +0x%x)", path, phys, size);
+            throw new ScmEnvironmentException(failedCall == null ? range + " failed: " + strerror(-rc)
+                    : range + ": " + failedCall + "(" + path + ") failed: " + strerror(-rc));
         }
     }
 

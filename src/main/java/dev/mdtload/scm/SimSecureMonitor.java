@@ -2,21 +2,18 @@ package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.Fd;
+import dev.mdtload.posix.Libc;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * The simulated secure world: every call goes through FFM into libpassim (built from
@@ -114,10 +111,12 @@ public final class SimSecureMonitor implements SecureMonitor {
         Path file = Files.createTempFile(tempDir, "shared-", ".bin");
         tempFiles.add(file);
         MemorySegment memory;
-        try (FileChannel channel = FileChannel.open(file, READ, WRITE)) {
+        // through posix, so that a failure names the call and the file: java.io.tmpdir on a file
+        // system without shared writable mappings (9p) otherwise reads as a bare "Invalid argument"
+        try (Fd fd = Libc.open(file, Libc.O_RDWR | Libc.O_CLOEXEC, 0)) {
             // size the file first: the secure world's mapping must not reach past its end
-            channel.write(ByteBuffer.allocate(1), length - 1);
-            memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+            Libc.ftruncate(fd, length);
+            memory = Libc.mmap(fd, length, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, 0, arena);
         }
         PhysAddr addr = shared.take(length);
         PassimLibrary.attach(addr.value(), length, file.toString(), 0);

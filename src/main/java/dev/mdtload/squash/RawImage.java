@@ -6,14 +6,13 @@ import dev.mdtload.check.Violation;
 import dev.mdtload.elf.Elf;
 import dev.mdtload.elf.ElfHeader;
 import dev.mdtload.elf.ProgramHeader;
+import dev.mdtload.image.MappedFile;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,8 +39,8 @@ final class RawImage implements AutoCloseable {
      */
     static RawImage open(Path image, Elf validated) throws IOException, InvalidImageException {
         Arena arena = Arena.ofConfined();
-        try (FileChannel channel = FileChannel.open(image, StandardOpenOption.READ)) {
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+        try {
+            MemorySegment file = MappedFile.map(image, arena);
             Elf now = Elf.parse(file, image.toString());
             if (!now.equals(validated)) {
                 throw new InvalidImageException(Violation.of(Rule.PART_CHANGED, image.toString(),

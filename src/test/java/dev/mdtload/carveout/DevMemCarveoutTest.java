@@ -117,6 +117,55 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
         assertTrue(Bytes.allZero(Files.readAllBytes(devMem())));
     }
 
+    /** A PCI device directory as sysfs has it: BAR 2 of 1 MiB at 0xfe000000, BARs 0 and 1 unassigned. */
+    private Path pciDevice() throws IOException {
+        Path device = root.resolve("sys/bus/pci/devices/0000:00:04.0");
+        Files.createDirectories(device);
+        Files.writeString(device.resolve("resource"), """
+                0x0000000000000000 0x0000000000000000 0x0000000000000000
+                0x00000000febff000 0x00000000febff0ff 0x0000000000040200
+                0x00000000fe000000 0x00000000fe0fffff 0x000000000014220c
+                0x0000000000000000 0x0000000000000000 0x0000000000000000
+                """);
+        Bytes.sparseFile(device.resolve("resource2"), 0x100000);
+        return device;
+    }
+
+    @Test
+    void pciResourceFile_isAtItsBarsPhysicalAddressNotAtZero() throws Exception {
+        Path bar = pciDevice().resolve("resource2");
+        CarveoutSpec spec = new CarveoutSpec.DevMem(Optional.of(bar));
+        byte[] written = Bytes.pattern(SIZE, 11);
+        try (Carveout carveout = open(spec, Optional.of(PhysAddr.of(0xfe010000L)), ReservedMemory.NONE)) {
+            assertEquals(Optional.of(PhysAddr.of(0xfe010000L)), carveout.physBase());
+            assertEquals(Optional.of(new Carveout.Backing(bar, 0x10000)), carveout.backing(), "the secure world maps the same bytes");
+            Bytes.write(carveout.memory(), written);
+        }
+        assertArrayEquals(written, Bytes.read(bar, 0x10000, SIZE));
+        try (Carveout carveout = open(spec, Optional.empty(), ReservedMemory.NONE)) {
+            assertEquals(Optional.of(PhysAddr.of(0xfe000000L)), carveout.physBase(), "no --phys: the BAR's start");
+            assertTrue(Files.isRegularFile(root.resolve("run/lock/mdtload-devmem-fe000000.lock")),
+                    "locked as /dev/mem at that address would be");
+        }
+    }
+
+    @Test
+    void pciResourceFile_refusesARangeOutsideTheBarAndAnUnassignedBar() throws Exception {
+        Path device = pciDevice();
+        CarveoutSpec bar2 = new CarveoutSpec.DevMem(Optional.of(device.resolve("resource2")));
+        CarveoutException outside = assertThrows(CarveoutException.class,
+                () -> open(bar2, Optional.of(PhysAddr.of(0)), ReservedMemory.NONE));
+        assertEquals("carveout devmem:" + device.resolve("resource2") + ": 0x4000 bytes at phys 0x0 do not fit in PCI BAR 2 ("
+                + device.resolve("resource2") + "), which is 0x100000 bytes at phys 0xfe000000", outside.getMessage());
+
+        Path bar0 = Bytes.sparseFile(device.resolve("resource0"), 0x100000);
+        IOException unassigned = assertThrows(IOException.class,
+                () -> open(new CarveoutSpec.DevMem(Optional.of(bar0)), Optional.empty(), ReservedMemory.NONE));
+        assertEquals(bar0 + ": BAR 0 of " + device + " has no memory assigned (resource line 1: "
+                + "0x0000000000000000 0x0000000000000000 0x0000000000000000)", unassigned.getMessage());
+        assertTrue(Files.notExists(root.resolve("run")), "refused before the lock file");
+    }
+
     @Test
     void open_refusesARangePastTheEndOfAStandInFile() {
         IOException e = assertThrows(IOException.class, () -> openAt(PhysAddr.of(0x3ff000)));

@@ -468,13 +468,31 @@ class SimSecureMonitorTest {
             Path missing = dir.resolve("missing.bin");
             ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class,
                     () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, missing, 0));
-            assertTrue(e.getMessage().contains(missing.toString())
-                    && e.getMessage().contains("ENOENT (No such file or directory)"), e.getMessage());
+            assertEquals("sim_attach(" + missing + " at phys 0x10000000 +0x1000): open(" + missing
+                    + ") failed: ENOENT (No such file or directory)", e.getMessage());
+            // a character device is mapped at its offset; /dev/null refuses any mapping
+            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, Path.of("/dev/null"), 0));
+            assertEquals("sim_attach(/dev/null at phys 0x10000000 +0x1000): mmap(/dev/null) failed: ENODEV (No such device)",
+                    e.getMessage());
             e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 8192, small, 0));
             assertTrue(e.getMessage().contains("EINVAL"), "a range past the end of its file: " + e.getMessage());
             sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0);
             e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0));
             assertTrue(e.getMessage().contains("EEXIST"), "overlapping ranges: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void attach_mapsACharacterDeviceAtThePhysicalAddressWithNoSizeToCheck() throws Exception {
+        // /dev/zero stands in for /dev/mem: a character device of no size that maps at any offset
+        Path device = Path.of("/dev/zero");
+        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+            sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, device, WPSS_PHYS);
+            PasClient pas = new PasClient(sim, ScmConvention.SMC64);
+            pas.initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
+            // the secure world hashes what its own mapping of the device holds (zeros here), not what was meant
+            ScmException e = assertRefused(-1, "EIO", () -> pas.authAndReset(WPSS_PAS));
+            assertTrue(e.getMessage().contains("pas id 6"), e.getMessage());
         }
     }
 
