@@ -1,6 +1,7 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.image.LinkStub;
+import dev.mdtload.mbn.PartName;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +41,28 @@ final class ImageFinder {
             }
         }
         return new ArrayList<>(byIdentity.values());
+    }
+
+    /**
+     * The bytes of an image's files: a .mbn's own, a .mdt's with its parts' (PartName's rule). Only
+     * for scheduling the biggest first, so a file that cannot be measured counts as empty.
+     */
+    static long bytesOnDisk(Path image) {
+        long bytes = sizeOrZero(image);
+        if (image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mdt")) {
+            for (int i = 0; i <= PartName.MAX_INDEX; i++) {
+                bytes += sizeOrZero(PartName.of(image, i));
+            }
+        }
+        return bytes;
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static boolean isImageName(Path p) {

@@ -4,6 +4,7 @@ import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
 import dev.mdtload.mbn.HashSegment;
+import dev.mdtload.parallel.BiggestFirst;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.Set;
 
 /**
  * Checks an opened image completely: the structural violations found while opening, then every
- * segment's bytes against its digest. Segments are hashed in parallel (the common fork-join pool
- * is shared with the images validated beside this one).
+ * segment's bytes against its digest. Segments are hashed on every core, biggest first (the
+ * common fork-join pool is shared with the images validated beside this one).
  *
  * @param allowUnsigned accept a plain ELF without a hash segment (digests then report "missing")
  */
@@ -41,9 +42,8 @@ public record Validator(boolean allowUnsigned) {
         }
         HashSegment hash = image.hashSegment().orElse(null);
         Set<Integer> unhashed = overlapping(name, image.segments().stream().filter(s -> hashes(hash, s)).toList(), errors);
-        List<Outcome> outcomes = image.segments().parallelStream()
-                .map(s -> unhashed.contains(s.index()) ? new Outcome(DigestStatus.MISSING, null) : outcome(name, hash, s))
-                .toList();
+        List<Outcome> outcomes = BiggestFirst.map(image.segments(), s -> s.phdr().p_filesz(),
+                s -> unhashed.contains(s.index()) ? new Outcome(DigestStatus.MISSING, null) : outcome(name, hash, s));
         List<DigestStatus> statuses = outcomes.stream().map(Outcome::status).toList();
         for (ImageSegment s : image.segments()) {
             Outcome outcome = outcomes.get(s.index());
