@@ -35,7 +35,7 @@ AOT_WORK := target/aot-train
 WPSS := $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt
 aot: build
 	@rm -rf $(AOT_WORK) $(AOT_CACHE) && mkdir -p $(AOT_WORK)
-	@$(JAVA) $(NATIVE_ACCESS) -Dmdtload.native.dir=$(NATIVE_DIR) -XX:AOTCacheOutput=$(AOT_CACHE) -Xlog:aot=warning \
+	@$(JAVA) @bin/jvm-options $(NATIVE_ACCESS) -Dmdtload.native.dir=$(NATIVE_DIR) -XX:AOTCacheOutput=$(AOT_CACHE) -Xlog:aot=warning \
 	    -cp $(JAR) dev.mdtload.cli.AotTraining \
 	    --version \; info $(WPSS) \; validate $(SHARED)/firmware \; map $(WPSS) --phys 0x9ae00000 --size 0x1900000 \; \
 	    squash $(WPSS) -o $(AOT_WORK)/wpss.mbn \; \
