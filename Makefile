@@ -17,31 +17,15 @@ SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
-.PHONY: all build native samples aot test demo demo-board bench bench-load bench-cli fuzz clean
+.PHONY: all build native samples test demo demo-board bench bench-load bench-cli fuzz clean
 
-all: build samples aot
+all: build samples
 
 native:
 	$(MAKE) -s -C native-stubs OUT=$(NATIVE_DIR)
 
 build: native
 	$(MVN) $(MVNFLAGS) -DskipTests package
-
-# The JDK's AOT cache (JEP 483/514/515) from one training run of the real commands on ../shared's
-# images: classes loaded and linked, and method profiles, ready at start-up. bin/mdtload uses it when
-# it is newer than the jar and was made by the same JDK (docs/benchmarks.md has what it saves).
-AOT_CACHE := target/mdtload.aot
-AOT_WORK := target/aot-train
-WPSS := $(SHARED)/firmware/ath11k/WCN6750/hw1.0/wpss.mdt
-aot: build
-	@rm -rf $(AOT_WORK) $(AOT_CACHE) && mkdir -p $(AOT_WORK)
-	@$(JAVA) @bin/jvm-options $(NATIVE_ACCESS) -Dmdtload.native.dir=$(NATIVE_DIR) -XX:AOTCacheOutput=$(AOT_CACHE) -Xlog:aot=warning \
-	    -cp $(JAR) dev.mdtload.cli.AotTraining \
-	    --version \; info $(WPSS) \; validate $(SHARED)/firmware \; map $(WPSS) --phys 0x9ae00000 --size 0x1900000 \; \
-	    squash $(WPSS) -o $(AOT_WORK)/wpss.mbn \; \
-	    load $(WPSS) --carveout file:$(AOT_WORK)/carveout.bin --phys 0x9ae00000 --size 0x1900000 --pas-id 6 --scm sim \
-	    > $(AOT_WORK)/training.out 2> $(AOT_WORK)/training.err || { cat $(AOT_WORK)/training.err >&2; exit 1; }
-	@echo $(JDK) > $(AOT_CACHE).jdk
 
 # The generator is part of the tool, so samples are rewritten from the code on every build.
 samples: build
