@@ -21,7 +21,7 @@ DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 
 .PHONY: all build native samples test test-corpus test-kernel test-kernel-loader demo demo-board bench bench-load \
-	fuzz clean stage install uninstall deb
+	bench-cli fuzz clean stage install uninstall deb
 
 all: build samples
 
@@ -97,6 +97,11 @@ bench-load: build
 # with mdtload's (docs/kernel-loader.md; results in target/kernel-loader/).
 test-kernel-loader: build
 	scripts/kernel-test/arm64/kernel-loader-test
+
+# Whole processes against the programs issue 12 measures mdtload by (java -version, openssl dgst,
+# sha256sum, cat, dd), alternated, medians and ratios; raw samples in target/bench-cli/.
+bench-cli: all
+	scripts/bench-cli --runs $(BENCH_RUNS)
 
 FUZZ_SECONDS ?= 180
 fuzz: native

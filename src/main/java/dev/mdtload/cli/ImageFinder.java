@@ -1,6 +1,10 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.mbn.PartName;
+
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -38,6 +42,39 @@ final class ImageFinder {
             }
         }
         return new ArrayList<>(byIdentity.values());
+    }
+
+    /**
+     * The bytes of an image's files: a .mbn's own, a .mdt's with its parts' (NAME.bNN beside it,
+     * one directory read). Only for scheduling the biggest first, so what cannot be measured counts as empty.
+     */
+    static long bytesOnDisk(Path image) {
+        String name = image.getFileName().toString();
+        long bytes = sizeOrZero(image);
+        if (name.toLowerCase(Locale.ROOT).endsWith(".mdt") && image.getParent() != null) {
+            String first = PartName.of(name, 0);
+            String stem = first.substring(0, first.length() - "b00".length());
+            DirectoryStream.Filter<Path> isPart = p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(stem) && n.substring(stem.length()).matches("b[0-9][0-9]");
+            };
+            try (DirectoryStream<Path> parts = Files.newDirectoryStream(image.getParent(), isPart)) {
+                for (Path part : parts) {
+                    bytes += sizeOrZero(part);
+                }
+            } catch (IOException | DirectoryIteratorException unreadable) {
+                // the parts are counted as empty; validate reports them
+            }
+        }
+        return bytes;
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static boolean isImageName(Path p) {

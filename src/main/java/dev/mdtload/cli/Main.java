@@ -3,51 +3,92 @@ package dev.mdtload.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code mdtload} command: wires the subcommands, error handling and exit codes; nothing else. */
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code mdtload} command: wires the subcommands, error handling and exit codes; nothing else.
+ * The subcommands are not in the annotation: picocli builds a command's model by reflection when
+ * it is added, and building all twelve cost more than the JVM's whole start-up (issue 12), so a
+ * command line gets only the subcommand it names.
+ */
 @Command(name = "mdtload",
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,
         version = "mdtload 0.1.0",
         header = "Read, check and load Qualcomm firmware images (.mdt + .bNN, or .mbn).",
-        description = {"Example: mdtload validate /lib/firmware/qcom"},
-        subcommands = {
-                InfoCommand.class,
-                ValidateCommand.class,
-                MapCommand.class,
-                LoadCommand.class,
-                SamplesCommand.class,
-                BoardCommand.class,
-                RprocCommand.class,
-                ProvisionCommand.class,
-                SquashCommand.class,
-                SplitCommand.class,
-                CertsCommand.class,
-                SignCommand.class,
-                CommandLine.HelpCommand.class,
-        })
+        description = {"Example: mdtload validate /lib/firmware/qcom"})
 public final class Main {
+    /**
+     * Every subcommand by name, in the order help lists them. The names are written out rather
+     * than read from each class's @Command: reading an annotation loads every class it names and
+     * builds a proxy for it, which in a fresh JVM cost 0.3 s for these (MainTest checks they agree).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = orderedMap(
+            Map.entry("info", InfoCommand.class),
+            Map.entry("validate", ValidateCommand.class),
+            Map.entry("map", MapCommand.class),
+            Map.entry("load", LoadCommand.class),
+            Map.entry("samples", SamplesCommand.class),
+            Map.entry("board", BoardCommand.class),
+            Map.entry("rproc", RprocCommand.class),
+            Map.entry("provision", ProvisionCommand.class),
+            Map.entry("squash", SquashCommand.class),
+            Map.entry("split", SplitCommand.class),
+            Map.entry("certs", CertsCommand.class),
+            Map.entry("sign", SignCommand.class),
+            Map.entry("help", CommandLine.HelpCommand.class));
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs one command line and returns its exit code; tests call this in-process. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    public static CommandLine commandLine() {
-        return commandLine(CommandLine.defaultFactory());
+    /** The command line that will run {@code args}: with every subcommand when none is named (help). */
+    public static CommandLine commandLine(String... args) {
+        return commandLine(CommandLine.defaultFactory(), args);
     }
 
     /** With {@code factory} making the subcommands: tests hand {@code load} a secure world that fails on cue. */
-    static CommandLine commandLine(CommandLine.IFactory factory) {
+    static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
         Errors errors = new Errors();
         CommandLine cmd = new CommandLine(new Main(), factory);
+        needed(args).forEach((name, subcommand) -> cmd.addSubcommand(name, subcommand));
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // Ansi.AUTO asks the JDK for a console, which probes the terminal: only help has colours to show
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cmd.setExecutionStrategy(Main::execute);
         return cmd;
+    }
+
+    /**
+     * The subcommands {@code args} can reach: the one named first; none for a lone --version;
+     * all of them otherwise (help, `help CMD`, a misspelt name that picocli offers corrections for).
+     */
+    private static Map<String, Class<?>> needed(String... args) {
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+            return Map.of(args[0], SUBCOMMANDS.get(args[0]));
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return Map.of();
+        }
+        return SUBCOMMANDS;
+    }
+
+    @SafeVarargs
+    private static Map<String, Class<?>> orderedMap(Map.Entry<String, Class<?>>... entries) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, Class<?>> e : entries) {
+            byName.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     /**
@@ -57,10 +98,18 @@ public final class Main {
      * a stack overflow) are handed to the handler too, to be one line and exit 3.
      */
     private static int execute(CommandLine.ParseResult parsed) {
+        if (helpRequested(parsed)) {
+            parsed.commandSpec().commandLine().setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));
+        }
         try {
             return new CommandLine.RunLast().execute(parsed);
         } catch (VirtualMachineError e) {
             throw new CommandLine.ExecutionException(parsed.asCommandLineList().getLast(), String.valueOf(e), e);
         }
+    }
+
+    private static boolean helpRequested(CommandLine.ParseResult parsed) {
+        return parsed.asCommandLineList().stream().anyMatch(c -> c.isUsageHelpRequested()
+                || c.getCommand() instanceof CommandLine.HelpCommand);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
+import dev.mdtload.parallel.BiggestFirst;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
 import dev.mdtload.signature.TrustAnchor;
@@ -81,9 +82,9 @@ final class ValidateCommand implements Callable<Integer> {
         Validator validator = new Validator(unsigned.allowUnsigned, strict.strict);
         TrustAnchor root = anchor == null ? null : anchor.resolve();
         boolean checkSignatures = signatures || root != null;
-        // images in parallel, each hashing its segments in parallel on the same pool
-        List<Outcome> outcomes = images.parallelStream()
-                .map(p -> Outcome.of(validator, p, checkSignatures, root, unsigned.allowUnsigned)).toList();
+        // images on every core, biggest first, each hashing its segments the same way on the same pool
+        List<Outcome> outcomes = BiggestFirst.map(images, ImageFinder::bytesOnDisk,
+                p -> Outcome.of(validator, p, checkSignatures, root, unsigned.allowUnsigned));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int valid = 0;

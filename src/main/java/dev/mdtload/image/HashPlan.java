@@ -4,6 +4,7 @@ import dev.mdtload.check.HashWork;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
 import dev.mdtload.mbn.DigestAlgorithm;
+import dev.mdtload.parallel.BiggestFirst;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -77,18 +78,19 @@ final class HashPlan {
     }
 
     /**
-     * The digest of every distinct range, in parallel; a range whose file faulted while it was read
-     * (cut short after it was mapped: SIGBUS, raised as InternalError) has none.
+     * The digest of every distinct range, on every core, biggest first; a range whose file faulted
+     * while it was read (cut short after it was mapped: SIGBUS, raised as InternalError) has none.
      */
     Map<Range, byte[]> digests(DigestAlgorithm algorithm) {
         Map<Range, byte[]> out = new ConcurrentHashMap<>();
-        ranges.entrySet().parallelStream().forEach(e -> {
+        BiggestFirst.map(List.copyOf(ranges.entrySet()), e -> e.getKey().length(), e -> {
             try {
                 out.put(e.getKey(), algorithm.digest(e.getValue()));
                 hashed.addAndGet(e.getKey().length());
             } catch (InternalError fault) {
                 // no digest: the segments of this range report part-changed
             }
+            return e.getKey();
         });
         return out;
     }

@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * Checks an opened image completely: the structural violations found while opening, then every
  * segment's bytes against its digest, and sorts what it found into errors and warnings by each
- * rule's severity. Distinct file ranges are hashed once each, in parallel (the common fork-join
- * pool is shared with the images validated beside this one), within {@link HashPlan}'s bound.
+ * rule's severity. Distinct file ranges are hashed once each, on every core and biggest first
+ * (the common fork-join pool is shared with the images validated beside this one), within
+ * {@link HashPlan}'s bound.
  *
  * @param allowUnsigned accept a plain ELF without a hash segment (digests then report "missing")
  * @param strict        count warnings as errors ({@code --strict})

@@ -1,16 +1,13 @@
 package dev.mdtload.mbn;
 
+import dev.mdtload.crypto.DigestEngine;
+
 import java.lang.foreign.MemorySegment;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /** The digest used by a hash segment: SHA-256 up to MBN v5, SHA-384 from v6. */
 public enum DigestAlgorithm {
     SHA256("SHA-256", 32),
     SHA384("SHA-384", 48);
-
-    /** Mapped segments are hashed through ByteBuffer views, which cannot exceed 2 GiB each. */
-    private static final long CHUNK = 1L << 30;
 
     private final String jcaName;
     private final int length;
@@ -40,7 +37,7 @@ public enum DigestAlgorithm {
         return usual;
     }
 
-    /** The JCA name, also the name reported in JSON ("SHA-256" / "SHA-384"). */
+    /** The JCA name, which OpenSSL accepts too; also the name reported in JSON ("SHA-256" / "SHA-384"). */
     public String jcaName() {
         return jcaName;
     }
@@ -49,30 +46,17 @@ public enum DigestAlgorithm {
         return length;
     }
 
-    public MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance(jcaName);
-        } catch (NoSuchAlgorithmException e) {
-            // every Java SE platform must provide SHA-256 and SHA-384
-            throw new AssertionError(jcaName + " missing from this JDK", e);
-        }
-    }
-
     /**
      * Digest of the bytes of {@code data}, read in place (a mapped file is hashed without
-     * copying it onto the heap).
+     * copying it onto the heap), by this process's {@link DigestEngine}.
      */
     public byte[] digest(MemorySegment data) {
-        MessageDigest md = newDigest();
-        for (long off = 0; off < data.byteSize(); off += CHUNK) {
-            md.update(data.asSlice(off, Math.min(CHUNK, data.byteSize() - off)).asByteBuffer());
-        }
-        return md.digest();
+        return DigestEngine.preferred().digest(jcaName, data);
     }
 
     /** The digest of no bytes at all, which some signing tools write for segments without file bytes. */
     public byte[] emptyDigest() {
-        return newDigest().digest();
+        return digest(MemorySegment.NULL);
     }
 
     @Override

@@ -28,13 +28,13 @@ public record CliRun(int exit, String out, String err) {
     static CliRun of(CommandLine.IFactory factory, Object... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine(factory);
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
         String[] strings = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             strings[i] = args[i].toString();
         }
+        CommandLine cmd = Main.commandLine(factory, strings);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(strings);
         return new CliRun(code, out.toString(), err.toString());
     }

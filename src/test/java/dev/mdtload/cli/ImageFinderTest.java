@@ -69,4 +69,17 @@ class ImageFinderTest {
             assertEquals(Set.of("m3_fw.mdt", "a650_zap.mbn"), names(ImageFinder.find(List.of(fs.getPath("/fw")))));
         }
     }
+
+    @Test
+    void bytesOnDisk_ofASplitImage_isItsMdtAndEveryPart_andOfAnMbnItsOwnSize() throws Exception {
+        Path wpss = RealImage.WPSS.path();
+        long expected;
+        try (var files = Files.list(wpss.getParent())) {
+            expected = files.filter(f -> f.getFileName().toString().matches("wpss\\.(mdt|b\\d\\d)"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertEquals(expected, ImageFinder.bytesOnDisk(wpss));
+        assertEquals(RealImage.VENUS.path().toFile().length(), ImageFinder.bytesOnDisk(RealImage.VENUS.path()));
+        assertEquals(0, ImageFinder.bytesOnDisk(RealImage.VENUS.path().resolveSibling("absent.mbn")));
+    }
 }

@@ -134,4 +134,35 @@ class MainTest {
         assertEquals(ExitCode.OK, r.exit());
         assertTrue(Arrays.stream(new String[] {"info", "validate"}).allMatch(r.out()::contains), r.out());
     }
+
+    @Test
+    void subcommands_areNamedAsTheirOwnCommandAnnotationsNameThem() {
+        Main.SUBCOMMANDS.forEach((name, c) ->
+                assertEquals(name, c.getAnnotation(picocli.CommandLine.Command.class).name(), c.getName()));
+    }
+
+    @Test
+    void aCommandLine_holdsOnlyTheSubcommandItNames_andNoneForALoneVersion() {
+        assertEquals(List.of("info"), List.copyOf(Main.commandLine("info", "x.mbn").getSubcommands().keySet()));
+        assertEquals(List.of("rproc"), List.copyOf(Main.commandLine("rproc", "list").getSubcommands().keySet()));
+        assertEquals(List.of(), List.copyOf(Main.commandLine("--version").getSubcommands().keySet()));
+        // help, and a name picocli may offer corrections for, need them all
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"help", "load"}, new String[] {"infoo"}, new String[0])) {
+            assertEquals(List.copyOf(Main.SUBCOMMANDS.keySet()), List.copyOf(Main.commandLine(args).getSubcommands().keySet()),
+                    String.join(" ", args));
+        }
+    }
+
+    @Test
+    void version_andHelpForOneCommand_workWithTheLazyModel() {
+        CliRun version = CliRun.of("--version");
+        assertEquals(ExitCode.OK, version.exit());
+        assertEquals("mdtload 0.1.0\n", version.out());
+        CliRun help = CliRun.of("help", "squash");
+        assertEquals(ExitCode.OK, help.exit());
+        assertTrue(help.out().contains("Usage: mdtload squash"), help.out());
+        CliRun inherited = CliRun.of("squash", "--help");
+        assertEquals(ExitCode.OK, inherited.exit());
+        assertTrue(inherited.out().contains("Usage: mdtload squash"), inherited.out());
+    }
 }
