@@ -17,9 +17,9 @@ class PhysAddrBoundaryTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.mdtload");
 
-    /** Each of them with its nested classes: the command-line converters, the manifest, device tree and sysfs readers. */
+    /** Each of them with its nested classes: the command-line converters, the manifest and device-tree readers, and the sysfs readers (uio maps, PCI BARs). */
     private static final String BOUNDARIES = "dev\\.mdtload\\.(cli\\.Converters\\$(Phys|Window)"
-            + "|provision\\.ManifestReader|board\\.Board|carveout\\.UioCarveout)(\\$.*)?";
+            + "|provision\\.ManifestReader|board\\.Board|carveout\\.(UioCarveout|PciBar))(\\$.*)?";
 
     @Test
     void onlyInputBoundariesTurnNumbersIntoPhysicalAddresses() {
