@@ -416,4 +416,29 @@ class LoadCommandTest {
         assertTrue(run.err().contains("[zero-fill-overlap]"), run.err());
         assertFalse(Files.exists(carveout));
     }
+
+    /**
+     * Each warning sample is an image the device loads, so the simulated secure world must take it
+     * too (it once refused a v6 table of SHA-256 digests with EINVAL): into a carveout at its own
+     * pages, placed as the tests' reader places it, authenticated and started. (The digest-not-zero
+     * sample is ELF64, which the tests' reader does not read.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"file-bytes-overlap/file-bytes-overlap.mbn",
+            "hash-algorithm-unusual/hash-algorithm-unusual.mbn", "part-differs/part-differs.mdt",
+            "zero-fill-overlap/zero-fill-overlap.mbn"})
+    void load_ofEveryWarningSample_isAuthenticatedByTheSimulatedSecureWorld(String sample) throws IOException {
+        Path image = Path.of("firmware-samples/warning").resolve(sample);
+        Path carveout = dir.resolve("carveout.bin");
+        ExpectedCarveout expected = ExpectedCarveout.of(image);
+        long base = expected.minPaddr() & -4096L;
+        long end = expected.loadable().stream().mapToLong(p -> p.paddr() + p.memsz()).max().orElseThrow();
+        SimProbe probe = SimProbe.watching(PAS_ID);
+        CliRun run = load(probe, image, "--carveout", "file:" + carveout, "--phys", hex(base),
+                "--size", ((end + 4095) & -4096L) - base, "--pas-id", PAS_ID, "--scm", "sim");
+
+        assertEquals(ExitCode.OK, run.exit(), run::toString);
+        expected.assertLoadedInto(carveout, base);
+        assertEquals(PeripheralState.RUNNING, probe.state(), run::toString);
+    }
 }
