@@ -89,6 +89,12 @@ public record CliRun(int exit, String out, String err) {
         assertEquals("", err);
     }
 
+    /** Exit 0, and nothing on stderr but warnings: the device loads what these name. */
+    public void assertValidWithWarningsOnly() {
+        assertEquals(ExitCode.OK, exit, this::toString);
+        assertTrue(errLines().stream().allMatch(l -> l.startsWith(WARNING)), err);
+    }
+
     /** Exit 0, only warnings on stderr, one of them {@code rule} on {@code segment} of {@code image}, and the verdict line names it. */
     public void assertValidWithWarning(Path image, int segment, Rule rule) {
         assertEquals(ExitCode.OK, exit, this::toString);

@@ -133,7 +133,7 @@ class LinuxFirmwareCorpusTest {
         CliRun run = CliRun.of("validate", "--json", root.resolve(image));
         KnownInvalid known = KNOWN_INVALID.get(image);
         if (known == null) {
-            run.assertValid();
+            run.assertValidWithWarningsOnly();
             assertTrue(json(run.out()).get("valid").asBoolean());
         } else {
             assertEquals(ExitCode.INVALID, run.exit(), run::toString);
@@ -150,12 +150,12 @@ class LinuxFirmwareCorpusTest {
         if (own.isEmpty()) {
             // unsigned (ath11k IPQ images): exempt under --allow-unsigned, and reported as unsigned
             CliRun run = CliRun.of("validate", "--signatures", "--allow-unsigned", "--json", path);
-            run.assertValid();
+            run.assertValidWithWarningsOnly();
             assertEquals("unsigned", json(run.out()).get("signature").get("status").asText());
             return;
         }
         CliRun mine = CliRun.of("validate", "--root-sha256", own.get(), "--json", path);
-        mine.assertValid();
+        mine.assertValidWithWarningsOnly();
         JsonNode signature = json(mine.out()).get("signature");
         assertEquals("verified", signature.get("status").asText());
         assertEquals(own.get(), signature.get("root").get("sha256").asText());
@@ -207,8 +207,10 @@ class LinuxFirmwareCorpusTest {
         assumeFalse(KNOWN_INVALID.containsKey(image), "listed as invalid: refused before loading");
         Path path = root.resolve(image);
         ExpectedCarveout expected = ExpectedCarveout.of(path);
-        long base = expected.minPaddr();
-        long size = PilImages.loadSize(RawElf.read(path));
+        // a carveout is whole pages: it starts at the page holding the lowest segment (qca/msbtfw11.mbn
+        // starts mid-page, at 0x24c50) and ends where the kernel's load size, rounded to 4 KiB, ends
+        long base = expected.minPaddr() & -4096L;
+        long size = PilImages.loadSize(RawElf.read(path)) + (expected.minPaddr() - base);
         // the file carveout is created sparse at --size: only the segments' bytes take room
         Path carveout = dir.resolve("carveout.bin");
         CliRun run = CliRun.of(simulated(), "load", path, "--carveout", "file:" + carveout,
