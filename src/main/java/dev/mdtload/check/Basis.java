@@ -4,6 +4,11 @@ package dev.mdtload.check;
 public enum Basis {
     /** The Linux loader, drivers/soc/qcom/mdt_loader.c: the rule's reason names the function. */
     KERNEL("kernel"),
+    /**
+     * The kernel's PAS path (qcom_mdt_pas_init(), qcom_mdt_read_metadata()), which builds the metadata
+     * for the secure world; the PAS-less qcom_mdt_load_no_init() never reads it.
+     */
+    PAS_INIT("PAS init"),
     /** The secure world's PAS service, which authenticates the metadata and the loaded memory. */
     SECURE_WORLD("secure world"),
     /** mdtload itself: reading the image would be unsafe or unbounded, or mdtload cannot check what the device would. */
