@@ -43,6 +43,17 @@ final class KernelOption {
         }
     }
 
+    /** For provision: the version given, which overrides the manifest's kernel setting; null when not given. */
+    KernelRules version() {
+        if (kernel == null) {
+            return null;
+        }
+        if (all() || NONE.equals(kernel)) {
+            throw new UsageException("--kernel " + kernel + ": provision brings up a board, which runs one kernel");
+        }
+        return rules();
+    }
+
     /** The kernels to judge against: one, or the first release of every modelled range. */
     List<KernelRules> each() {
         return all() ? KernelRules.boundaries().stream().map(KernelRules::new).toList() : List.of(rules());
