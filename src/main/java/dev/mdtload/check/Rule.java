@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import static dev.mdtload.check.Basis.KERNEL;
 import static dev.mdtload.check.Basis.MDTLOAD;
+import static dev.mdtload.check.Basis.PAS_INIT;
 import static dev.mdtload.check.Basis.SECURE_WORLD;
 import static dev.mdtload.check.Severity.ERROR;
 import static dev.mdtload.check.Severity.WARNING;
@@ -38,6 +39,17 @@ public enum Rule {
             "mdt_header_valid(): when e_shentsize or e_shnum is non-zero, e_shentsize must be sizeof(struct elf32_shdr)"),
     SHDRS_OUT_OF_BOUNDS("shdrs-out-of-bounds", "section-header table runs past the end of the file", ERROR, KERNEL,
             "mdt_header_valid(): a declared section table past fw->size is -EINVAL"),
+    ELF64_NOT_LOADABLE("elf64-not-loadable", "ELF64 image: mdtload reads it, the kernel's loader does not", ERROR,
+            KERNEL, "the loader reads only struct elf32_hdr and elf32_phdr: mdt_header_valid() wants e_phentsize "
+                    + "sizeof(struct elf32_phdr), and Debian's 6.1.192 and 6.12.95 refuse every ELF64 image with -EINVAL"),
+    PHOFF_IGNORED("phoff-ignored", "the kernel reads program headers right after the ELF header, not at e_phoff",
+            ERROR, KERNEL, "__qcom_mdt_load() and qcom_mdt_bins_are_split(), before \"soc: qcom: mdt_loader: "
+                    + "Actually use the e_phoff\" (6.17, in 6.12.95), take the headers at sizeof(struct elf32_hdr), "
+                    + "so another e_phoff loads other bytes"),
+    TAKEN_AS_SPLIT("taken-as-split", "the kernel takes this single file for a split image and looks for a part",
+            ERROR, KERNEL, "before \"soc: qcom: mdt_loader: Fix split image detection\" (6.5; not in 6.1.192) "
+                    + "qcom_mdt_bins_are_split() counts a p_filesz 0 header whose p_offset lies past the file, and the "
+                    + "part request fails with -ENOENT"),
     TOO_MANY_PHDRS("too-many-phdrs", "more program headers than a .bNN part name can number", ERROR, MDTLOAD,
             "mdt_load_split_segment() prints a 3-digit index into a name sized for 2: it writes past the buffer "
                     + "and asks for a part no one named; mdtload refuses instead"),
@@ -83,28 +95,29 @@ public enum Rule {
 
     // metadata and hash segment (kernel: qcom_mdt_read_metadata; MBN v3/v5/v6/v7)
     METADATA_INVALID("metadata-invalid", "headers cannot form the metadata blob the secure world needs", ERROR,
-            KERNEL, "qcom_mdt_read_metadata(): fewer than 2 program headers, or a PT_LOAD program header 0, is -EINVAL; "
+            PAS_INIT, "qcom_mdt_read_metadata(): fewer than 2 program headers, or a PT_LOAD program header 0, is -EINVAL; "
                     + "it copies program header 0's p_filesz bytes as the headers, so one that does not cover them "
                     + "hands the secure world metadata it cannot parse"),
-    HASH_SEGMENT_MISSING("hash-segment-missing", "no hash segment (QCOM type 2)", ERROR, KERNEL,
+    HASH_SEGMENT_MISSING("hash-segment-missing", "no hash segment (QCOM type 2)", ERROR, PAS_INIT,
             "qcom_mdt_read_metadata(): \"no hash segment found\", -EINVAL"),
-    HASH_SEGMENT_DUPLICATE("hash-segment-duplicate", "more than one hash segment", ERROR, MDTLOAD,
+    HASH_SEGMENT_DUPLICATE("hash-segment-duplicate", "more than one hash segment", ERROR, SECURE_WORLD,
             "the kernel sends the first; which table the secure world then checks the second against is not "
                     + "known, so mdtload cannot say what the device verifies"),
     HASH_HEADER_TRUNCATED("hash-header-truncated", "hash segment is shorter than its header", ERROR, SECURE_WORLD,
             "init_image parses the MBN header from the metadata; a cut header is refused"),
-    HASH_VERSION_UNSUPPORTED("hash-version-unsupported", "MBN header version is not 3, 5, 6 or 7", ERROR, MDTLOAD,
-            "the digest table of an unknown layout cannot be found, so not one digest can be checked"),
+    HASH_VERSION_UNSUPPORTED("hash-version-unsupported", "MBN header version is not 3, 5, 6 or 7", ERROR, SECURE_WORLD,
+            "init_image parses the MBN header; mdtload cannot find the digest table of an unknown layout either"),
     HASH_TABLE_SIZE_MISMATCH("hash-table-size-mismatch", "digest table size is not e_phnum digests", ERROR,
             SECURE_WORLD, "the secure world looks up one digest per program header; a table of another size is "
                     + "malformed metadata"),
-    HASH_TABLE_OUT_OF_BOUNDS("hash-table-out-of-bounds", "digest table runs past the hash segment", ERROR, MDTLOAD,
-            "reading the table would read past the hash segment's bytes"),
+    HASH_TABLE_OUT_OF_BOUNDS("hash-table-out-of-bounds", "digest table runs past the hash segment", ERROR, SECURE_WORLD,
+            "the metadata the secure world parses holds no such table; mdtload does not read past the segment"),
     HASH_ALGORITHM_UNUSUAL("hash-algorithm-unusual", "the digest table's algorithm is not the MBN version's usual one",
             WARNING, SECURE_WORLD, "the table size says which digest it holds (SecTools signs MBN v6 with SHA-256 "
                     + "when asked: qca/msbtfw11.mbn); every digest is checked with that algorithm"),
     SIGNATURE_OUT_OF_BOUNDS("signature-out-of-bounds", "signature or certificate chain runs past the hash segment",
-            ERROR, MDTLOAD, "reading the signature or the chain would read past the hash segment's bytes"),
+            ERROR, SECURE_WORLD, "the secure world verifies the signature and the chain from the metadata, which does not hold them; "
+                    + "mdtload does not read past the segment"),
     DIGEST_MISMATCH("digest-mismatch", "segment bytes do not match their digest", ERROR, SECURE_WORLD,
             "auth_and_reset hashes every segment and refuses the image on a mismatch"),
     DIGEST_NOT_ZERO("digest-not-zero", "digest entry of a segment without file bytes is neither zero nor the empty digest",

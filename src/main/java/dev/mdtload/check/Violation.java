@@ -1,5 +1,7 @@
 package dev.mdtload.check;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.Objects;
 
 /**
@@ -19,6 +21,12 @@ public record Violation(Rule rule, String file, Integer segment, String message)
 
     public static Violation of(Rule rule, String file, int segment, String message) {
         return new Violation(rule, file, segment, message);
+    }
+
+    /** Whose verdict the rule predicts (JSON {@code basis}): a harness exempts secure-world and PAS-init rules by it. */
+    @JsonProperty("basis")
+    public Basis basis() {
+        return rule.basis();
     }
 
     /** The one-line form every command prints: {@code file: segment N: message [rule-id]}. */

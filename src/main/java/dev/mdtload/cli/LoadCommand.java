@@ -71,6 +71,9 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     StrictOption strict;
 
+    @Mixin
+    KernelOption kernel;
+
     @Parameters(paramLabel = "IMAGE", description = "The image (.mdt or .mbn).")
     Path image;
 
@@ -140,7 +143,7 @@ final class LoadCommand implements Callable<Integer> {
         StringWriter calls = new StringWriter();
         LoadResult result;
         boolean authenticated;
-        try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict));
+        try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict, kernel.rules()));
              SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();

@@ -11,6 +11,7 @@ import dev.mdtload.provision.Provisioner;
 import dev.mdtload.provision.Report;
 import dev.mdtload.provision.ReportStep;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,6 +51,9 @@ final class ProvisionCommand extends RootedCommand {
             description = "With scm: record (or --dry-run): write the secure-world calls to FILE as JSON lines.")
     Path recordFile;
 
+    @Mixin
+    KernelOption kernel;
+
     /** The JSON report: the exit code and its meaning, then everything the run recorded. */
     record View(String result, int exitCode, @JsonUnwrapped Report report) {}
 
@@ -63,6 +67,9 @@ final class ProvisionCommand extends RootedCommand {
             }
         }
         Manifest m = ManifestReader.read(manifest);
+        if (kernel.version() != null) {
+            m = m.withKernel(kernel.version());
+        }
         if (recordFile != null && !dryRun && m.settings().scm() != Manifest.ScmBackend.RECORD) {
             // an empty record would pass for a run that made no secure-world calls
             throw new UsageException("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "

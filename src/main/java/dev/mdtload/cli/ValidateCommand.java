@@ -1,9 +1,11 @@
 package dev.mdtload.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
+import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.parallel.BiggestFirst;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
@@ -36,6 +38,8 @@ import java.util.stream.Collectors;
                         + "names the root (a known test or production root, or unknown); --root-cert or --root-sha256 "
                         + "(the SHA-256 an OEM public-key-hash fuse holds) pins the root and implies --signatures. "
                         + "--allow-unsigned accepts an image without a signature there too, reported as unsigned.",
+                "--kernel VERSION judges by that kernel's loader rules (default: the running kernel on a Qualcomm "
+                        + "board, else the newest the model knows); --kernel all prints the verdict per version range.",
                 "Example: mdtload validate --json /lib/firmware/qcom"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
@@ -49,6 +53,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
     StrictOption strict;
+
+    @Mixin
+    KernelOption kernel;
 
     @Option(names = "--signatures", description = "Verify the certificate chain and the image signature too.")
     boolean signatures;
@@ -78,8 +85,12 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (kernel.all()) {
+            return perKernel(ImageFinder.find(paths));
+        }
+        KernelRules rules = kernel.rules();
         List<Path> images = ImageFinder.find(paths);
-        Validator validator = new Validator(unsigned.allowUnsigned, strict.strict);
+        Validator validator = new Validator(unsigned.allowUnsigned, strict.strict, rules);
         TrustAnchor root = anchor == null ? null : anchor.resolve();
         boolean checkSignatures = signatures || root != null;
         // images on every core, biggest first, each hashing its segments the same way on the same pool
@@ -103,7 +114,7 @@ final class ValidateCommand implements Callable<Integer> {
             } else {
                 invalid++;
             }
-            out.println(common.json ? Json.line(o.signature == null ? r : new Signed(r, o.signature)) : verdict(r));
+            out.println(common.json ? Json.line(new Judged(r, rules == null ? KernelOption.NONE : rules.toString(), o.signature)) : verdict(r));
             if (o.signature != null && !common.json) {
                 out.println("  signature: " + describe(o.signature));
             }
@@ -149,8 +160,55 @@ final class ValidateCommand implements Callable<Integer> {
                 : s.summary() + "; " + s.chainLength() + " certificates, " + s.root().describe();
     }
 
-    /** The JSON of one image with --signatures: the image report's fields plus "signature". */
-    record Signed(@JsonUnwrapped ImageReport report, SignatureReport signature) {}
+    /** The JSON of one image: the image report's fields, the kernel judged for, and "signature" with --signatures. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Judged(@JsonUnwrapped ImageReport report, String kernel, SignatureReport signature) {}
+
+    /**
+     * --kernel all: each image judged under the first release of every modelled range, consecutive
+     * ranges with the same errors merged, e.g. "loads on 6.5 and later; 6.1 to 6.5: taken-as-split ...".
+     */
+    private int perKernel(List<Path> images) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        List<KernelRules> kernels = kernel.each();
+        boolean anyInvalid = false;
+        for (Path image : images) {
+            List<Range> ranges = new java.util.ArrayList<>();
+            for (KernelRules k : kernels) {
+                ImageReport r = new Validator(unsigned.allowUnsigned, strict.strict, k).validate(image);
+                List<String> errors = r.errors().stream().map(v -> v.rule().id()).distinct().toList();
+                String first = r.errors().isEmpty() ? null : r.errors().getFirst().line();
+                if (!ranges.isEmpty() && ranges.getLast().errors().equals(errors)) {
+                    continue;
+                }
+                ranges.add(new Range(k.toString(), null, r.valid(), errors, first));
+                anyInvalid |= !r.valid();
+            }
+            for (int i = 0; i + 1 < ranges.size(); i++) {
+                Range r = ranges.get(i);
+                ranges.set(i, new Range(r.from(), ranges.get(i + 1).from(), r.valid(), r.errors(), r.firstError()));
+            }
+            out.println(common.json ? Json.line(new PerKernel(image.toString(), ranges)) : describe(image, ranges));
+        }
+        out.flush();
+        return anyInvalid ? ExitCode.INVALID : ExitCode.OK;
+    }
+
+    /** The kernels from {@code from} up to (not including) {@code before}, or all later ones when null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Range(String from, String before, boolean valid, List<String> errors, String firstError) {
+        String span() {
+            return before == null ? from + " and later" : from + " up to " + before;
+        }
+    }
+
+    record PerKernel(String path, List<Range> kernels) {}
+
+    static String describe(Path image, List<Range> ranges) {
+        return image + ": " + ranges.stream()
+                .map(r -> r.valid() ? "loads on " + r.span() : r.span() + ": " + r.firstError())
+                .collect(Collectors.joining("; "));
+    }
 
     /** The result of one image: a report (with its signature verdict when asked), or the environment error that stopped it being read. */
     private record Outcome(ImageReport report, SignatureReport signature, Exception failure) {

@@ -4,6 +4,7 @@ import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Verdict;
 import dev.mdtload.check.Violation;
+import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.mbn.HashSegment;
 
 import java.io.IOException;
@@ -22,12 +23,20 @@ import java.util.Map;
  *
  * @param allowUnsigned accept a plain ELF without a hash segment (digests then report "missing")
  * @param strict        count warnings as errors ({@code --strict})
+ * @param kernel        the kernel whose loader rules apply ({@code --kernel}); null for mdtload's own
+ *                      structural rules only ({@code --kernel none}, and the tools that transform images:
+ *                      mdtload reads ELF64, which no kernel loads)
  */
-public record Validator(boolean allowUnsigned, boolean strict) {
+public record Validator(boolean allowUnsigned, boolean strict, KernelRules kernel) {
 
-    /** A validator that lists warnings without failing on them. */
+    /** A structural validator that lists warnings without failing on them. */
     public Validator(boolean allowUnsigned) {
         this(allowUnsigned, false);
+    }
+
+    /** A structural validator: mdtload's own rules, no kernel's. */
+    public Validator(boolean allowUnsigned, boolean strict) {
+        this(allowUnsigned, strict, null);
     }
 
     /** Validates the image at {@code path}; a broken ELF header yields an invalid report, not an exception. */
@@ -42,6 +51,9 @@ public record Validator(boolean allowUnsigned, boolean strict) {
     public ImageReport validate(FirmwareImage image) {
         String name = image.path().toString();
         List<Violation> found = new ArrayList<>(image.violations());
+        if (kernel != null) {
+            found.addAll(KernelChecks.of(image, kernel));
+        }
         if (!image.declaresHashSegment() && !allowUnsigned) {
             found.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,
                     "no hash segment (QCOM type 2); use --allow-unsigned for a plain ELF"));

@@ -3,6 +3,7 @@ package dev.mdtload.provision;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.scm.ScmConvention;
 
 import java.nio.file.Path;
@@ -27,6 +28,11 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
         processors = List.copyOf(processors);
     }
 
+    /** This manifest with its kernel setting replaced (provision --kernel). */
+    public Manifest withKernel(KernelRules kernel) {
+        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), kernel), processors);
+    }
+
     /** Which secure world scm entries are loaded through: the simulation, or a recorder of the calls. */
     public enum ScmBackend {
         SIM, RECORD;
@@ -47,8 +53,11 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
         }
     }
 
-    /** The top-level options, defaults filled in: sim, smc64, real. */
-    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs) {
+    /**
+     * The top-level options, defaults filled in: sim, smc64, real; {@code kernel} (whose loader rules
+     * judge the images) stays null for the default, the board's own running kernel.
+     */
+    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel) {
         public Settings {
             Objects.requireNonNull(scm, "scm");
             Objects.requireNonNull(convention, "convention");

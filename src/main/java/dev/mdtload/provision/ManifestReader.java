@@ -20,6 +20,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
@@ -64,7 +65,7 @@ public final class ManifestReader {
     private ManifestReader() {}
 
     /** The manifest's text as it binds, before the schema's rules; absent fields are null. */
-    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, List<EntryForm> processors) {}
+    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, String kernel, List<EntryForm> processors) {}
 
     record EntryForm(String name, String image, CarveoutForm carveout,
                      @JsonDeserialize(using = WholeNumber.class) Long pasId, MethodKind method,
@@ -220,7 +221,7 @@ public final class ManifestReader {
         Manifest apply(FileForm form) throws ManifestException {
             Settings settings = new Settings(Optional.ofNullable(form.scm()).orElse(ScmBackend.SIM),
                     Optional.ofNullable(form.convention()).orElse(ScmConvention.SMC64),
-                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL));
+                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()));
             List<EntryForm> forms = Optional.ofNullable(form.processors()).orElse(List.of());
             if (forms.isEmpty()) {
                 problem("processors", "no processors to bring up");
@@ -329,6 +330,19 @@ public final class ManifestReader {
             String first = seen.putIfAbsent(key, at);
             if (first != null && given) {
                 problem(at, what + " is also used on line " + where.line(first));
+            }
+        }
+
+        /** The manifest's kernel setting, or null (the board's running kernel) when absent or refused. */
+        private KernelRules kernel(String version) {
+            if (version == null) {
+                return null;
+            }
+            try {
+                return KernelRules.of(version);
+            } catch (IllegalArgumentException e) {
+                problem("kernel", "kernel: " + e.getMessage());
+                return null;
             }
         }
 

@@ -13,6 +13,8 @@ import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.LoadLayout;
 import dev.mdtload.image.Validator;
+import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.kernel.RunningKernel;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.Loader;
@@ -59,6 +61,12 @@ final class Planner {
     private interface Check<T> {
         T run() throws IOException, InvalidImageException, CarveoutException, AddressException, FirmwareNameException,
                 NoSuchRemoteprocException, RemoteprocException, PlanProblem;
+    }
+
+    /** The manifest's kernel, else the board's: the running kernel read under ROOT, as validate's default. */
+    private KernelRules kernel() {
+        KernelRules given = manifest.settings().kernel();
+        return given != null ? given : RunningKernel.defaultRules(root);
     }
 
     Planner(Manifest manifest, Path root, boolean dryRun) {
@@ -131,7 +139,7 @@ final class Planner {
         LoadRequest request = new LoadRequest(e.image(), spec, Optional.of(new Target.Phys(r.base())), r.size(),
                 scm.pasId(), IommuMap.empty(), root, reserved());
         return check(e, "validate", () -> {
-            LoadPlan load = Loader.plan(request);
+            LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));
             try {
                 requireRoom(load.image().layout(), r);
             } catch (PlanProblem | RuntimeException x) {
@@ -156,7 +164,7 @@ final class Planner {
         Optional<Validated> image = check(e, "validate", () -> {
             FirmwareImage opened = FirmwareImage.open(e.image());
             try {
-                List<Violation> warnings = new Validator(false).requireValid(opened);
+                List<Violation> warnings = new Validator(false, false, kernel()).requireValid(opened);
                 if (opened.split() && firmware.isPresent()) {
                     // the kernel names the parts after the firmware name: one too short has none
                     firmware.get().part(0);

@@ -53,7 +53,15 @@ final class BrokenSamples {
             Rule.CHAIN_INVALID, SIGNATURES_ONLY,
             Rule.ROOT_MISMATCH, SIGNATURES_ONLY,
             Rule.SIGNATURE_INVALID, SIGNATURES_ONLY,
-            Rule.SIGNATURE_SCHEME_UNKNOWN, SIGNATURES_ONLY));
+            Rule.SIGNATURE_SCHEME_UNKNOWN, SIGNATURES_ONLY,
+            Rule.ELF64_NOT_LOADABLE, "a verdict of the kernel, not of the file alone: every `valid/*-elf64-*` image "
+                    + "breaks it under any kernel (`validate --kernel 6.12.95`; Debian's 6.1.192 and 6.12.95 refuse "
+                    + "them with -EINVAL) and passes `--kernel none`, mdtload's own reading",
+            Rule.TAKEN_AS_SPLIT, "a verdict of the kernel: every `valid/*-elf32-*-squashed.mbn` image breaks it "
+                    + "under `validate --kernel 6.1.192` (its bss header lies past the file; Debian's 6.1.192 fails "
+                    + "with -ENOENT loading the .b02) and loads from 6.5 on (6.12.95 loads them)",
+            Rule.PHOFF_IGNORED, "a verdict of the kernel, before 6.17 where not backported (6.12.95 has it): no "
+                    + "sample yet, every assembled image has its program headers right after the ELF header"));
 
     private static final long PT_NOTE = 4;
 

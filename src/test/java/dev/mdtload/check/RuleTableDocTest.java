@@ -76,7 +76,7 @@ class RuleTableDocTest {
     void everyKernelReason_namesAFunctionOfTheLoader() {
         Arrays.stream(Rule.values()).filter(r -> r.basis() == Basis.KERNEL).forEach(r ->
                 assertTrue(r.reason().matches(".*\\b(mdt_header_valid|__qcom_mdt_load|qcom_mdt_get_size|"
-                        + "mdt_load_split_segment|qcom_mdt_read_metadata)\\(\\).*"), r.id() + ": " + r.reason()));
+                        + "mdt_load_split_segment|qcom_mdt_read_metadata|qcom_mdt_bins_are_split)\\(\\).*"), r.id() + ": " + r.reason()));
     }
 
     @Test

@@ -190,6 +190,29 @@ class ProvisionCommandTest {
         }
     }
 
+    /**
+     * wpss squashed into one file: its bss header lies past the file's end, which Debian's 6.1.192
+     * took as a split image (-ENOENT loading wpss.b02); 6.12.95 loads such images.
+     */
+    @Test
+    void provision_judgesTheImagesByTheManifestsKernel_orByKernel() throws Exception {
+        Path squashed = dir.resolve("wpss.mbn");
+        dev.mdtload.squash.Squasher.squash(RealImage.WPSS.path(), squashed, false);
+        String entry = Manifests.scm("wpss", squashed.toAbsolutePath(), "reserved:wpss", 6);
+        Path manifest = Manifests.write(dir, entry);
+        Files.writeString(manifest, "kernel: 6.1.192\n" + Files.readString(manifest));
+        Map<String, String> before = BoardCopy.snapshot(root);
+
+        CliRun old = CliRun.of("provision", manifest.toString(), "--root", root.toString(), "--dry-run");
+        assertEquals(1, old.exit(), old::toString);
+        assertTrue(old.err().contains("[taken-as-split]") && old.err().contains("wpss.b02"), old::toString);
+        assertEquals(before, BoardCopy.snapshot(root));
+
+        CliRun newer = CliRun.of("provision", manifest.toString(), "--root", root.toString(), "--dry-run",
+                "--kernel", "6.12.95");
+        assertEquals(0, newer.exit(), newer::toString);
+    }
+
     @Test
     void provision_listsEveryProblemOfAManifestOneLineEach() throws IOException {
         // every refusal's entry at once, renamed and with pas ids of their own so they clash in nothing else

@@ -199,9 +199,13 @@ class SignTest {
         CliRun sign = CliRun.of("sign", plainElf(tmp, ElfClass.ELF64), "--mbn-version", "6", "--sw-id", "2", "-o", out);
 
         assertEquals(0, sign.exit(), sign::toString);
-        CliRun run = CliRun.of("validate", "--root-cert", root(out), out);
+        // mdtload reads and verifies it; no kernel loads it
+        CliRun run = CliRun.of("validate", "--kernel", "none", "--root-cert", root(out), out);
         assertEquals(0, run.exit(), run::toString);
         assertTrue(run.out().contains("ELF64"), run::toString);
+        CliRun underKernel = CliRun.of("validate", "--kernel", "6.12.95", "--root-cert", root(out), out);
+        assertEquals(1, underKernel.exit(), underKernel::toString);
+        assertTrue(underKernel.err().contains("[elf64-not-loadable]"), underKernel::toString);
     }
 
     @Test

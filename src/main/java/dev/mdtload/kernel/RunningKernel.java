@@ -1,0 +1,46 @@
+package dev.mdtload.kernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The kernel a verdict is for when --kernel is not given: on a Qualcomm board the running kernel,
+ * elsewhere the newest the model knows. "On a board" means the devicetree's root compatible names
+ * a {@code qcom,} SoC: a laptop or build host running its own kernel says nothing about the target.
+ */
+public final class RunningKernel {
+    private RunningKernel() {
+    }
+
+    /** The default for this machine, read from {@code root} (normally "/"). */
+    public static KernelRules defaultRules(Path root) {
+        String release = qualcommRelease(root);
+        if (release == null) {
+            return KernelRules.newest();
+        }
+        try {
+            return KernelRules.of(release);
+        } catch (IllegalArgumentException unmodelled) {
+            // a board kernel older than the model: its rules are unknown, so the newest are the honest default
+            return KernelRules.newest();
+        }
+    }
+
+    /** {@code uname -r} (from /proc) when the devicetree says this is a Qualcomm board, else null. */
+    static String qualcommRelease(Path root) {
+        try {
+            Path compatible = root.resolve("sys/firmware/devicetree/base/compatible");
+            Path release = root.resolve("proc/sys/kernel/osrelease");
+            if (!Files.isReadable(compatible) || !Files.isReadable(release)) {
+                return null;
+            }
+            // the property is a list of NUL-separated strings
+            String soc = new String(Files.readAllBytes(compatible), StandardCharsets.US_ASCII);
+            return soc.contains("qcom,") ? Files.readString(release, StandardCharsets.US_ASCII).strip() : null;
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+}
