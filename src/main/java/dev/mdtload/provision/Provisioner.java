@@ -88,7 +88,7 @@ public final class Provisioner {
                 .toList();
         boolean scm = plan.items().stream().anyMatch(i -> i instanceof ScmLoad);
         Failure failure;
-        try (ProvisionLock lock = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
+        try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
              DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
              SecureMonitor monitor = scm ? drivers.secureWorld(plan.sharedBase()) : null) {
             Path sysRoot = tree == null ? plan.root() : tree.root();

@@ -41,11 +41,11 @@ import java.util.function.UnaryOperator;
 final class BrokenSamples {
     private BrokenSamples() {}
 
-    /** Rules that no file at rest can break, with the reason the README gives. */
     /** Why the signature rules have no sample here; their tests are in the signature and sign packages. */
     private static final String SIGNATURES_ONLY = "checked only by `validate --signatures`, against real keys and a "
             + "trust anchor; the samples are made deterministically, so they carry no real signature";
 
+    /** Rules that no file at rest can break, with the reason the README gives. */
     static final Map<Rule, String> WITHOUT_SAMPLE = new EnumMap<>(Map.of(Rule.PART_CHANGED,
             "a part that changes size between being measured and being mapped: a race while mdtload reads it, "
                     + "which no file at rest can show",

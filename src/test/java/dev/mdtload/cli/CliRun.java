@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One in-process run of the command line, exactly as {@link Main#run} wires it, with stdout and stderr captured. */
 public record CliRun(int exit, String out, String err) {
-    /** "mdtload: FILE: [segment N: ]message [rule-id]" */
     /** How a warning's line starts, before the image's name. */
     static final String WARNING = "mdtload: warning: ";
+    /** "mdtload: FILE: [segment N: ]message [rule-id]" */
     private static final Pattern RULE_LINE = Pattern.compile("mdtload: .+: .+ \\[[a-z0-9]+(-[a-z0-9]+)*]");
 
     public static CliRun of(Object... args) {

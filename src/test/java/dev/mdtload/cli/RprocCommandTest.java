@@ -23,7 +23,7 @@ class RprocCommandTest {
         all[args.length + 2] = root.toString();
         all[args.length + 3] = "--sysfs";
         all[args.length + 4] = "sim";
-        return CliRun.of(all);
+        return CliRun.of((Object[]) all);
     }
 
     @Test
