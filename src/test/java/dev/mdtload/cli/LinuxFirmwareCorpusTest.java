@@ -207,10 +207,9 @@ class LinuxFirmwareCorpusTest {
         assumeFalse(KNOWN_INVALID.containsKey(image), "listed as invalid: refused before loading");
         Path path = root.resolve(image);
         ExpectedCarveout expected = ExpectedCarveout.of(path);
-        // a carveout is whole pages: it starts at the page holding the lowest segment (qca/msbtfw11.mbn
-        // starts mid-page, at 0x24c50) and ends where the kernel's load size, rounded to 4 KiB, ends
-        long base = expected.minPaddr() & -4096L;
-        long size = PilImages.loadSize(RawElf.read(path)) + (expected.minPaddr() - base);
+        // a carveout is whole pages (qca/msbtfw11.mbn starts mid-page, at 0x24c50)
+        long base = expected.pageBase();
+        long size = expected.pagedSize();
         // the file carveout is created sparse at --size: only the segments' bytes take room
         Path carveout = dir.resolve("carveout.bin");
         CliRun run = CliRun.of(simulated(), "load", path, "--carveout", "file:" + carveout,

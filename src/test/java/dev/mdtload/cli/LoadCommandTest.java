@@ -431,11 +431,10 @@ class LoadCommandTest {
         Path image = Path.of("firmware-samples/warning").resolve(sample);
         Path carveout = dir.resolve("carveout.bin");
         ExpectedCarveout expected = ExpectedCarveout.of(image);
-        long base = expected.minPaddr() & -4096L;
-        long end = expected.loadable().stream().mapToLong(p -> p.paddr() + p.memsz()).max().orElseThrow();
+        long base = expected.pageBase();
         SimProbe probe = SimProbe.watching(PAS_ID);
         CliRun run = load(probe, image, "--carveout", "file:" + carveout, "--phys", hex(base),
-                "--size", ((end + 4095) & -4096L) - base, "--pas-id", PAS_ID, "--scm", "sim");
+                "--size", expected.pagedSize(), "--pas-id", PAS_ID, "--scm", "sim");
 
         assertEquals(ExitCode.OK, run.exit(), run::toString);
         expected.assertLoadedInto(carveout, base);

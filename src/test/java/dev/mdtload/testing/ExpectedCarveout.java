@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 
 import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +53,17 @@ public final class ExpectedCarveout {
         return loadable.stream().mapToLong(RawElf.Phdr::paddr).min().orElseThrow();
     }
 
+    /** The first byte of the page that holds the lowest segment: where a carveout for this image can start. */
+    public long pageBase() {
+        return minPaddr() & -4096L;
+    }
+
+    /** Whole pages from {@link #pageBase()} to the 4 KiB-rounded end of the highest segment, as the kernel rounds it. */
+    public long pagedSize() {
+        long end = loadable.stream().mapToLong(p -> p.paddr() + p.memsz()).max().orElseThrow();
+        return ((end + 4095) & -4096L) - pageBase();
+    }
+
     public boolean split() {
         return split;
     }
@@ -65,7 +79,7 @@ public final class ExpectedCarveout {
             return new byte[0];
         }
         if (!split) {
-            return java.util.Arrays.copyOfRange(elf.bytes(), (int) p.offset(), (int) p.end());
+            return Arrays.copyOfRange(elf.bytes(), (int) p.offset(), (int) p.end());
         }
         String name = image.getFileName().toString();
         byte[] part = Files.readAllBytes(image.resolveSibling(name.substring(0, name.length() - 3)
@@ -107,9 +121,9 @@ public final class ExpectedCarveout {
                         cachedBytes = fileBytes(cached);
                     }
                     int from = (int) (piece.start() - offset(piece.segment(), base));
-                    byte[] expected = java.util.Arrays.copyOfRange(cachedBytes, from, from + (int) piece.length());
+                    byte[] expected = Arrays.copyOfRange(cachedBytes, from, from + (int) piece.length());
                     byte[] actual = read(channel, piece.start(), expected.length);
-                    int mismatch = java.util.Arrays.mismatch(expected, actual);
+                    int mismatch = Arrays.mismatch(expected, actual);
                     if (mismatch >= 0) {
                         fail(String.format("%s: segment %d differs at carveout offset 0x%x", carveout,
                                 piece.segment().index(), piece.start() + mismatch));
@@ -133,8 +147,8 @@ public final class ExpectedCarveout {
      * with its zero fill, so where segments overlap (real images have zero-fill-only segments at one
      * address) the later one's bytes are what stays.
      */
-    private java.util.TreeMap<Long, Piece> pieces(long base) {
-        java.util.TreeMap<Long, Piece> pieces = new java.util.TreeMap<>();
+    private TreeMap<Long, Piece> pieces(long base) {
+        TreeMap<Long, Piece> pieces = new TreeMap<>();
         for (RawElf.Phdr p : loadable) {
             long at = offset(p, base);
             put(pieces, new Piece(at, at + p.filesz(), p, false));
@@ -143,12 +157,12 @@ public final class ExpectedCarveout {
         return pieces;
     }
 
-    private static void put(java.util.TreeMap<Long, Piece> pieces, Piece piece) {
+    private static void put(TreeMap<Long, Piece> pieces, Piece piece) {
         if (piece.length() <= 0) {
             return;
         }
         Long key = pieces.floorKey(piece.start());
-        java.util.List<Piece> covered = new java.util.ArrayList<>(
+        List<Piece> covered = new ArrayList<>(
                 pieces.subMap(key == null ? piece.start() : key, true, piece.end(), false).values());
         for (Piece old : covered) {
             if (old.end() <= piece.start()) {
