@@ -1,7 +1,9 @@
 package dev.mdtload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mdtload.testing.Corpus;
 import dev.mdtload.testing.FakeBoard;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,6 +159,32 @@ class DoctorCommandTest {
         assertEquals(null, errorsByProcessor(run).get("remoteproc@8a00000"), run.err());
         assertEquals(Set.of("firmware-missing"), errorsByProcessor(run).get("video-codec@aa00000"), run.err());
         assertTrue(run.err().contains("venus.mbn is in none of [" + firmware + "]"), run.err());
+    }
+
+    /**
+     * The corpus as the search path: it holds the x1e80100 ADSP image and its DTB companion, and the
+     * qcm6490 ADSP image, so only the broken board's carveout faults are left.
+     */
+    @Test
+    @Tag("corpus")
+    void doctor_withTheCorpusAsSearchPath_findsTheDtbCompanion_andLeavesOnlyTheCarveoutFaults() throws IOException {
+        CliRun run = CliRun.of("doctor", "--dtb", BROKEN_DTB, "--firmware-path", Corpus.root(), "--kernel", "6.12", "--json");
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(Map.of(
+                        "remoteproc@2080000", Set.of("carveout-address-mismatch"),
+                        "remoteproc@4ab000", Set.of("carveouts-overlap"),
+                        "remoteproc@cd00000", Set.of("carveouts-overlap"),
+                        "video-codec@aa00000", Set.of("carveout-too-small")),
+                errorsByProcessor(run), run.err());
+        JsonNode adsp2 = null;
+        for (JsonNode p : Json.MAPPER.readTree(run.out()).get("processors")) {
+            adsp2 = p.get("name").asText().equals("remoteproc@6800000") ? p : adsp2;
+        }
+        assertTrue(adsp2 != null && adsp2.get("healthy").asBoolean(), run.out());
+        JsonNode companion = adsp2.get("images").get(1);
+        assertEquals("dtb companion", companion.get("role").asText());
+        assertEquals(Corpus.root().resolve("qcom/x1e80100/adsp_dtb.mbn").toString(), companion.get("path").asText());
+        assertTrue(companion.get("valid").asBoolean());
     }
 
     @Test
