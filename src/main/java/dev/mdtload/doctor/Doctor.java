@@ -14,7 +14,6 @@ import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,25 +75,19 @@ public record Doctor(Board board, SearchPath searchPath, Validator validator) {
             firmware = FirmwareName.of(name);
         } catch (FirmwareNameException e) {
             findings.add(Finding.of(p.name(), BoardRule.FIRMWARE_NAME_INVALID, e.getMessage()));
-            return new ImageCheck.Missing(name, role, List.of());
+            return new ImageCheck.Missing(name, role);
         }
         Optional<Path> path = searchPath.find(firmware);
         if (path.isEmpty()) {
             BoardRule rule = role == ImageCheck.Role.DTB_COMPANION ? BoardRule.COMPANION_MISSING : BoardRule.FIRMWARE_MISSING;
             findings.add(Finding.of(p.name(), rule, String.format("%s%s is in none of %s",
                     role == ImageCheck.Role.DTB_COMPANION ? "dtb companion " : "", name, searchPath.directories())));
-            return new ImageCheck.Missing(name, role, searchPath.directories());
+            return new ImageCheck.Missing(name, role);
         }
-        ImageReport report;
-        SignatureReport signature;
-        try {
-            report = validator.validate(path.get());
-            // an unsigned image is a fact here, not a fault: loaders without a secure world (IPQ8074's WCSS) take it
-            signature = Signatures.verify(path.get(), null, true);
-        } catch (AccessDeniedException e) {
-            findings.add(Finding.of(p.name(), BoardRule.FIRMWARE_UNREADABLE, path.get() + ": permission denied"));
-            return new ImageCheck.Missing(name, role, List.of(path.get()));
-        }
+        // a file that cannot be read is the machine's failure (exit 3), as for validate, not the board's
+        ImageReport report = validator.validate(path.get());
+        // an unsigned image is a fact here, not a fault: loaders without a secure world (IPQ8074's WCSS) take it
+        SignatureReport signature = Signatures.verify(path.get(), null, true);
         report.errors().forEach(v -> findings.add(Finding.of(p.name(), v, Severity.ERROR)));
         report.warnings().forEach(v -> findings.add(Finding.of(p.name(), v, Severity.WARNING)));
         // the hash segment's faults are in both verdicts; say each once
@@ -107,17 +100,22 @@ public record Doctor(Board board, SearchPath searchPath, Validator validator) {
     }
 
     /**
-     * Image {@code index} loads into memory-region entry {@code index} (the PAS driver maps its
-     * DTB companion to the second). A relocatable image needs its load size from the carveout's
-     * base (mem_setup is given that size); a fixed one needs its own addresses inside the carveout.
+     * Image {@code index} loads into memory-region entry {@code index} (qcom_q6v5_pas.c's
+     * qcom_pas_alloc_memory_region() maps the DTB companion to entry 1). A relocatable image needs
+     * its load size from the carveout's base (mem_setup is given that size); a fixed one needs its
+     * own addresses inside the carveout.
      */
     private void fit(Processor p, int index, ImageCheck.Found image, List<Finding> findings) {
         List<String> regions = p.memoryRegions();
-        Optional<Carveout> carveout = index < regions.size() ? board.carveout(regions.get(index)) : Optional.empty();
+        if (index >= regions.size()) {
+            findings.add(Finding.of(p.name(), p.pas() ? BoardRule.CARVEOUT_MISSING : BoardRule.CARVEOUT_UNKNOWN,
+                    String.format("%s: no memory-region entry %d", image.name(), index)));
+            return;
+        }
+        Optional<Carveout> carveout = board.carveout(regions.get(index));
         if (carveout.isEmpty()) {
             findings.add(Finding.of(p.name(), BoardRule.CARVEOUT_UNKNOWN, String.format(
-                    "%s: memory-region entry %d is %s", image.name(), index,
-                    index < regions.size() ? regions.get(index) + ", which has no fixed reg" : "absent")));
+                    "%s: memory-region entry %d is %s, which has no fixed reg", image.name(), index, regions.get(index))));
             return;
         }
         Carveout c = carveout.get();

@@ -1,10 +1,10 @@
 package dev.mdtload.doctor;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.signature.SignatureReport;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /** What doctor learnt about one firmware name a processor requests. */
 public sealed interface ImageCheck {
@@ -24,7 +24,7 @@ public sealed interface ImageCheck {
             this.label = label;
         }
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String label() {
             return label;
         }
@@ -39,10 +39,6 @@ public sealed interface ImageCheck {
      */
     record Found(String name, Role role, Path path, ImageReport report, SignatureReport signature) implements ImageCheck {}
 
-    /** In no directory of the search path (or not a name at all). */
-    record Missing(String name, Role role, List<Path> searched) implements ImageCheck {
-        public Missing {
-            searched = List.copyOf(searched);
-        }
-    }
+    /** In no directory of the search path (or not a name at all): its finding says where doctor looked. */
+    record Missing(String name, Role role) implements ImageCheck {}
 }
