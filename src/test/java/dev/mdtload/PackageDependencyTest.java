@@ -55,6 +55,7 @@ class PackageDependencyTest {
             Map.entry("samples", Set.of("check", "elf", "files", "mbn")),
             Map.entry("provision", Set.of("address", "board", "carveout", "check", "image", "kernel", "load", "posix",
                     "rproc", "scm")),
+            Map.entry("doctor", Set.of("address", "board", "check", "image", "kernel", "rproc", "signature")),
             // the command line sees everything
             Map.entry("cli", Set.of("*")),
             // compiled for Java 8 so an old java can say which java is needed: it may know nothing else
