@@ -135,8 +135,7 @@ public final class ImageAssembler {
 
     private HashSegmentWriter hashSegment(List<byte[]> digests, byte[] signature, byte[] chain) {
         byte[] none = new byte[0];
-        return new HashSegmentWriter(mbnVersion, imageId, hashAddress, digests, none, none, signature, chain,
-                mbnVersion == 7 ? HashSegmentWriter.v7CommonMetadata(swId) : null);
+        return new HashSegmentWriter(mbnVersion, imageId, hashAddress, digests, none, none, signature, chain, swId);
     }
 
     static long alignUp(long value) {
