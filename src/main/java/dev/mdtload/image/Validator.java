@@ -160,7 +160,7 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
         if (s.phdr().p_filesz() == 0) {
             return "digest entry of a segment without file bytes is neither zero nor the " + hash.algorithm() + " of nothing";
         }
-        String from = s.sourceName() == null ? "" : " (from " + s.sourceName() + ")";
+        String from = s.readFrom().map(p -> " (from " + p.getFileName() + ")").orElse("");
         return String.format("%s of %d bytes%s does not match the hash table entry", hash.algorithm(),
                 s.phdr().p_filesz(), from);
     }
