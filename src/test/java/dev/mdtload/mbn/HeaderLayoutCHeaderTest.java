@@ -1,6 +1,7 @@
 package dev.mdtload.mbn;
 
 import dev.mdtload.mbn.HeaderLayout.Field;
+import dev.mdtload.testing.GeneratedFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -52,12 +53,7 @@ class HeaderLayoutCHeaderTest {
 
     @Test
     void mbnHeaderH_isTheLayoutsRendered() throws IOException {
-        String rendered = render();
-        if (Boolean.getBoolean("mdtload.writeDocs")) {
-            Files.writeString(HEADER, rendered, StandardCharsets.UTF_8);
-        }
-        assertEquals(rendered, Files.readString(HEADER, StandardCharsets.UTF_8),
-                "native-stubs/mbn_header.h differs from HeaderLayout: mvn test -Dtest=HeaderLayoutCHeaderTest -Dmdtload.writeDocs=true");
+        GeneratedFiles.assertUpToDate(HEADER, render(), "HeaderLayoutCHeaderTest");
     }
 
     /** The header only helps if metadata.c reads the hash segment through it and nowhere else. */
