@@ -4,15 +4,16 @@
  * secure world later needs is taken from here and kept, as the real one copies the blob into
  * secure memory: the algorithm, the digest table and where each loadable segment goes.
  *
- * Layouts: ELF32/ELF64 as in <elf.h>; MBN hash segment header versions 3, 5, 6 and 7 as in
- * ../shared/docs/mbn-hash-segment.md. Signatures are not checked: the simulation has no fused
- * root of trust to check them against.
+ * Layouts: ELF32/ELF64 as in <elf.h>; MBN hash segment header versions 3, 5, 6 and 7 from
+ * mbn_header.h, generated from the Java side's dev.mdtload.mbn.HeaderLayout. Signatures are not
+ * checked: the simulation has no fused root of trust to check them against.
  */
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "mbn_header.h"
 
 #define PT_LOAD 1
 #define QCOM_TYPE(flags) (((flags) >> 24) & 7u)
@@ -64,26 +65,38 @@ struct hash_header {
 	uint64_t table_len;
 };
 
-/* Where the digest table sits in the hash segment, per MBN header version. */
+/* Where the digest table sits in the hash segment, per MBN header version (offsets: mbn_header.h). */
 static int parse_hash_header(const uint8_t *hash, uint64_t len, unsigned phnum, struct hash_header *h)
 {
-	uint64_t header, qti_meta = 0, oem_meta = 0;
-	unsigned other;
+	/* offsets of the metadata sizes; 0 (image_id's) where the version has no metadata */
+	unsigned header, table_at, qti_at = 0, oem_at = 0, other;
+	uint64_t qti_meta = 0, oem_meta = 0;
 
-	if (len < 8)
+	if (len < MBN_VERSION_OFFSET + 4)
 		return SCM_EINVAL_ARG;
-	switch (rd32(hash + 4)) {
+	switch (rd32(hash + MBN_VERSION_OFFSET)) {
 	case 3:
+		header = MBN_V3_SIZE;
+		table_at = MBN_V3_HASH_TABLE_SIZE;
+		h->digest_len = 32;
+		break;
 	case 5:
-		header = 40;
+		header = MBN_V5_SIZE;
+		table_at = MBN_V5_HASH_TABLE_SIZE;
 		h->digest_len = 32;
 		break;
 	case 6:
-		header = 48;
+		header = MBN_V6_SIZE;
+		table_at = MBN_V6_HASH_TABLE_SIZE;
+		qti_at = MBN_V6_QTI_METADATA_SIZE;
+		oem_at = MBN_V6_OEM_METADATA_SIZE;
 		h->digest_len = 48;
 		break;
 	case 7:
-		header = 64;
+		header = MBN_V7_SIZE;
+		table_at = MBN_V7_HASH_TABLE_SIZE;
+		qti_at = MBN_V7_QTI_METADATA_SIZE;
+		oem_at = MBN_V7_OEM_METADATA_SIZE;
 		h->digest_len = 48;
 		break;
 	default:
@@ -91,16 +104,13 @@ static int parse_hash_header(const uint8_t *hash, uint64_t len, unsigned phnum, 
 	}
 	if (len < header)
 		return SCM_EINVAL_ARG;
-	if (header == 48) {
-		qti_meta = rd32(hash + 40);
-		oem_meta = rd32(hash + 44);
-	} else if (header == 64) {
-		qti_meta = rd32(hash + 12);
-		oem_meta = rd32(hash + 16);
+	if (qti_at) {
+		qti_meta = rd32(hash + qti_at);
+		oem_meta = rd32(hash + oem_at);
 	}
 	/* u32 sizes: these sums cannot wrap a u64 */
 	h->table_off = header + qti_meta + oem_meta;
-	h->table_len = rd32(hash + 20);
+	h->table_len = rd32(hash + table_at);
 	/* As mdtload's validator: a table of exactly one digest of the other size per header holds
 	 * that algorithm (SecTools signs v6 with SHA-256 when asked: qca/msbtfw11.mbn). */
 	other = h->digest_len == 48 ? 32 : 48;

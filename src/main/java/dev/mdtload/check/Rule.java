@@ -47,9 +47,10 @@ public enum Rule {
                     + "Actually use the e_phoff\" (6.17, in 6.12.95), take the headers at sizeof(struct elf32_hdr), "
                     + "so another e_phoff loads other bytes"),
     TAKEN_AS_SPLIT("taken-as-split", "the kernel takes this single file for a split image and looks for a part",
-            ERROR, KERNEL, "before \"soc: qcom: mdt_loader: Fix split image detection\" (6.5; not in 6.1.192) "
-                    + "qcom_mdt_bins_are_split() counts a p_filesz 0 header whose p_offset lies past the file, and the "
-                    + "part request fails with -ENOENT"),
+            ERROR, KERNEL, "qcom_mdt_bins_are_split() from \"soc: qcom: mdt_loader: Enhance split binary detection\" "
+                    + "(6.5, in 6.1.192) and before \"soc: qcom: mdt_loader: Fix split image detection\" (also 6.5, not "
+                    + "in 6.1.192) counts a p_filesz 0 header whose p_offset lies past the file, and the part request "
+                    + "fails with -ENOENT; older kernels read each segment from the file when it fits"),
     TOO_MANY_PHDRS("too-many-phdrs", "more program headers than a .bNN part name can number", ERROR, MDTLOAD,
             "mdt_load_split_segment() prints a 3-digit index into a name sized for 2: it writes past the buffer "
                     + "and asks for a part no one named; mdtload refuses instead"),

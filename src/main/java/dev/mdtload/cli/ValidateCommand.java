@@ -166,7 +166,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     /**
      * --kernel all: each image judged under the first release of every modelled range, consecutive
-     * ranges with the same errors merged, e.g. "loads on 6.5 and later; 6.1 to 6.5: taken-as-split ...".
+     * ranges with the same errors merged, e.g. "loads on 6.1 up to 6.1.192; 6.1.192 up to 6.2: ...
+     * [taken-as-split]; loads on 6.2 and later".
      */
     private int perKernel(List<Path> images) throws IOException {
         PrintWriter out = spec.commandLine().getOut();

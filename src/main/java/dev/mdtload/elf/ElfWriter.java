@@ -22,7 +22,12 @@ public final class ElfWriter {
 
     /** Size of the header plus {@code phnum} program headers: segment 0's p_filesz in firmware. */
     public static long headersSize(ElfClass c, int phnum) {
-        return c.ehdrSize() + (long) phnum * c.phdrSize();
+        return headersSize(c, c.ehdrSize(), phnum);
+    }
+
+    /** Size of the header, a gap up to {@code phoff}, and {@code phnum} program headers from there. */
+    public static long headersSize(ElfClass c, long phoff, int phnum) {
+        return phoff + (long) phnum * c.phdrSize();
     }
 
     /**
@@ -30,10 +35,24 @@ public final class ElfWriter {
      * {@code phdrs} are written in list order; their {@code index} fields are ignored.
      */
     public static byte[] headers(ElfClass c, int machine, long entry, List<ProgramHeader> phdrs) {
+        return headers(c, machine, entry, phdrs, c.ehdrSize());
+    }
+
+    /**
+     * The ELF header, zeros up to {@code phoff}, and the program headers from there: the table
+     * where e_phoff says, not where the kernels before 6.17 look for it.
+     *
+     * @throws IllegalArgumentException {@code phoff} overlaps the ELF header, or e_phnum does not fit
+     */
+    public static byte[] headers(ElfClass c, int machine, long entry, List<ProgramHeader> phdrs, long phoff) {
         if (phdrs.size() > 0xffff) {
             throw new IllegalArgumentException("e_phnum " + phdrs.size() + " does not fit 16 bits");
         }
-        byte[] bytes = new byte[(int) headersSize(c, phdrs.size())];
+        if (phoff < c.ehdrSize() || headersSize(c, phoff, phdrs.size()) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("e_phoff " + phoff + " must lie after the " + c.ehdrSize()
+                    + "-byte ELF header, with the table within 2 GiB");
+        }
+        byte[] bytes = new byte[(int) headersSize(c, phoff, phdrs.size())];
         MemorySegment out = MemorySegment.ofArray(bytes);
         out.set(ElfLayouts.U8, 0, Elf.MAGIC[0]);
         out.set(ElfLayouts.U8, 1, Elf.MAGIC[1]);
@@ -47,12 +66,12 @@ public final class ElfWriter {
         h.e_machine().set(out, 0, machine);
         h.e_version().set(out, 0, EV_CURRENT);
         h.e_entry().set(out, 0, entry);
-        h.e_phoff().set(out, 0, c.ehdrSize());
+        h.e_phoff().set(out, 0, phoff);
         h.e_ehsize().set(out, 0, c.ehdrSize());
         h.e_phentsize().set(out, 0, c.phdrSize());
         h.e_phnum().set(out, 0, phdrs.size());
         Fields.Phdr f = Fields.phdr(c);
-        long at = c.ehdrSize();
+        long at = phoff;
         for (ProgramHeader p : phdrs) {
             f.p_type().set(out, at, p.p_type());
             f.p_flags().set(out, at, p.p_flags());

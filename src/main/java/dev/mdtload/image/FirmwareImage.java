@@ -239,10 +239,8 @@ public final class FirmwareImage implements AutoCloseable {
      */
     public MemorySegment metadata(Arena target) {
         ImageSegment header = segments.getFirst();
-        if (hashSegment == null || !header.hasData()) {
-            throw new IllegalStateException(path + ": no metadata in an image without a valid hash segment");
-        }
-        MemorySegment hash = hashSegment.bytes();
+        MemorySegment hash = hashSegment().filter(h -> header.hasData()).map(HashSegment::bytes).orElseThrow(() ->
+                new IllegalStateException(path + ": no metadata in an image without a valid hash segment"));
         MemorySegment blob = target.allocate(header.data().byteSize() + hash.byteSize(), 4096);
         MemorySegment.copy(header.data(), 0, blob, 0, header.data().byteSize());
         MemorySegment.copy(hash, 0, blob, header.data().byteSize(), hash.byteSize());

@@ -35,7 +35,11 @@ public record ImageReport(
         warnings = List.copyOf(warnings);
     }
 
-    /** One program header with where its bytes come from and what its digest says. */
+    /**
+     * One program header with where its bytes come from and what its digest says.
+     *
+     * @param source the file name the bytes were read from; null (JSON {@code null}) when none was
+     */
     public record Segment(
             int index,
             long pType,
@@ -54,7 +58,8 @@ public record ImageReport(
         static Segment of(ImageSegment s, DigestStatus digest) {
             ProgramHeader p = s.phdr();
             return new Segment(p.index(), p.p_type(), p.qcomType(), p.p_flags(), p.p_offset(), p.p_vaddr(),
-                    p.p_paddr(), p.p_filesz(), p.p_memsz(), p.isLoadable(), p.isHashSegment(), s.sourceName(), digest);
+                    p.p_paddr(), p.p_filesz(), p.p_memsz(), p.isLoadable(), p.isHashSegment(),
+                    s.readFrom().map(f -> String.valueOf(f.getFileName())).orElse(null), digest);
         }
     }
 

@@ -36,7 +36,8 @@ final class KernelChecks {
                     "e_phoff 0x%x: kernel %s reads the program headers at 0x%x", phoff, kernel,
                     ElfClass.ELF32.ehdrSize())));
         }
-        if (!kernel.has(LoaderChange.SPLIT_SKIPS_EMPTY_HEADERS) && !image.split()) {
+        if (kernel.has(LoaderChange.SPLIT_DETECTED_FROM_HEADERS) && !kernel.has(LoaderChange.SPLIT_SKIPS_EMPTY_HEADERS)
+                && !image.split()) {
             takenAsSplit(image, kernel, name).ifPresent(found::add);
         }
         return found;

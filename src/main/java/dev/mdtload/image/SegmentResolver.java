@@ -61,21 +61,22 @@ final class SegmentResolver {
         if (p.p_offset() < 0 || p.p_filesz() < 0 || p.p_filesz() > max - p.p_offset()) {
             violations.add(Violation.of(Rule.OFFSET_OVERFLOW, name, i,
                     String.format("p_offset 0x%x + p_filesz 0x%x overflows", p.p_offset(), p.p_filesz())));
-            return new ImageSegment(p, null, null);
+            return ImageSegment.unavailable(p);
         }
         if (p.p_filesz() == 0) {
             checkEmptyPart(p);
-            return new ImageSegment(p, null, MemorySegment.NULL);
+            return ImageSegment.none(p);
         }
         if (!split) {
-            return new ImageSegment(p, file(), inFile(p));
+            MemorySegment inFile = inFile(p);
+            return inFile == null ? ImageSegment.unavailable(p) : ImageSegment.read(p, file(), inFile);
         }
         MemorySegment inImage = metadataCopy(p);
         if (inImage != null) {
             if (parts.exists(i)) {
                 checkPartMatches(p, inImage);
             }
-            return new ImageSegment(p, file(), inImage);
+            return ImageSegment.read(p, file(), inImage);
         }
         if (!anyPart) {
             // No part at all: a single file cut short. Segments still inside it are read (and their
@@ -91,15 +92,15 @@ final class SegmentResolver {
                         parts.path(i).getFileName(), cause.index(), cause.p_offset(), cause.p_filesz(), i)));
             }
             if (kept != null) {
-                return new ImageSegment(p, file(), kept);
+                return ImageSegment.read(p, file(), kept);
             }
             violations.add(Violation.of(Rule.SEGMENT_TRUNCATED, name, i, String.format(
                     "p_offset 0x%x + p_filesz 0x%x runs past the end of the file (%d bytes) and no %s exists",
                     p.p_offset(), p.p_filesz(), file.byteSize(), parts.path(i).getFileName())));
-            return new ImageSegment(p, null, null);
+            return ImageSegment.unavailable(p);
         }
         MemorySegment data = parts.map(p, violations);
-        return new ImageSegment(p, data == null ? null : parts.path(i), data);
+        return data == null ? ImageSegment.unavailable(p) : ImageSegment.read(p, parts.path(i), data);
     }
 
     private Path file() {

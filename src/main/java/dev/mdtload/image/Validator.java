@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks an opened image completely: the structural violations found while opening, then every
@@ -58,34 +59,21 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
             found.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,
                     "no hash segment (QCOM type 2); use --allow-unsigned for a plain ELF"));
         }
-        HashSegment hash = image.hashSegment().orElse(null);
-        HashPlan plan = HashPlan.of(image.segments().stream().filter(s -> hashes(hash, s)).toList());
+        Optional<HashSegment> hash = image.hashSegment();
+        HashPlan plan = HashPlan.of(hash.map(h -> image.segments().stream().filter(s -> hashes(h, s)).toList())
+                .orElse(List.of()));
         found.addAll(plan.sharedBytes(name));
         boolean withinBudget = plan.withinBudget(image.inputBytes());
         Map<HashPlan.Range, byte[]> digests = Map.of();
         if (!withinBudget) {
             found.add(plan.refusal(name, image.inputBytes()));
-        } else if (hash != null) {
-            digests = plan.digests(hash.algorithm());
+        } else if (hash.isPresent()) {
+            digests = plan.digests(hash.get().algorithm());
         }
         List<DigestStatus> statuses = new ArrayList<>();
         for (ImageSegment s : image.segments()) {
-            DigestStatus status = DigestStatus.MISSING;
-            if (!hashes(hash, s)) {
-                status = check(hash, s);
-            } else if (digests.containsKey(HashPlan.Range.of(s.data()))) {
-                status = Arrays.equals(hash.digest(s.index()), digests.get(HashPlan.Range.of(s.data())))
-                        ? DigestStatus.OK : DigestStatus.MISMATCH;
-            } else if (withinBudget) {
-                found.add(Violation.of(Rule.PART_CHANGED, name, s.index(),
-                        s.sourceName() + " changed size (or failed to read) while it was being hashed"));
-            }
-            statuses.add(status);
-            if (status == DigestStatus.MISMATCH) {
-                found.add(Violation.of(s.phdr().p_filesz() == 0 || s.phdr().isHashSegment()
-                                ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH,
-                        name, s.index(), mismatchMessage(s, hash)));
-            }
+            // without a hash segment there is no table to hold a digest
+            statuses.add(hash.isPresent() ? status(hash.get(), s, digests, withinBudget, name, found) : DigestStatus.MISSING);
         }
         List<ImageReport.Segment> segments = new ArrayList<>();
         for (ImageSegment s : image.segments()) {
@@ -99,14 +87,14 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
                 image.elfClass().bits(),
                 image.elf().phdrs().size(),
                 image.split(),
-                hash == null ? null : hash.version(),
-                hash == null ? null : hash.algorithm().jcaName(),
+                hash.map(HashSegment::version).orElse(null),
+                hash.map(h -> h.algorithm().jcaName()).orElse(null),
                 layout.loadSize(),
                 layout.span(),
                 layout.minAddress(),
                 layout.relocatable(),
-                hash == null ? null : hash.signature().length(),
-                hash == null ? null : hash.certChain().length(),
+                hash.map(h -> h.signature().length()).orElse(null),
+                hash.map(h -> h.certChain().length()).orElse(null),
                 plan.hashed(),
                 segments,
                 verdict.errors(),
@@ -127,15 +115,38 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
         return report.warnings();
     }
 
+    /**
+     * The segment's digest status against {@code hash}'s table, adding to {@code found} a mismatch, or
+     * a part that changed while {@code digests} were computed.
+     */
+    private static DigestStatus status(HashSegment hash, ImageSegment s, Map<HashPlan.Range, byte[]> digests,
+                                       boolean withinBudget, String name, List<Violation> found) {
+        DigestStatus status = DigestStatus.MISSING;
+        if (!hashes(hash, s)) {
+            status = check(hash, s);
+        } else if (digests.containsKey(HashPlan.Range.of(s.data()))) {
+            status = Arrays.equals(hash.digest(s.index()), digests.get(HashPlan.Range.of(s.data())))
+                    ? DigestStatus.OK : DigestStatus.MISMATCH;
+        } else if (withinBudget) {
+            found.add(Violation.of(Rule.PART_CHANGED, name, s.index(),
+                    s.sourceName() + " changed size (or failed to read) while it was being hashed"));
+        }
+        if (status == DigestStatus.MISMATCH) {
+            found.add(Violation.of(s.phdr().p_filesz() == 0 || s.phdr().isHashSegment()
+                            ? Rule.DIGEST_NOT_ZERO : Rule.DIGEST_MISMATCH,
+                    name, s.index(), mismatchMessage(s, hash)));
+        }
+        return status;
+    }
+
     /** Whether the segment's bytes are hashed: it has some, and a digest to match them against. */
     private static boolean hashes(HashSegment hash, ImageSegment s) {
-        return hash != null && s.index() < hash.digestCount() && !s.phdr().isHashSegment() && s.hasData()
-                && s.phdr().p_filesz() > 0;
+        return s.index() < hash.digestCount() && !s.phdr().isHashSegment() && s.hasData() && s.phdr().p_filesz() > 0;
     }
 
     /** The digest status of a segment whose bytes are not hashed (see {@link #hashes}). */
     private static DigestStatus check(HashSegment hash, ImageSegment s) {
-        if (hash == null || s.index() >= hash.digestCount()) {
+        if (s.index() >= hash.digestCount()) {
             return DigestStatus.MISSING;
         }
         byte[] expected = hash.digest(s.index());
@@ -160,7 +171,7 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
         if (s.phdr().p_filesz() == 0) {
             return "digest entry of a segment without file bytes is neither zero nor the " + hash.algorithm() + " of nothing";
         }
-        String from = s.sourceName() == null ? "" : " (from " + s.sourceName() + ")";
+        String from = s.readFrom().map(p -> " (from " + p.getFileName() + ")").orElse("");
         return String.format("%s of %d bytes%s does not match the hash table entry", hash.algorithm(),
                 s.phdr().p_filesz(), from);
     }

@@ -34,16 +34,27 @@ public record KernelRules(KernelVersion version) {
 
     /**
      * The releases where the rules change, oldest first: {@link #OLDEST}, every mainline release and
-     * every backport in the table. Between two of them every release has the rules of the first.
+     * every backport in the table of a change that can move a verdict, and the first release of the
+     * series after a backport's (6.13 after 6.12.95: a backport covers its own series only). Between
+     * two of them every release gives every image the verdict of the first.
      */
     public static List<KernelVersion> boundaries() {
         TreeSet<KernelVersion> all = new TreeSet<>();
         all.add(OLDEST);
         for (LoaderChange c : LoaderChange.values()) {
+            if (c.effect() == LoaderChange.Effect.NONE) {
+                continue;
+            }
             if (c.mainline().compareTo(OLDEST) > 0) {
                 all.add(c.mainline());
             }
-            all.addAll(c.backports());
+            for (KernelVersion b : c.backports()) {
+                all.add(b);
+                KernelVersion nextSeries = new KernelVersion(b.major(), b.minor() + 1, 0);
+                if (nextSeries.compareTo(c.mainline()) < 0) {
+                    all.add(nextSeries);
+                }
+            }
         }
         return List.copyOf(all);
     }

@@ -1,34 +1,39 @@
 package dev.mdtload.mbn;
 
+import dev.mdtload.mbn.HeaderLayout.Field;
+
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds a hash segment of MBN version 3, 5, 6 or 7 in the layout {@link HashSegment} reads
- * (field positions: ../shared/docs/mbn-hash-segment.md). The digests, metadata, signatures and
- * chains are given; this class only lays them out and fills the header's sizes and pointers the
- * way the real images do.
+ * Builds a hash segment of MBN version 3, 5, 6 or 7 through the {@link HeaderLayout} that
+ * {@link HashSegment} reads. The digests, metadata, signatures and chains are given; this class
+ * only lays them out and fills the header's sizes and pointers the way the real images do.
  *
  * @param version      3, 5, 6 or 7
  * @param imageId      the header's first word
- * @param destAddress  the hash segment's p_paddr; v3 and v6 headers point at their parts through it
+ * @param destAddress  the hash segment's p_paddr; v3 headers point at their parts through it
  * @param digests      one entry per program header, in order (zeros for the hash segment itself)
  * @param qtiMetadata  v6/v7 QTI metadata bytes (empty before v6)
  * @param oemMetadata  v6/v7 OEM metadata bytes (empty before v6)
  * @param signature    the (OEM) signature field, including any padding
  * @param certChain    the (OEM) certificate chain field, including padding
- * @param commonMetadata v7 only: the 24 bytes of common metadata; null otherwise
+ * @param swId         the v7 common metadata's sw_id; earlier headers have no such field (their
+ *                     SW_ID is in the attestation certificate) and leave it out
  */
 public record HashSegmentWriter(int version, long imageId, long destAddress, List<byte[]> digests,
                                 byte[] qtiMetadata, byte[] oemMetadata, byte[] signature, byte[] certChain,
-                                byte[] commonMetadata) {
+                                long swId) {
 
     /** Marks a pointer field that real v5/v6 images leave unset. */
-    private static final int NO_POINTER = 0xffffffff;
-    public static final int V7_COMMON_METADATA_SIZE = 24;
+    private static final long NO_POINTER = 0xffff_ffffL;
+    /** What v7's common_metadata_size says: the six u32 from major_version to measurement_register. */
+    private static final long V7_COMMON_METADATA_SIZE = HeaderLayout.V7.size() - HeaderLayout.V7.offset(Field.MAJOR_VERSION);
+    /** v7's hash_algorithm code for SHA-384, written by every v7 signer seen. */
+    private static final long V7_SHA384 = 3;
 
     public HashSegmentWriter {
         if (!HashSegment.VERSIONS.contains(version)) {
@@ -46,17 +51,6 @@ public record HashSegmentWriter(int version, long imageId, long destAddress, Lis
         if (version < 6 && (qtiMetadata.length > 0 || oemMetadata.length > 0)) {
             throw new IllegalArgumentException("MBN v" + version + " has no metadata fields");
         }
-        if ((version == 7) != (commonMetadata != null)
-                || (commonMetadata != null && commonMetadata.length != V7_COMMON_METADATA_SIZE)) {
-            throw new IllegalArgumentException("v7 and only v7 takes " + V7_COMMON_METADATA_SIZE + " bytes of common metadata");
-        }
-    }
-
-    /** The v7 common metadata: major, minor, sw_id, secondary sw_id, hash algorithm (3 = SHA-384), measurement register. */
-    public static byte[] v7CommonMetadata(long swId) {
-        ByteBuffer b = ByteBuffer.allocate(V7_COMMON_METADATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0).putInt(0).putInt((int) swId).putInt(0).putInt(3).putInt(0);
-        return b.array();
     }
 
     /** Bytes from the start of the segment to the end of the digest table: what gets signed. */
@@ -71,40 +65,50 @@ public record HashSegmentWriter(int version, long imageId, long destAddress, Lis
     }
 
     public byte[] toBytes() {
-        int header = HashSegment.headerSize(version);
+        HeaderLayout layout = HeaderLayout.of(version);
+        int header = (int) layout.size();
         int table = tableSize();
         long bodyEnd = (long) header + qtiMetadata.length + oemMetadata.length + table;
-        int imageSize = table + signature.length + certChain.length;
-        ByteBuffer h = ByteBuffer.allocate(header).order(ByteOrder.LITTLE_ENDIAN);
-        int tableAddress = (int) (destAddress + header + qtiMetadata.length + oemMetadata.length);
-        switch (version) {
-            case 3 -> h.putInt((int) imageId).putInt(3).putInt(0).putInt((int) (destAddress + header))
-                    .putInt(imageSize).putInt(table)
-                    .putInt(tableAddress + table).putInt(signature.length)
-                    .putInt(tableAddress + table + signature.length).putInt(certChain.length);
-            case 5, 6 -> {
-                h.putInt((int) imageId).putInt(version).putInt(0).putInt(0)
-                        .putInt(imageSize).putInt(table)
-                        .putInt(NO_POINTER).putInt(signature.length)
-                        .putInt(NO_POINTER).putInt(certChain.length);
-                if (version == 6) {
-                    h.putInt(qtiMetadata.length).putInt(oemMetadata.length);
-                }
+        MemorySegment h = MemorySegment.ofArray(new byte[header]);
+        for (Field f : Field.values()) {
+            if (layout.has(f)) {
+                layout.set(h, f, value(f, header, table));
             }
-            case 7 -> h.putInt((int) imageId).putInt(7).putInt(V7_COMMON_METADATA_SIZE)
-                    .putInt(qtiMetadata.length).putInt(oemMetadata.length).putInt(table)
-                    .putInt(0).putInt(0).putInt(signature.length).putInt(certChain.length)
-                    .put(commonMetadata);
-            // checked in the constructor
-            default -> throw new AssertionError(version);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) bodyEnd + signature.length + certChain.length);
-        out.writeBytes(h.array());
+        out.writeBytes(h.toArray(ValueLayout.JAVA_BYTE));
         out.writeBytes(qtiMetadata);
         out.writeBytes(oemMetadata);
         digests.forEach(out::writeBytes);
         out.writeBytes(signature);
         out.writeBytes(certChain);
         return out.toByteArray();
+    }
+
+    /**
+     * What the real images hold in {@code field}. Only v3 fills its pointers (the table's, signature's
+     * and chain's addresses once the segment sits at {@code destAddress}); v5 and v6 mark them unset,
+     * and no image seen carries a QTI signature or chain.
+     */
+    private long value(Field field, int header, int table) {
+        long tableAddress = destAddress + header + qtiMetadata.length + oemMetadata.length;
+        return switch (field) {
+            case IMAGE_ID -> imageId;
+            case VERSION -> version;
+            case IMAGE_SRC, QTI_SIGNATURE_SIZE, QTI_CERT_CHAIN_SIZE, MAJOR_VERSION, MINOR_VERSION, SECONDARY_SW_ID,
+                 MEASUREMENT_REGISTER -> 0;
+            case IMAGE_DEST_PTR -> destAddress + header;
+            case IMAGE_SIZE -> (long) table + signature.length + certChain.length;
+            case HASH_TABLE_SIZE -> table;
+            case SIGNATURE_PTR -> version == 3 ? tableAddress + table : NO_POINTER;
+            case SIGNATURE_SIZE -> signature.length;
+            case CERT_CHAIN_PTR -> version == 3 ? tableAddress + table + signature.length : NO_POINTER;
+            case CERT_CHAIN_SIZE -> certChain.length;
+            case QTI_METADATA_SIZE -> qtiMetadata.length;
+            case OEM_METADATA_SIZE -> oemMetadata.length;
+            case COMMON_METADATA_SIZE -> V7_COMMON_METADATA_SIZE;
+            case SW_ID -> swId;
+            case HASH_ALGORITHM -> V7_SHA384;
+        };
     }
 }

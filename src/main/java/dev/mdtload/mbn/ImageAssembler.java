@@ -51,6 +51,7 @@ public final class ImageAssembler {
     private final Signer signer;
     private final UnaryOperator<List<ProgramHeader>> headerEdit;
     private final DigestAlgorithm algorithm;
+    private final long phoff;
 
     private ImageAssembler(Builder b) {
         this.elfClass = Objects.requireNonNull(b.elfClass, "elfClass");
@@ -67,6 +68,10 @@ public final class ImageAssembler {
             throw new IllegalArgumentException("MBN version " + mbnVersion + " is not one of " + HashSegment.VERSIONS);
         }
         this.algorithm = b.algorithm != null ? b.algorithm : DigestAlgorithm.forVersion(mbnVersion);
+        this.phoff = b.phoff != null ? b.phoff : elfClass.ehdrSize();
+        if (phoff < elfClass.ehdrSize()) {
+            throw new IllegalArgumentException("e_phoff " + phoff + " overlaps the " + elfClass.ehdrSize() + "-byte ELF header");
+        }
     }
 
     public static Builder builder() {
@@ -95,7 +100,7 @@ public final class ImageAssembler {
         if (phdrs.size() != phnum) {
             throw new IllegalStateException("program-header edit changed their number from " + phnum + " to " + phdrs.size());
         }
-        byte[] headers = ElfWriter.headers(elfClass, machine, entry, phdrs);
+        byte[] headers = ElfWriter.headers(elfClass, machine, entry, phdrs, phoff);
         contents.set(HEADERS_INDEX, headers);
 
         List<byte[]> digests = new ArrayList<>(phnum);
@@ -119,7 +124,7 @@ public final class ImageAssembler {
     /** The program headers as real firmware has them; see the class comment. */
     private List<ProgramHeader> layout(int phnum, long hashSize) {
         List<ProgramHeader> phdrs = new ArrayList<>(phnum);
-        long headersSize = ElfWriter.headersSize(elfClass, phnum);
+        long headersSize = ElfWriter.headersSize(elfClass, phoff, phnum);
         phdrs.add(new ProgramHeader(HEADERS_INDEX, ProgramHeader.PT_NULL, HEADERS_FLAGS, 0, 0, 0, headersSize, 0, 0));
         long hashOffset = alignUp(headersSize);
         phdrs.add(new ProgramHeader(HASH_INDEX, ProgramHeader.PT_NULL, HASH_FLAGS, hashOffset, hashAddress, hashAddress,
@@ -135,8 +140,7 @@ public final class ImageAssembler {
 
     private HashSegmentWriter hashSegment(List<byte[]> digests, byte[] signature, byte[] chain) {
         byte[] none = new byte[0];
-        return new HashSegmentWriter(mbnVersion, imageId, hashAddress, digests, none, none, signature, chain,
-                mbnVersion == 7 ? HashSegmentWriter.v7CommonMetadata(swId) : null);
+        return new HashSegmentWriter(mbnVersion, imageId, hashAddress, digests, none, none, signature, chain, swId);
     }
 
     static long alignUp(long value) {
@@ -156,8 +160,20 @@ public final class ImageAssembler {
         private Signer signer;
         private UnaryOperator<List<ProgramHeader>> headerEdit = UnaryOperator.identity();
         private DigestAlgorithm algorithm;
+        private Long phoff;
 
         private Builder() {}
+
+        /**
+         * e_phoff, when the program-header table should not follow the ELF header directly as in
+         * every real image: segment 0 then covers the ELF header, the zero gap and the table.
+         * Kernels before "soc: qcom: mdt_loader: Actually use the e_phoff" (6.17) read the table at
+         * the end of the ELF header regardless.
+         */
+        public Builder programHeaderOffset(long phoff) {
+            this.phoff = phoff;
+            return this;
+        }
 
         /** The digest of the table, when not the version's own (SecTools signs v6 with SHA-256 on request). */
         public Builder digestAlgorithm(DigestAlgorithm algorithm) {

@@ -82,7 +82,7 @@ final class Stager {
         if (image.split()) {
             for (ImageSegment segment : image.segments()) {
                 // a part the segment was read from always goes; an empty or duplicate one when it is there
-                boolean readFromPart = segment.source() != null && !segment.source().equals(image.path());
+                boolean readFromPart = segment.readFrom().filter(source -> !source.equals(image.path())).isPresent();
                 if (!readFromPart && !Files.isRegularFile(PartName.of(image.path(), segment.index()))) {
                     continue;
                 }

@@ -1,15 +1,18 @@
 package dev.mdtload.samples;
 
 import dev.mdtload.check.Rule;
+import dev.mdtload.kernel.KernelVersion;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The samples directory's README.md, written from the catalogue itself so that it cannot drift from it. */
 final class Readme {
     private Readme() {}
 
-    static String render(List<Sample> valid, List<Sample> broken, List<Sample> warned, Map<Rule, String> withoutSample) {
+    static String render(List<Sample> valid, List<Sample> broken, List<Sample> warned,
+                         List<KernelSamples.KernelSample> kernel, Map<Rule, String> withoutSample) {
         StringBuilder out = new StringBuilder();
         out.append("""
                 # firmware-samples
@@ -33,8 +36,8 @@ final class Readme {
                 `mdtload validate --kernel none firmware-samples/valid` (mdtload's own reading) accepts every
                 one (exit 0). Kernels differ (`mdtload validate --kernel all`; checked against Debian's real
                 6.1.192 and 6.12.95 by `KernelOracleTest`): no kernel loads the ELF64 ones
-                (`elf64-not-loadable`), and kernels before 6.5, 6.1.192 included, take the ELF32 squashed ones
-                for split (`taken-as-split`). The verdicts below (broken/, warning/) are `--kernel none`'s.
+                (`elf64-not-loadable`), and 6.1.192 (split detection backported without its 6.5 fix) takes the
+                ELF32 squashed ones for split (`taken-as-split`). The verdicts below (broken/, warning/) are `--kernel none`'s.
 
                 | image | what it is |
                 |---|---|
@@ -75,11 +78,33 @@ final class Readme {
         }
         out.append("""
 
+                ## kernel/
+
+                One directory per rule that depends on the kernel's version, named after its id; its image is
+                valid by mdtload's own reading (`--kernel none`), refused with that rule by the releases in
+                the third column (`mdtload validate --kernel VERSION` exits 1) and loaded by those in the
+                fourth. `mdtload validate --kernel all` prints the ranges.
+
+                | rule | image | what it is | refused by | loaded by |
+                |---|---|---|---|---|
+                """);
+        for (KernelSamples.KernelSample k : kernel) {
+            Sample s = k.sample();
+            out.append("| `").append(s.rule().id()).append("` ")
+                    .append(row(s.image(), s.description()).stripTrailing())
+                    .append(' ').append(versions(k.refusedBy())).append(" | ").append(versions(k.loadedBy())).append(" |\n");
+        }
+        out.append("""
+
                 ## Rules without a sample
 
                 """);
         withoutSample.forEach((rule, why) -> out.append("- `").append(rule.id()).append("`: ").append(why).append(".\n"));
         return out.toString();
+    }
+
+    private static String versions(List<KernelVersion> releases) {
+        return releases.stream().map(KernelVersion::toString).collect(Collectors.joining(", "));
     }
 
     private static String row(String image, String description) {

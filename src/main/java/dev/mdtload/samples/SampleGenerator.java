@@ -15,12 +15,13 @@ import java.util.List;
 /**
  * Writes the sample catalogue: valid images of every kind ({@code valid/}), one broken image per
  * error rule ({@code broken/<rule-id>/}), one valid image carrying each warning
- * ({@code warning/<rule-id>/}) and a README listing them. The output depends on nothing but
+ * ({@code warning/<rule-id>/}), one image per kernel-dependent rule that some releases refuse and
+ * others load ({@code kernel/<rule-id>/}) and a README listing them. The output depends on nothing but
  * this code: same bytes on every run, so the committed copy can be checked against it.
  */
 public final class SampleGenerator {
     /** What the generator owns in its directory; anything else there is left alone. */
-    static final List<String> OWNED = List.of("README.md", "broken", "valid", "warning");
+    static final List<String> OWNED = List.of("README.md", "broken", "kernel", "valid", "warning");
 
     private SampleGenerator() {}
 
@@ -63,6 +64,7 @@ public final class SampleGenerator {
         List<Sample> warned = ruled.stream().filter(r -> r.rule().severity() == Severity.WARNING).toList();
         List<Sample> all = new ArrayList<>(valid);
         all.addAll(ruled);
+        all.addAll(KernelSamples.samples());
         for (Sample s : all) {
             Path image = root.resolve(s.image());
             Files.createDirectories(image.getParent());
@@ -73,7 +75,7 @@ public final class SampleGenerator {
                 throw new IllegalStateException("sample " + s.image() + " cannot be written: " + e.getMessage(), e);
             }
         }
-        String readme = Readme.render(valid, broken, warned, BrokenSamples.WITHOUT_SAMPLE);
+        String readme = Readme.render(valid, broken, warned, KernelSamples.all(), BrokenSamples.WITHOUT_SAMPLE);
         AtomicFile.write(root.resolve("README.md"), true, readme.getBytes(StandardCharsets.UTF_8));
         return all.size();
     }

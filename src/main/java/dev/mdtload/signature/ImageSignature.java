@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The signature-bearing parts of one image's hash segment, copied out: the signed bytes (byte 0
@@ -56,13 +57,14 @@ public record ImageSignature(String file, int segment, int version, byte[] signe
      */
     public static ImageSignature of(FirmwareImage image) throws InvalidImageException {
         String file = image.path().toString();
-        HashSegment hash = image.hashSegment().orElse(null);
-        if (hash == null) {
+        Optional<HashSegment> read = image.hashSegment();
+        if (read.isEmpty()) {
             List<Violation> why = image.violations().isEmpty()
                     ? List.of(Violation.of(Rule.HASH_SEGMENT_MISSING, file, "no hash segment (QCOM type 2): nothing is signed"))
                     : image.violations();
             throw new InvalidImageException(why);
         }
+        HashSegment hash = read.get();
         int segment = image.elf().phdrs().stream().filter(ProgramHeader::isHashSegment).findFirst()
                 .map(ProgramHeader::index).orElseThrow();
         MemorySegment bytes = hash.bytes();
@@ -87,8 +89,9 @@ public record ImageSignature(String file, int segment, int version, byte[] signe
         };
     }
 
-    public Signed oem() {
-        return signed.stream().filter(s -> s.authority() == Authority.OEM).findFirst().orElse(null);
+    /** The OEM signature and chain, when the image carries either. */
+    public Optional<Signed> oem() {
+        return signed.stream().filter(s -> s.authority() == Authority.OEM).findFirst();
     }
 
     public boolean isUnsigned() {

@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks an image's OEM signature and certificate chain (and the QTI chain where there is one):
@@ -27,10 +28,13 @@ public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
 
     public SignatureReport verify(ImageSignature image) {
         Check check = new Check(image);
-        ImageSignature.Signed oem = image.oem();
-        if (oem == null || oem.signature().length == 0 || oem.certChain().length == 0) {
-            String what = oem == null ? "no signature and no certificate chain"
-                    : oem.signature().length == 0 ? "a certificate chain but no signature" : "a signature but no certificate chain";
+        Optional<ImageSignature.Signed> complete = image.oem()
+                .filter(s -> s.signature().length > 0 && s.certChain().length > 0);
+        if (complete.isEmpty()) {
+            // an OEM part is kept only when it has a signature or a chain: the other one is missing
+            String what = image.oem().map(s -> s.signature().length == 0
+                            ? "a certificate chain but no signature" : "a signature but no certificate chain")
+                    .orElse("no signature and no certificate chain");
             if (allowUnsigned && image.isUnsigned()) {
                 return check.report(SignatureReport.Status.UNSIGNED, null, null, null,
                         "unsigned (" + what + "), allowed by --allow-unsigned");
@@ -44,6 +48,7 @@ public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
                 check.chain(s);
             }
         }
+        ImageSignature.Signed oem = complete.get();
         CertificateChain chain = check.chain(oem);
         if (chain == null) {
             return check.report(SignatureReport.Status.INVALID, null, null, null, "certificate chain cannot be decoded");

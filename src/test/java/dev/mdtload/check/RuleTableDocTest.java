@@ -1,10 +1,9 @@
 package dev.mdtload.check;
 
+import dev.mdtload.testing.GeneratedFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -56,12 +55,7 @@ class RuleTableDocTest {
 
     @Test
     void docsRulesMd_isTheRuleTableRendered() throws IOException {
-        String rendered = render();
-        if (Boolean.getBoolean("mdtload.writeDocs")) {
-            Files.writeString(DOC, rendered, StandardCharsets.UTF_8);
-        }
-        assertEquals(rendered, Files.readString(DOC, StandardCharsets.UTF_8),
-                "docs/rules.md differs from the Rule enum: mvn test -Dtest=RuleTableDocTest -Dmdtload.writeDocs=true");
+        GeneratedFiles.assertUpToDate(DOC, render(), "RuleTableDocTest");
     }
 
     @Test

@@ -31,6 +31,10 @@ class KernelRulesTest {
         KernelRules debian61 = KernelRules.of("6.1.192");
         KernelRules debian612 = KernelRules.of("6.12.95");
         assertFalse(debian61.has(LoaderChange.SPLIT_SKIPS_EMPTY_HEADERS));
+        assertTrue(debian61.has(LoaderChange.SPLIT_DETECTED_FROM_HEADERS), "the backport without its fix");
+        assertFalse(KernelRules.of("6.1.100").has(LoaderChange.SPLIT_DETECTED_FROM_HEADERS));
+        assertFalse(KernelRules.of("6.4").has(LoaderChange.SPLIT_DETECTED_FROM_HEADERS), "mainline took both in 6.5");
+        assertTrue(KernelRules.of("6.5").has(LoaderChange.SPLIT_DETECTED_FROM_HEADERS));
         assertTrue(debian612.has(LoaderChange.SPLIT_SKIPS_EMPTY_HEADERS));
         assertTrue(debian61.has(LoaderChange.HEADER_CHECKS));
         assertTrue(debian612.has(LoaderChange.HEADER_CHECKS));
@@ -42,9 +46,11 @@ class KernelRulesTest {
         assertTrue(debian61.has(LoaderChange.FILESZ_WITHIN_MEMSZ));
     }
 
+    /** The DTB row (6.3) changes which files are asked for, not a verdict: no range starts there. */
     @Test
     void boundaries_areTheOldestReleaseAndEveryReleaseWhereAChangeArrives() {
-        assertEquals(List.of("6.1", "6.1.192", "6.5", "6.12.95", "6.17"),
+        assertTrue(KernelRules.of("6.3").has(LoaderChange.DTB_PAS_IMAGES));
+        assertEquals(List.of("6.1", "6.1.192", "6.2", "6.5", "6.12.95", "6.13", "6.17"),
                 KernelRules.boundaries().stream().map(KernelVersion::toString).toList());
         assertEquals("6.17", KernelRules.newest().toString());
     }

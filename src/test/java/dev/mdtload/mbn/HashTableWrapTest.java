@@ -27,7 +27,7 @@ class HashTableWrapTest {
         int length = DigestAlgorithm.forVersion(version).length();
         return new HashSegmentWriter(version, 0, 0x1000, Collections.nCopies(PHNUM, new byte[length]),
                 new byte[0], new byte[0], new byte[8], new byte[8],
-                version == 7 ? HashSegmentWriter.v7CommonMetadata(0) : null).toBytes();
+                0).toBytes();
     }
 
     private static void put(byte[] b, int offset, long u32) {

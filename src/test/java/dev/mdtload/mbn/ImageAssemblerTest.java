@@ -302,6 +302,26 @@ class ImageAssemblerTest {
         assertEquals("hashAddress", e.getMessage());
     }
 
+    /** The table moves, nothing else does: same headers at e_phoff, zeros in the gap, segment 0 covering both. */
+    @Test
+    void programHeaderOffset_placesTheTableThere_andSegment0CoversTheGap() throws Exception {
+        Assembled packed = builder(6, ElfClass.ELF32, false).build().assemble();
+        Assembled moved = builder(6, ElfClass.ELF32, false).programHeaderOffset(0x40).build().assemble();
+        byte[] file = moved.squashed();
+        assertEquals(0x40, u32(file, 28), "e_phoff");
+        assertArrayEquals(new byte[0x40 - 52], Arrays.copyOfRange(file, 52, 0x40));
+        List<Phdr> phdrs = Phdr.readAll(file);
+        List<Phdr> before = Phdr.readAll(packed.squashed());
+        assertEquals(0x40 + 5 * 32, phdrs.getFirst().filesz(), "segment 0: ELF header, gap and table");
+        assertEquals(before.subList(1, before.size()), phdrs.subList(1, phdrs.size()), "the other headers stay");
+        Path mdt = dir.resolve("moved.mdt");
+        moved.writeSplit(mdt);
+        ImageReport r = new Validator(false).validate(mdt);
+        assertTrue(r.valid(), () -> r.errors().toString());
+        assertThrows(IllegalArgumentException.class,
+                () -> builder(6, ElfClass.ELF32, false).programHeaderOffset(40).build());
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -38,12 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SampleGeneratorTest {
     /**
      * The rule no file at rest can break (a race while reading), those only --signatures checks, and the
-     * kernel's versioned rules (the valid samples show them per kernel: KernelOracleTest); every other
-     * rule needs a sample.
+     * kernel's versioned rules the valid samples show per kernel (KernelOracleTest); every other rule
+     * needs a sample in broken/, warning/ or, when only some kernels refuse it, kernel/.
      */
     private static final Set<String> RULES_WITHOUT_SAMPLE = Set.of("part-changed", "unsigned", "chain-invalid",
-            "root-mismatch", "signature-invalid", "signature-scheme-unknown", "elf64-not-loadable", "taken-as-split",
-            "phoff-ignored");
+            "root-mismatch", "signature-invalid", "signature-scheme-unknown", "elf64-not-loadable", "taken-as-split");
+    /** Rules whose sample is in kernel/: refused by some kernel releases, loaded by others. */
+    private static final Set<String> KERNEL_RULES = Set.of("phoff-ignored");
     /** Broken only against a carveout, which validate does not know. */
     private static final String CARVEOUT_RULE = "segment-outside-carveout";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,9 +143,38 @@ class SampleGeneratorTest {
                 covered = list.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
             }
             Set<String> expected = Arrays.stream(Rule.values()).filter(r -> r.severity() == severity).map(Rule::id)
-                    .filter(id -> !RULES_WITHOUT_SAMPLE.contains(id))
+                    .filter(id -> !RULES_WITHOUT_SAMPLE.contains(id) && !KERNEL_RULES.contains(id))
                     .collect(Collectors.toCollection(TreeSet::new));
             assertEquals(expected, covered, severity.id());
+        }
+        try (Stream<Path> list = Files.list(generated.resolve("kernel"))) {
+            assertEquals(KERNEL_RULES, list.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+        }
+    }
+
+    /**
+     * The releases each kernel/ sample names (declared from the kernel's history, e.g. 47e339cac891
+     * in 6.17 and 6.12.95) against mdtload's verdict under --kernel: exactly the sample's rule where
+     * refused, valid where loaded, and valid by mdtload's own reading.
+     */
+    @Test
+    void everyKernelSample_isRefusedWithItsRuleByTheReleasesItNames_andLoadedByTheOthers() throws IOException {
+        for (KernelSamples.KernelSample k : KernelSamples.all()) {
+            Path image = generated.resolve(k.sample().image());
+            String rule = k.sample().rule().id();
+            assertTrue(validateJson(image).get("valid").asBoolean(), image + " under --kernel none");
+            for (var release : k.refusedBy()) {
+                Run r = run("validate", "--json", "--kernel", release.toString(), image.toString());
+                assertEquals(1, r.exit(), image + " under " + release + ": " + r.out());
+                Set<String> rules = new TreeSet<>();
+                JSON.readTree(r.out()).get("errors").forEach(e -> rules.add(e.get("rule").asText()));
+                assertEquals(Set.of(rule), rules, image + " under " + release);
+            }
+            for (var release : k.loadedBy()) {
+                Run r = run("validate", "--kernel", release.toString(), image.toString());
+                assertEquals(0, r.exit(), image + " under " + release + ": " + r.err());
+            }
+            assertFalse(k.refusedBy().isEmpty() || k.loadedBy().isEmpty(), "a kernel sample splits the releases");
         }
     }
 
@@ -240,7 +270,7 @@ class SampleGeneratorTest {
         assertTrue(Files.exists(other));
         assertEquals(List.of(), TreeDiff.compare(generated, dir, SampleGenerator.OWNED));
         try (Stream<Path> list = Files.list(dir)) {
-            assertEquals(List.of("README.md", "board", "broken", "valid", "warning"),
+            assertEquals(List.of("README.md", "board", "broken", "kernel", "valid", "warning"),
                     list.map(p -> p.getFileName().toString()).sorted().toList(), "no staging directory left behind");
         }
     }
