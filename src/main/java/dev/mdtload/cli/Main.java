@@ -43,8 +43,17 @@ public final class Main {
             Map.entry("sign", SignCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
+    /**
+     * Returns, rather than calling System.exit, when all went well: System.exit asks for the
+     * JDK's System.Logger first (JDK 21+ logs Runtime.exit), and finding its backend opens every
+     * jar on the class path to look for a provider; bcprov alone is 8 MB (issue 12). Every thread
+     * mdtload starts is a daemon (the common pool's), so returning ends the process as exit does.
+     */
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (code != ExitCode.OK) {
+            System.exit(code);
+        }
     }
 
     /**
