@@ -76,7 +76,11 @@ final class Mapping implements AutoCloseable {
 
     void flush() throws IOException {
         if (pageCache) {
-            Libc.msync(memory, Libc.MS_SYNC);
+            // MS_ASYNC is what makes the stores visible to the file's readers (POSIX; Linux's page
+            // cache is one with the mapping, so it returns at once). MS_SYNC would also wait for
+            // the disk: durability, which a file standing in for RAM does not promise, and which
+            // cost a 105 MiB load a third of a second (docs/benchmarks.md).
+            Libc.msync(memory, Libc.MS_ASYNC);
         } else {
             // Device nodes (/dev/mem opened O_SYNC, UIO physical maps) are mapped uncached and
             // have no fsync, so msync fails with EINVAL there; ordering the stores is all it takes.

@@ -16,10 +16,13 @@ import java.util.Map;
 @Command(name = "mdtload",
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,
-        version = "mdtload 0.1.0",
+        version = Main.VERSION,
         header = "Read, check and load Qualcomm firmware images (.mdt + .bNN, or .mbn).",
         description = {"Example: mdtload validate /lib/firmware/qcom"})
 public final class Main {
+    /** What --version prints. */
+    static final String VERSION = "mdtload 0.1.0";
+
     /**
      * Every subcommand by name, in the order help lists them. The names are written out rather
      * than read from each class's @Command: reading an annotation loads every class it names and
@@ -41,12 +44,29 @@ public final class Main {
             Map.entry("sign", SignCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
+    /**
+     * Returns, rather than calling System.exit, when all went well: System.exit asks for the
+     * JDK's System.Logger first (JDK 21+ logs Runtime.exit), and finding its backend opens every
+     * jar on the class path to look for a provider; bcprov alone is 8 MB (issue 12). Every thread
+     * mdtload starts is a daemon (the common pool's), so returning ends the process as exit does.
+     */
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (code != ExitCode.OK) {
+            System.exit(code);
+        }
     }
 
-    /** Runs one command line and returns its exit code; tests call this in-process. */
+    /**
+     * Runs one command line and returns its exit code; tests call this in-process. A lone
+     * --version is answered without picocli, which took more CPU to set up than the JVM's own
+     * start (issue 12, docs/benchmarks.md); it prints picocli's answer (MainTest compares them).
+     */
     public static int run(String... args) {
+        if (versionOnly(args)) {
+            System.out.println(VERSION);
+            return ExitCode.OK;
+        }
         return commandLine(args).execute(args);
     }
 
@@ -77,10 +97,14 @@ public final class Main {
         if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
             return Map.of(args[0], SUBCOMMANDS.get(args[0]));
         }
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        if (versionOnly(args)) {
             return Map.of();
         }
         return SUBCOMMANDS;
+    }
+
+    private static boolean versionOnly(String... args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
     }
 
     @SafeVarargs

@@ -15,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The OpenSSL 3 libcrypto functions mdtload calls: the EVP message-digest interface, and the error
- * queue to say why a call failed. Each function is bound once, from its symbol name, by {@link #bind}.
+ * queue to say why a call failed. Every symbol is found once, by {@link #find}; the EVP functions
+ * are bound then, the error queue's when a call has failed.
  *
  * <p>This is not in {@code posix}: that package is the one place libc is called, and libcrypto is a
  * different library with a different failure convention (0 or NULL, with the reason on OpenSSL's
@@ -50,10 +51,15 @@ public final class LibCrypto {
     private final MethodHandle evpDigestUpdate;
     // int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s)
     private final MethodHandle evpDigestFinalEx;
+    // The error queue is read only when a call failed, so these two are bound then: each distinct
+    // function type costs a cold JVM tens of milliseconds of generated code (issue 12). Their
+    // symbols are looked up now, so that load() still answers for every function.
     // unsigned long ERR_get_error(void)
-    private final MethodHandle errGetError;
+    private final MemorySegment errGetError;
+    private static final FunctionDescriptor ERR_GET_ERROR = FunctionDescriptor.of(JAVA_LONG);
     // void ERR_error_string_n(unsigned long e, char *buf, size_t len)
-    private final MethodHandle errErrorStringN;
+    private final MemorySegment errErrorStringN;
+    private static final FunctionDescriptor ERR_ERROR_STRING_N = FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG);
 
     private LibCrypto(SymbolLookup library) {
         evpMdFetch = bind(library, "EVP_MD_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
@@ -62,8 +68,8 @@ public final class LibCrypto {
         evpDigestInitEx = bind(library, "EVP_DigestInit_ex", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         evpDigestUpdate = bind(library, "EVP_DigestUpdate", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         evpDigestFinalEx = bind(library, "EVP_DigestFinal_ex", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        errGetError = bind(library, "ERR_get_error", FunctionDescriptor.of(JAVA_LONG));
-        errErrorStringN = bind(library, "ERR_error_string_n", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG));
+        errGetError = find(library, "ERR_get_error");
+        errErrorStringN = find(library, "ERR_error_string_n");
     }
 
     /**
@@ -149,7 +155,8 @@ public final class LibCrypto {
 
     /** The oldest error on this thread's queue, removed from it; 0 when the queue is empty. */
     long nextError() {
-        return invoke(() -> (long) errGetError.invokeExact());
+        MethodHandle handle = LINKER.downcallHandle(errGetError, ERR_GET_ERROR);
+        return invoke(() -> (long) handle.invokeExact());
     }
 
     /** OpenSSL's text for an error code, e.g. "error:0308010C:digital envelope routines::unsupported". */
@@ -157,8 +164,9 @@ public final class LibCrypto {
         try (Arena arena = Arena.ofConfined()) {
             // ERR_error_string_n truncates to fit; 256 is the size of OpenSSL's own buffers for it
             MemorySegment buffer = arena.allocate(256);
+            MethodHandle handle = LINKER.downcallHandle(errErrorStringN, ERR_ERROR_STRING_N);
             invoke(() -> {
-                errErrorStringN.invokeExact(code, buffer, buffer.byteSize());
+                handle.invokeExact(code, buffer, buffer.byteSize());
                 return null;
             });
             return buffer.getString(0);
@@ -183,8 +191,10 @@ public final class LibCrypto {
 
     /** The one way a function is bound: by symbol name, from the library {@link #load} opened. */
     private static MethodHandle bind(SymbolLookup library, String symbol, FunctionDescriptor descriptor) {
-        MemorySegment address = library.find(symbol)
-                .orElseThrow(() -> new UnsatisfiedLinkError(SONAME + " has no symbol " + symbol));
-        return LINKER.downcallHandle(address, descriptor);
+        return LINKER.downcallHandle(find(library, symbol), descriptor);
+    }
+
+    private static MemorySegment find(SymbolLookup library, String symbol) {
+        return library.find(symbol).orElseThrow(() -> new UnsatisfiedLinkError(SONAME + " has no symbol " + symbol));
     }
 }

@@ -44,6 +44,7 @@ public final class Libc {
     public static final int PROT_READ = 0x1;
     public static final int PROT_WRITE = 0x2;
     public static final int MAP_SHARED = 0x01;
+    public static final int MS_ASYNC = 1;
     public static final int MS_SYNC = 4;
     public static final int MFD_CLOEXEC = 0x0001;
 
@@ -57,26 +58,62 @@ public final class Libc {
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final long MAP_FAILED = -1L;
 
+    // Each function is bound by its own holder class, on first use: a downcall handle is code the
+    // JDK generates at run time, tens of milliseconds each in a cold JVM, and a command calls only
+    // a few of these (issue 12).
+
     // int open(const char *pathname, int flags, ...): mode is variadic.
-    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle MMAP = bind("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MSYNC = bind("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final class Open {
+        static final MethodHandle HANDLE = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle HANDLE = bind("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Msync {
+        static final MethodHandle HANDLE = bind("msync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
     // int ioctl(int fd, unsigned long request, ...): the argument is variadic.
-    private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MEMFD_CREATE = bind("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle FLOCK = bind("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FTRUNCATE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final class Ioctl {
+        static final MethodHandle HANDLE = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class MemfdCreate {
+        static final MethodHandle HANDLE = bind("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Flock {
+        static final MethodHandle HANDLE = bind("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Ftruncate {
+        static final MethodHandle HANDLE = bind("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Fsync {
+        static final MethodHandle HANDLE = bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Strerror {
+        static final MethodHandle HANDLE = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     public static Fd open(Path path, int flags, int mode) throws PosixException {
         int fd = check("open", Optional.of(path),
-                (arena, state) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags, mode));
+                (arena, state) -> (int) Open.HANDLE.invokeExact(state, arena.allocateFrom(path.toString()), flags, mode));
         return new Fd(fd, path);
     }
 
@@ -84,30 +121,30 @@ public final class Libc {
     public static Fd memfdCreate(String name, int flags) throws PosixException {
         Path path = Path.of("memfd:" + name);
         int fd = check("memfd_create", Optional.of(path),
-                (arena, state) -> (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), flags));
+                (arena, state) -> (int) MemfdCreate.HANDLE.invokeExact(state, arena.allocateFrom(name), flags));
         return new Fd(fd, path);
     }
 
     static void close(int fd, Path path) throws PosixException {
-        check("close", Optional.of(path), (arena, state) -> (int) CLOSE.invokeExact(state, fd));
+        check("close", Optional.of(path), (arena, state) -> (int) Close.HANDLE.invokeExact(state, fd));
     }
 
     public static void ftruncate(Fd fd, long length) throws PosixException {
-        check("ftruncate", Optional.of(fd.path()), (arena, state) -> (int) FTRUNCATE.invokeExact(state, fd.value(), length));
+        check("ftruncate", Optional.of(fd.path()), (arena, state) -> (int) Ftruncate.HANDLE.invokeExact(state, fd.value(), length));
     }
 
     public static void fsync(Fd fd) throws PosixException {
-        check("fsync", Optional.of(fd.path()), (arena, state) -> (int) FSYNC.invokeExact(state, fd.value()));
+        check("fsync", Optional.of(fd.path()), (arena, state) -> (int) Fsync.HANDLE.invokeExact(state, fd.value()));
     }
 
     public static void flock(Fd fd, int operation) throws PosixException {
-        check("flock", Optional.of(fd.path()), (arena, state) -> (int) FLOCK.invokeExact(state, fd.value(), operation));
+        check("flock", Optional.of(fd.path()), (arena, state) -> (int) Flock.HANDLE.invokeExact(state, fd.value(), operation));
     }
 
     /** An ioctl whose argument is a pointer to {@code arg}; returns the call's non-negative result. */
     public static int ioctl(Fd fd, long request, MemorySegment arg) throws PosixException {
         return check("ioctl", Optional.of(fd.path()),
-                (arena, state) -> (int) IOCTL.invokeExact(state, fd.value(), request, arg));
+                (arena, state) -> (int) Ioctl.HANDLE.invokeExact(state, fd.value(), request, arg));
     }
 
     /**
@@ -117,7 +154,7 @@ public final class Libc {
      */
     public static MemorySegment mmap(Fd fd, long length, int prot, int flags, long offset, Arena arena) throws PosixException {
         MemorySegment start = call("mmap", Optional.of(fd.path()), s -> s.address() == MAP_FAILED,
-                (scratch, state) -> (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd.value(), offset));
+                (scratch, state) -> (MemorySegment) Mmap.HANDLE.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd.value(), offset));
         return start.reinterpret(length, arena, unmapped -> unmapOnClose(unmapped, length));
     }
 
@@ -131,18 +168,18 @@ public final class Libc {
     }
 
     static void munmap(MemorySegment start, long length) throws PosixException {
-        check("munmap", Optional.empty(), (arena, state) -> (int) MUNMAP.invokeExact(state, start, length));
+        check("munmap", Optional.empty(), (arena, state) -> (int) Munmap.HANDLE.invokeExact(state, start, length));
     }
 
     /** Writes the mapped pages of {@code mapped} back to their file; with {@code MS_SYNC}, waits. */
     public static void msync(MemorySegment mapped, int flags) throws PosixException {
-        check("msync", Optional.empty(), (arena, state) -> (int) MSYNC.invokeExact(state, mapped, mapped.byteSize(), flags));
+        check("msync", Optional.empty(), (arena, state) -> (int) Msync.HANDLE.invokeExact(state, mapped, mapped.byteSize(), flags));
     }
 
     /** The C library's description of an errno value, as perror(3) prints it. */
     public static String strerror(int errno) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment text = invoke((a, state) -> (MemorySegment) STRERROR.invokeExact(state, errno),
+            MemorySegment text = invoke((a, state) -> (MemorySegment) Strerror.HANDLE.invokeExact(state, errno),
                     arena, arena.allocate(CALL_STATE));
             // glibc returns a NUL-terminated string of unknown length.
             return text.reinterpret(Long.MAX_VALUE).getString(0);

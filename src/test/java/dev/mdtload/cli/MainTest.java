@@ -4,6 +4,9 @@ import dev.mdtload.testing.RealImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -164,5 +167,24 @@ class MainTest {
         CliRun inherited = CliRun.of("squash", "--help");
         assertEquals(ExitCode.OK, inherited.exit());
         assertTrue(inherited.out().contains("Usage: mdtload squash"), inherited.out());
+    }
+
+    @Test
+    void aLoneVersion_isAnsweredAsPicocliAnswersIt() {
+        for (String option : List.of("--version", "-V")) {
+            CliRun picocli = CliRun.of(option);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream stdout = System.out;
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = Main.run(option);
+            } finally {
+                System.setOut(stdout);
+            }
+            assertEquals(picocli.exit(), exit, option);
+            assertEquals(picocli.out(), out.toString(StandardCharsets.UTF_8), option);
+            assertEquals("mdtload 0.1.0\n", picocli.out(), option);
+        }
     }
 }
