@@ -8,6 +8,7 @@ import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.mbn.HashSegment;
 import dev.mdtload.preflight.BoardFacts.Fact;
+import dev.mdtload.scm.ImagePolicy;
 import dev.mdtload.signature.CertificateChain;
 import dev.mdtload.signature.CertificateInfo;
 import dev.mdtload.signature.ImageSignature;
@@ -74,6 +75,24 @@ public final class Preflight {
         long size = Math.min(hashHeader.p_filesz(), metadata.byteSize() - headers);
         HashSegment hash = HashSegment.parse(metadata.asSlice(headers, size), elf.phdrs().size(), name, hashHeader.index());
         return check(hash, ImageSignature.of(hash, name, hashHeader.index()), pasId, facts);
+    }
+
+    /**
+     * These checks as a secure world applies them to init_image on a board with {@code facts}:
+     * each failure a refusal. Metadata that does not parse is left to the secure world itself. A
+     * board of which nothing is known checks nothing: the simulation stays as permissive as before.
+     */
+    public static ImagePolicy policy(BoardFacts facts) {
+        if (facts.isEmpty()) {
+            return ImagePolicy.NONE;
+        }
+        return (pasId, metadata) -> {
+            try {
+                return checkMetadata(metadata, "init_image metadata", pasId, facts).failures().stream().map(Finding::line).toList();
+            } catch (InvalidImageException unparsed) {
+                return List.of();
+            }
+        };
     }
 
     private static PreflightReport check(HashSegment hash, ImageSignature signature, long pasId, BoardFacts facts) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.scm.ScmConvention;
 
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
 
     /** This manifest with its kernel setting replaced (provision --kernel). */
     public Manifest withKernel(KernelRules kernel) {
-        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), kernel), processors);
+        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), kernel,
+                settings.facts()), processors);
     }
 
     /** Which secure world scm entries are loaded through: the simulation, or a recorder of the calls. */
@@ -56,12 +58,20 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     /**
      * The top-level options, defaults filled in: sim, smc64, real; {@code kernel} (whose loader rules
      * judge the images) stays null for the default, the board's own running kernel.
+     *
+     * @param facts the board's fuses ({@code facts:}): the simulated secure world refuses what that board would
      */
-    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel) {
+    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel, BoardFacts facts) {
         public Settings {
             Objects.requireNonNull(scm, "scm");
             Objects.requireNonNull(convention, "convention");
             Objects.requireNonNull(sysfs, "sysfs");
+            Objects.requireNonNull(facts, "facts");
+        }
+
+        /** Settings for a board whose fuses are not known. */
+        public Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel) {
+            this(scm, convention, sysfs, kernel, BoardFacts.NONE);
         }
     }
 

@@ -21,6 +21,8 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.preflight.BoardFacts;
+import dev.mdtload.preflight.FactsFile;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
@@ -65,7 +67,8 @@ public final class ManifestReader {
     private ManifestReader() {}
 
     /** The manifest's text as it binds, before the schema's rules; absent fields are null. */
-    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, String kernel, List<EntryForm> processors) {}
+    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, String kernel, Map<String, Object> facts,
+                    List<EntryForm> processors) {}
 
     record EntryForm(String name, String image, CarveoutForm carveout,
                      @JsonDeserialize(using = WholeNumber.class) Long pasId, MethodKind method,
@@ -221,7 +224,7 @@ public final class ManifestReader {
         Manifest apply(FileForm form) throws ManifestException {
             Settings settings = new Settings(Optional.ofNullable(form.scm()).orElse(ScmBackend.SIM),
                     Optional.ofNullable(form.convention()).orElse(ScmConvention.SMC64),
-                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()));
+                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()), facts(form.facts()));
             List<EntryForm> forms = Optional.ofNullable(form.processors()).orElse(List.of());
             if (forms.isEmpty()) {
                 problem("processors", "no processors to bring up");
@@ -331,6 +334,17 @@ public final class ManifestReader {
             if (first != null && given) {
                 problem(at, what + " is also used on line " + where.line(first));
             }
+        }
+
+        /** The board's fuses, each fact that is unknown or of the wrong kind a problem on the facts line. */
+        private BoardFacts facts(Map<String, Object> form) {
+            if (form == null) {
+                return BoardFacts.NONE;
+            }
+            List<String> wrong = new ArrayList<>();
+            BoardFacts facts = FactsFile.of(form, wrong);
+            wrong.forEach(w -> problem("facts", "facts: " + w));
+            return facts;
         }
 
         /** The manifest's kernel setting, or null (the board's running kernel) when absent or refused. */

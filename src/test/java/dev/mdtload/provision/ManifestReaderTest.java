@@ -95,7 +95,7 @@ class ManifestReaderTest {
         List<String> problems = problems(file);
 
         assertEquals(3, problems.size(), problems.toString());
-        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, kernel, processors)",
+        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, kernel, facts, processors)",
                 problems.get(0));
         assertEquals(file + ":7: processors[0].pasid: unknown field 'pasid' (known: name, image, carveout, pas_id, "
                 + "method, remoteproc, firmware, order)", problems.get(1));
