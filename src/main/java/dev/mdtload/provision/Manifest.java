@@ -81,20 +81,35 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
      * @param line     where its entry starts in the manifest, for messages
      * @param image    resolved against the manifest's directory
      * @param carveout required for scm; for remoteproc (whose carveout the kernel fills) only checked
+     * @param after    the names of the entries that must be running before this one starts
      */
-    public record Entry(String name, int order, int line, Path image, Optional<CarveoutRef> carveout, Method method) {
+    public record Entry(String name, int order, int line, Path image, Optional<CarveoutRef> carveout, Method method,
+                        List<String> after) {
         public Entry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(carveout, "carveout");
             Objects.requireNonNull(method, "method");
+            after = List.copyOf(after);
         }
     }
 
     /** How a processor is started. */
     public sealed interface Method {
-        /** Through mdtload's own loader and the secure world's PAS calls. */
-        record Scm(int pasId) implements Method {}
+        /**
+         * Through mdtload's own loader and the secure world's PAS calls.
+         *
+         * @param companion the DTB image loaded and authenticated first, under its own PAS id
+         */
+        record Scm(int pasId, Optional<Companion> companion) implements Method {
+            public Scm {
+                Objects.requireNonNull(companion, "companion");
+            }
+
+            public Scm(int pasId) {
+                this(pasId, Optional.empty());
+            }
+        }
 
         /**
          * Through the kernel's remoteproc sysfs.
@@ -107,6 +122,18 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
                 Objects.requireNonNull(processor, "processor");
                 Objects.requireNonNull(firmware, "firmware");
             }
+        }
+    }
+
+    /**
+     * A processor's DTB companion image ({@code *_dtb.mbn}): its own PAS id and carveout. The kernel's
+     * qcom_q6v5_pas loads it in adsp_load() and authenticates it (auth_and_reset of dtb_pas_id) in
+     * adsp_start() before the main image's init_image; adsp_stop() shuts it down after the main one.
+     */
+    public record Companion(Path image, int pasId, CarveoutRef carveout) {
+        public Companion {
+            Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(carveout, "carveout");
         }
     }
 
