@@ -59,7 +59,7 @@ class PreflightCommandTest {
         assertEquals(4, run.exit(), run.toString());
         assertEquals("mdtload: secure world refused init_image for pas id 13: status -2 (EINVAL): "
                 + "oem-id-mismatch: image OEM_ID 0x0, board 0x1234\n", run.err());
-        assertTrue(!Files.exists(carveout) || firstNonZero(carveout) == -1, "nothing was copied into the carveout");
+        assertTrue(!Files.exists(carveout) || ProvisionCompanionTest.firstNonZero(carveout) == -1, "nothing was copied into the carveout");
 
         Path own = Files.writeString(dir.resolve("own.yaml"), "oem_id: 0\nroot_sha256: " + PSS_TEST_ROOT + "\n");
         CliRun ok = CliRun.of("load", RealImage.A650_ZAP.path(), "--carveout", "file:" + dir.resolve("zap2.bin"),
@@ -103,15 +103,5 @@ class PreflightCommandTest {
         assertEquals(2, run.exit(), run.toString());
         assertEquals("mdtload: " + manifest + ":4: facts: unknown fact 'oem' (known: root_sha256, oem_id, model_id, hw_id, rollback)\n",
                 run.err());
-    }
-
-    private static long firstNonZero(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -125,7 +125,8 @@ class ProvisionCompanionTest {
         assertEquals("mdtload: " + unknown + ":5: processor wlan: after: no processor is named 'mpss'\n", refused.err());
     }
 
-    private static long firstNonZero(Path file) throws IOException {
+    /** The offset of the first byte of {@code file} that is not zero; -1 when there is none or no file. */
+    static long firstNonZero(Path file) throws IOException {
         if (!Files.exists(file)) {
             return -1;
         }
