@@ -17,6 +17,9 @@ import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.LoadResult;
 import dev.mdtload.load.Loader;
 import dev.mdtload.load.Target;
+import dev.mdtload.preflight.FactsFile;
+import dev.mdtload.preflight.Preflight;
+import dev.mdtload.scm.ImagePolicy;
 import dev.mdtload.scm.PasClient;
 import dev.mdtload.scm.RecordingSecureMonitor;
 import dev.mdtload.scm.ScmConvention;
@@ -123,6 +126,11 @@ final class LoadCommand implements Callable<Integer> {
                     + "(where they leave no room for the report, which then goes to stderr).")
     Path recordFile;
 
+    @Option(names = "--facts", paramLabel = "FILE",
+            description = "The board's fuses (YAML or JSON, as preflight reads them): the simulated secure world "
+                    + "then refuses what that board would, naming the check (see preflight).")
+    Path factsFile;
+
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
             description = "Prefix for /dev and /sys paths (a fake board in tests).")
     Path root;
@@ -133,6 +141,11 @@ final class LoadCommand implements Callable<Integer> {
             // silently dropping it would let a script believe it has a record to replay
             throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
         }
+        if (factsFile != null && backend != Backend.sim) {
+            // a recorder authenticates nothing, so it could not refuse what the board would
+            throw new UsageException("--facts " + factsFile + " needs --scm sim: --scm " + backend + " checks nothing");
+        }
+        ImagePolicy policy = policy();
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Optional<Target> target = address == null ? Optional.empty()
                 : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
@@ -144,7 +157,7 @@ final class LoadCommand implements Callable<Integer> {
         LoadResult result;
         boolean authenticated;
         try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict, kernel.rules()));
-             SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
+             SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls, policy))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();
         }
@@ -165,12 +178,24 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
-    private SecureMonitor monitor(PhysAddr base, Writer record) throws IOException {
+    private SecureMonitor monitor(PhysAddr base, Writer record, ImagePolicy policy) throws IOException {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
         return switch (backend) {
-            case sim -> SimSecureMonitor.open(meta);
+            case sim -> SimSecureMonitor.open(meta, policy);
             case record -> new RecordingSecureMonitor(record, meta);
         };
+    }
+
+    /** The board's checks from --facts, read before anything is opened; none without it. */
+    private ImagePolicy policy() throws IOException {
+        if (factsFile == null) {
+            return ImagePolicy.NONE;
+        }
+        try {
+            return Preflight.policy(FactsFile.read(factsFile));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ public final class Main {
             Map.entry("squash", SquashCommand.class),
             Map.entry("split", SplitCommand.class),
             Map.entry("certs", CertsCommand.class),
+            Map.entry("preflight", PreflightCommand.class),
             Map.entry("sign", SignCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 

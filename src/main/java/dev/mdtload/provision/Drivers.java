@@ -1,6 +1,7 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.preflight.Preflight;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.SysfsKind;
 import dev.mdtload.rproc.FileSysfs;
@@ -32,7 +33,7 @@ public interface Drivers {
             @Override
             public SecureMonitor secureWorld(PhysAddr sharedBase) throws IOException {
                 return switch (scm) {
-                    case SIM -> SimSecureMonitor.open(sharedBase);
+                    case SIM -> SimSecureMonitor.open(sharedBase, Preflight.policy(settings.facts()));
                     case RECORD -> new RecordingSecureMonitor(record, sharedBase);
                 };
             }

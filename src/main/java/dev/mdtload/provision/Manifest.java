@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.scm.ScmConvention;
 
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
 
     /** This manifest with its kernel setting replaced (provision --kernel). */
     public Manifest withKernel(KernelRules kernel) {
-        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), kernel), processors);
+        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), kernel,
+                settings.facts()), processors);
     }
 
     /** Which secure world scm entries are loaded through: the simulation, or a recorder of the calls. */
@@ -56,12 +58,20 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     /**
      * The top-level options, defaults filled in: sim, smc64, real; {@code kernel} (whose loader rules
      * judge the images) stays null for the default, the board's own running kernel.
+     *
+     * @param facts the board's fuses ({@code facts:}): the simulated secure world refuses what that board would
      */
-    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel) {
+    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel, BoardFacts facts) {
         public Settings {
             Objects.requireNonNull(scm, "scm");
             Objects.requireNonNull(convention, "convention");
             Objects.requireNonNull(sysfs, "sysfs");
+            Objects.requireNonNull(facts, "facts");
+        }
+
+        /** Settings for a board whose fuses are not known. */
+        public Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel) {
+            this(scm, convention, sysfs, kernel, BoardFacts.NONE);
         }
     }
 
@@ -71,20 +81,35 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
      * @param line     where its entry starts in the manifest, for messages
      * @param image    resolved against the manifest's directory
      * @param carveout required for scm; for remoteproc (whose carveout the kernel fills) only checked
+     * @param after    the names of the entries that must be running before this one starts
      */
-    public record Entry(String name, int order, int line, Path image, Optional<CarveoutRef> carveout, Method method) {
+    public record Entry(String name, int order, int line, Path image, Optional<CarveoutRef> carveout, Method method,
+                        List<String> after) {
         public Entry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(carveout, "carveout");
             Objects.requireNonNull(method, "method");
+            after = List.copyOf(after);
         }
     }
 
     /** How a processor is started. */
     public sealed interface Method {
-        /** Through mdtload's own loader and the secure world's PAS calls. */
-        record Scm(int pasId) implements Method {}
+        /**
+         * Through mdtload's own loader and the secure world's PAS calls.
+         *
+         * @param companion the DTB image loaded and authenticated first, under its own PAS id
+         */
+        record Scm(int pasId, Optional<Companion> companion) implements Method {
+            public Scm {
+                Objects.requireNonNull(companion, "companion");
+            }
+
+            public Scm(int pasId) {
+                this(pasId, Optional.empty());
+            }
+        }
 
         /**
          * Through the kernel's remoteproc sysfs.
@@ -97,6 +122,18 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
                 Objects.requireNonNull(processor, "processor");
                 Objects.requireNonNull(firmware, "firmware");
             }
+        }
+    }
+
+    /**
+     * A processor's DTB companion image ({@code *_dtb.mbn}): its own PAS id and carveout. The kernel's
+     * qcom_q6v5_pas loads it in adsp_load() and authenticates it (auth_and_reset of dtb_pas_id) in
+     * adsp_start() before the main image's init_image; adsp_stop() shuts it down after the main one.
+     */
+    public record Companion(Path image, int pasId, CarveoutRef carveout) {
+        public Companion {
+            Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(carveout, "carveout");
         }
     }
 

@@ -21,6 +21,8 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.preflight.BoardFacts;
+import dev.mdtload.preflight.FactsFile;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
@@ -65,11 +67,15 @@ public final class ManifestReader {
     private ManifestReader() {}
 
     /** The manifest's text as it binds, before the schema's rules; absent fields are null. */
-    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, String kernel, List<EntryForm> processors) {}
+    record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, String kernel, Map<String, Object> facts,
+                    List<EntryForm> processors) {}
 
     record EntryForm(String name, String image, CarveoutForm carveout,
                      @JsonDeserialize(using = WholeNumber.class) Long pasId, MethodKind method,
-                     String remoteproc, String firmware, Integer order) {}
+                     String remoteproc, String firmware, Integer order, CompanionForm companion, List<String> after) {}
+
+    /** {@code {image: adsp_dtb.mbn, pas_id: 0x24, carveout: reserved:adsp-dtb}}. */
+    record CompanionForm(String image, @JsonDeserialize(using = WholeNumber.class) Long pasId, CarveoutForm carveout) {}
 
     /** {@code reserved:wpss}, or {@code {spec: devmem, phys: 0x9ae00000, size: 0x1900000}}. */
     record CarveoutForm(String spec, @JsonDeserialize(using = WholeNumber.class) Long phys,
@@ -221,7 +227,7 @@ public final class ManifestReader {
         Manifest apply(FileForm form) throws ManifestException {
             Settings settings = new Settings(Optional.ofNullable(form.scm()).orElse(ScmBackend.SIM),
                     Optional.ofNullable(form.convention()).orElse(ScmConvention.SMC64),
-                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()));
+                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()), facts(form.facts()));
             List<EntryForm> forms = Optional.ofNullable(form.processors()).orElse(List.of());
             if (forms.isEmpty()) {
                 problem("processors", "no processors to bring up");
@@ -253,7 +259,64 @@ public final class ManifestReader {
             }
             // stable: entries that share no order keep the manifest's order
             entries.sort(Comparator.comparingInt(Entry::order));
-            return new Manifest(file, settings, entries);
+            List<Entry> bringUp = afterDependencies(entries);
+            if (!problems.isEmpty()) {
+                throw new ManifestException(problems);
+            }
+            return new Manifest(file, settings, bringUp);
+        }
+
+        /**
+         * The entries in bring-up order: each after every entry its {@code after:} names, otherwise
+         * in {@code order}. A name no entry has, or a cycle, is a problem: nothing could start it.
+         */
+        private List<Entry> afterDependencies(List<Entry> entries) {
+            Map<String, Entry> byName = new HashMap<>();
+            entries.forEach(e -> byName.put(e.name(), e));
+            for (Entry e : entries) {
+                for (String name : e.after()) {
+                    if (!byName.containsKey(name)) {
+                        problems.add(file + ":" + e.line() + ": processor " + e.name() + ": after: no processor is named '"
+                                + name + "'");
+                    } else if (name.equals(e.name())) {
+                        problems.add(file + ":" + e.line() + ": processor " + e.name() + ": after: it cannot start after itself");
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                return entries;
+            }
+            List<Entry> ordered = new ArrayList<>();
+            List<Entry> waiting = new ArrayList<>(entries);
+            while (!waiting.isEmpty()) {
+                Entry next = waiting.stream()
+                        .filter(e -> e.after().stream().allMatch(n -> ordered.stream().anyMatch(o -> o.name().equals(n))))
+                        .findFirst().orElse(null);
+                if (next == null) {
+                    Entry first = waiting.getFirst();
+                    problems.add(file + ":" + first.line() + ": processor " + first.name() + ": after: a cycle: "
+                            + cycle(first, byName, waiting.stream().map(Entry::name).toList()));
+                    return entries;
+                }
+                ordered.add(next);
+                waiting.remove(next);
+            }
+            return ordered;
+        }
+
+        /**
+         * "wlan -> modem -> wlan": from {@code start}, following a name that is still waiting each
+         * time; every waiting entry waits for another waiting one, so the walk must close a loop.
+         */
+        private static String cycle(Entry start, Map<String, Entry> byName, List<String> waiting) {
+            List<String> path = new ArrayList<>();
+            Entry at = start;
+            while (!path.contains(at.name())) {
+                path.add(at.name());
+                at = byName.get(at.after().stream().filter(waiting::contains).findFirst().orElseThrow());
+            }
+            path.add(at.name());
+            return String.join(" -> ", path.subList(path.indexOf(at.name()), path.size()));
         }
 
         private Optional<Entry> entry(String at, String label, int order, EntryForm f, Map<Integer, String> pasIds) {
@@ -263,6 +326,10 @@ public final class ManifestReader {
             required(at, label, "method", f.method(), " (scm or remoteproc)");
             Optional<CarveoutRef> carveout = f.carveout() == null ? Optional.empty() : carveout(at + ".carveout", label, f.carveout());
             Method method = null;
+            if (f.companion() != null && f.method() != MethodKind.SCM) {
+                problem(at + ".companion", label, "companion applies to method scm only: the kernel loads a "
+                        + "remoteproc's DTB image itself");
+            }
             if (f.method() == MethodKind.SCM) {
                 required(at, label, "pas_id", f.pasId(), " for method scm");
                 required(at, label, "carveout", f.carveout(), " for method scm: the memory mdtload loads into");
@@ -272,7 +339,11 @@ public final class ManifestReader {
                     problem(at + ".pas_id", label, "pas id " + f.pasId() + " is above 2^31 - 1");
                 } else if (f.pasId() != null) {
                     unique(pasIds, f.pasId().intValue(), at + ".pas_id", "pas id " + f.pasId(), true);
-                    method = new Method.Scm(f.pasId().intValue());
+                    Optional<Manifest.Companion> companion = f.companion() == null ? Optional.empty()
+                            : companion(at + ".companion", label, f.companion(), pasIds);
+                    if (f.companion() == null || companion.isPresent()) {
+                        method = new Method.Scm(f.pasId().intValue(), companion);
+                    }
                 }
             } else if (f.method() == MethodKind.REMOTEPROC) {
                 required(at, label, "remoteproc", f.remoteproc(), " for method remoteproc: the processor's name or remoteprocN");
@@ -284,8 +355,30 @@ public final class ManifestReader {
             if (problems.size() != before || method == null) {
                 return Optional.empty();
             }
-            Path image = file.toAbsolutePath().getParent().resolve(f.image()).normalize();
-            return Optional.of(new Entry(f.name(), order, where.line(at), image, carveout, method));
+            Path image = resolve(f.image());
+            return Optional.of(new Entry(f.name(), order, where.line(at), image, carveout, method,
+                    Optional.ofNullable(f.after()).orElse(List.of())));
+        }
+
+        private Path resolve(String image) {
+            return file.toAbsolutePath().getParent().resolve(image).normalize();
+        }
+
+        private Optional<Manifest.Companion> companion(String at, String label, CompanionForm f, Map<Integer, String> pasIds) {
+            int before = problems.size();
+            required(at, label, "companion image", f.image() == null || f.image().isBlank() ? null : f.image(), "");
+            required(at, label, "companion pas_id", f.pasId(), " (the DTB image's own PAS id)");
+            required(at, label, "companion carveout", f.carveout(), " (the DTB image's own memory region)");
+            Optional<CarveoutRef> carveout = f.carveout() == null ? Optional.empty() : carveout(at + ".carveout", label, f.carveout());
+            if (f.pasId() != null && f.pasId() > Integer.MAX_VALUE) {
+                problem(at + ".pas_id", label, "companion pas id " + f.pasId() + " is above 2^31 - 1");
+            } else if (f.pasId() != null) {
+                unique(pasIds, f.pasId().intValue(), at + ".pas_id", "pas id " + f.pasId(), true);
+            }
+            if (problems.size() != before || carveout.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Manifest.Companion(resolve(f.image()), f.pasId().intValue(), carveout.get()));
         }
 
         private Optional<CarveoutRef> carveout(String at, String label, CarveoutForm form) {
@@ -331,6 +424,17 @@ public final class ManifestReader {
             if (first != null && given) {
                 problem(at, what + " is also used on line " + where.line(first));
             }
+        }
+
+        /** The board's fuses, each fact that is unknown or of the wrong kind a problem on the facts line. */
+        private BoardFacts facts(Map<String, Object> form) {
+            if (form == null) {
+                return BoardFacts.NONE;
+            }
+            List<String> wrong = new ArrayList<>();
+            BoardFacts facts = FactsFile.of(form, wrong);
+            wrong.forEach(w -> problem("facts", "facts: " + w));
+            return facts;
         }
 
         /** The manifest's kernel setting, or null (the board's running kernel) when absent or refused. */

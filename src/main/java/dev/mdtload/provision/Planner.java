@@ -86,8 +86,12 @@ final class Planner {
             for (Entry e : manifest.processors()) {
                 Optional<Range> range = e.carveout().flatMap(c -> check(e, "carveout", () -> resolve(e, c), Range::toString));
                 range.ifPresent(r -> claims.add(new Claim(e, e.carveout().orElseThrow(), r)));
+                Optional<Manifest.Companion> companion = e.method() instanceof Method.Scm scm ? scm.companion() : Optional.empty();
+                Optional<Range> companionRange = companion.flatMap(c ->
+                        check(e, "companion_carveout", () -> resolve(e, c.carveout()), Range::toString));
+                companionRange.ifPresent(r -> claims.add(new Claim(e, companion.orElseThrow().carveout(), r)));
                 Optional<Planned> planned = switch (e.method()) {
-                    case Method.Scm scm -> scm(e, scm, range);
+                    case Method.Scm scm -> scm(e, scm, range, companionRange);
                     case Method.Remoteproc rproc -> remoteproc(e, rproc, range, started);
                 };
                 planned.ifPresent(items::add);
@@ -130,15 +134,27 @@ final class Planner {
         return new Carveouts.Request(Optional.of(range.base()), range.size(), root, reserved());
     }
 
-    private Optional<Planned> scm(Entry e, Method.Scm scm, Optional<Range> range) {
+    /** The main image's load and, when the entry has one, its DTB companion's: both planned, or neither. */
+    private Optional<Planned> scm(Entry e, Method.Scm scm, Optional<Range> range, Optional<Range> companionRange) {
         if (range.isEmpty()) {
             return Optional.empty();
         }
-        Range r = range.get();
-        CarveoutSpec spec = dryRun ? new CarveoutSpec.Memfd() : e.carveout().orElseThrow().spec();
-        LoadRequest request = new LoadRequest(e.image(), spec, Optional.of(new Target.Phys(r.base())), r.size(),
-                scm.pasId(), IommuMap.empty(), root, reserved());
-        return check(e, "validate", () -> {
+        Optional<LoadPlan> main = load(e, "validate", e.image(), e.carveout().orElseThrow(), range.get(), scm.pasId());
+        Optional<LoadPlan> companion = scm.companion().flatMap(c -> companionRange.flatMap(r ->
+                load(e, "companion_validate", c.image(), c.carveout(), r, c.pasId())));
+        if (main.isEmpty() || companion.isEmpty() != scm.companion().isEmpty()) {
+            main.ifPresent(LoadPlan::close);
+            companion.ifPresent(LoadPlan::close);
+            return Optional.empty();
+        }
+        return Optional.of(new Planned.ScmLoad(e, main.get(), companion));
+    }
+
+    private Optional<LoadPlan> load(Entry e, String step, Path image, CarveoutRef carveout, Range r, int pasId) {
+        CarveoutSpec spec = dryRun ? new CarveoutSpec.Memfd() : carveout.spec();
+        LoadRequest request = new LoadRequest(image, spec, Optional.of(new Target.Phys(r.base())), r.size(),
+                pasId, IommuMap.empty(), root, reserved());
+        return check(e, step, () -> {
             LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));
             try {
                 requireRoom(load.image().layout(), r);
@@ -147,7 +163,7 @@ final class Planner {
                 throw x;
             }
             return load;
-        }, load -> summary(load.image(), Optional.of(r), load.warnings())).map(load -> new Planned.ScmLoad(e, load));
+        }, load -> summary(load.image(), Optional.of(r), load.warnings()));
     }
 
     private Optional<Planned> remoteproc(Entry e, Method.Remoteproc m, Optional<Range> range, Map<String, Entry> started) {

@@ -3,6 +3,7 @@ package dev.mdtload.provision;
 import dev.mdtload.address.AddressException;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadResult;
 import dev.mdtload.load.Loader;
 import dev.mdtload.load.StepListener;
@@ -106,7 +107,7 @@ public final class Provisioner {
         for (Planned item : plan.items()) {
             try {
                 switch (item) {
-                    case ScmLoad s -> load(loader, s);
+                    case ScmLoad s -> load(loader, pas, s);
                     case RemoteprocStart r -> start(remoteprocs, r);
                 }
                 started.push(item);
@@ -127,20 +128,41 @@ public final class Provisioner {
         return null;
     }
 
-    /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
-    private void load(Loader loader, ScmLoad s) throws IOException, InvalidImageException, AddressException,
+    /**
+     * The DTB companion first, as the kernel authenticates it before the main image's init_image;
+     * when the main image then fails, the companion is shut down and wiped too.
+     */
+    private void load(Loader loader, PasClient pas, ScmLoad s) throws IOException, InvalidImageException, AddressException,
             CarveoutException, ScmException {
-        loader.execute(s.load(), new StepListener() {
+        if (s.companion().isPresent()) {
+            load(loader, s, s.companion().get(), COMPANION);
+        }
+        try {
+            load(loader, s, s.load(), "");
+        } catch (IOException | InvalidImageException | AddressException | CarveoutException | ScmException
+                 | RuntimeException e) {
+            s.companion().ifPresent(c -> stop(pas, s, c, COMPANION));
+            throw e;
+        }
+    }
+
+    /** Step names of the companion's load: "companion_init_image". */
+    private static final String COMPANION = "companion_";
+
+    /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
+    private void load(Loader loader, ScmLoad s, LoadPlan plan, String prefix) throws IOException, InvalidImageException,
+            AddressException, CarveoutException, ScmException {
+        loader.execute(plan, new StepListener() {
             private String phase = ReportStep.RUN;
 
             @Override
             public void finished(LoadResult.Step step) {
-                record(phase, s, step.name(), ReportStep.OK, step.micros(), step.detail());
+                record(phase, s, prefix + step.name(), ReportStep.OK, step.micros(), step.detail());
             }
 
             @Override
             public void failed(String name, long micros, Exception failure) {
-                record(phase, s, name, ReportStep.FAILED, micros, Failures.line(failure));
+                record(phase, s, prefix + name, ReportStep.FAILED, micros, Failures.line(failure));
                 phase = ReportStep.ROLLBACK;
             }
         });
@@ -171,25 +193,29 @@ public final class Provisioner {
 
     private void rollBack(PasClient pas, Remoteprocs remoteprocs, Planned item) {
         boolean stopped = switch (item) {
-            case ScmLoad s -> {
-                int pasId = s.load().request().pasId();
-                boolean down = attempt(s, "shutdown", () -> {
-                    pas.shutdown(pasId);
-                    return "pas id " + pasId + " shut down";
-                });
-                // zeroed even when shutdown was refused: the image must not stay in memory either way
-                attempt(s, "wipe", () -> {
-                    Loader.wipe(s.load());
-                    return "carveout " + s.load().request().carveout() + " at " + s.load().base() + " zeroed";
-                });
-                yield down;
-            }
+            // the main image, then its companion: the order of the kernel's adsp_stop()
+            case ScmLoad s -> stop(pas, s, s.load(), "") & s.companion().map(c -> stop(pas, s, c, COMPANION)).orElse(true);
             case RemoteprocStart r -> stopIfRunning(remoteprocs, r);
         };
         states.put(name(item), stopped ? "stopped" : "stop_failed");
         if (stopped) {
             rolledBack.add(name(item));
         }
+    }
+
+    /** PAS shutdown of one loaded image, then its carveout zeroed; whether the shutdown was accepted. */
+    private boolean stop(PasClient pas, ScmLoad s, LoadPlan plan, String prefix) {
+        int pasId = plan.request().pasId();
+        boolean down = attempt(s, prefix + "shutdown", () -> {
+            pas.shutdown(pasId);
+            return "pas id " + pasId + " shut down";
+        });
+        // zeroed even when shutdown was refused: the image must not stay in memory either way
+        attempt(s, prefix + "wipe", () -> {
+            Loader.wipe(plan);
+            return "carveout " + plan.request().carveout() + " at " + plan.base() + " zeroed";
+        });
+        return down;
     }
 
     /** Writes {@code stop} only to a processor that runs: the kernel refuses it for any other state. */

@@ -105,7 +105,7 @@ public final class PasClient {
             }
             if (status != ScmResult.INTERRUPTED && status != ScmResult.BUSY) {
                 throw new ScmException(command, pasId, status,
-                        status == ScmResult.WAITQ_SLEEP ? " (wait-queue sleep is not supported)" : "");
+                        (status == ScmResult.WAITQ_SLEEP ? " (wait-queue sleep is not supported)" : "") + monitor.explain(call));
             }
             if (attempt > maxRetries) {
                 throw new ScmException(command, pasId, status, " after " + attempt + " attempts");

@@ -27,6 +27,14 @@ public interface SecureMonitor extends AutoCloseable {
      */
     void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException;
 
+    /**
+     * Why the secure world refused {@code call}, when it says: ": oem-id-mismatch: ...". A real
+     * secure world answers only a status, so by default nothing.
+     */
+    default String explain(ScmCall call) {
+        return "";
+    }
+
     /** A {@code size}-byte buffer the secure world can read at its physical address. */
     MetadataBuffer allocateMetadata(long size) throws IOException;
 

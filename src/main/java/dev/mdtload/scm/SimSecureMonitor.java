@@ -11,7 +11,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,11 +40,18 @@ public final class SimSecureMonitor implements SecureMonitor {
     private final SharedRegion shared;
     private final Path tempDir;
     private final List<Path> tempFiles = new ArrayList<>();
+    private final ImagePolicy policy;
+    /** Every shared buffer by physical address, for the policy to read what init_image was handed. */
+    private final Map<Long, MemorySegment> buffers = new HashMap<>();
+    /** Why the policy refused the last call it refused, for {@link #explain}. */
+    private ScmCall refused;
+    private String refusal = "";
     private boolean closed;
 
-    private SimSecureMonitor(PhysAddr metadataBase, Path tempDir) {
+    private SimSecureMonitor(PhysAddr metadataBase, Path tempDir, ImagePolicy policy) {
         this.shared = new SharedRegion(metadataBase);
         this.tempDir = tempDir;
+        this.policy = policy;
     }
 
     /**
@@ -52,13 +61,22 @@ public final class SimSecureMonitor implements SecureMonitor {
      * @throws ScmEnvironmentException the library is not built, or another monitor is open
      */
     public static SimSecureMonitor open(PhysAddr metadataBase) throws IOException {
+        return open(metadataBase, ImagePolicy.NONE);
+    }
+
+    /**
+     * As {@link #open(PhysAddr)}, on a board whose secure world also applies {@code policy} to
+     * every init_image before the simulation sees it, and refuses as that board would.
+     */
+    public static SimSecureMonitor open(PhysAddr metadataBase, ImagePolicy policy) throws IOException {
         Objects.requireNonNull(metadataBase, "metadataBase");
+        Objects.requireNonNull(policy, "policy");
         library();
         if (!IN_USE.compareAndSet(false, true)) {
             throw new ScmEnvironmentException("the simulated secure world is already open in this process");
         }
         try {
-            SimSecureMonitor monitor = new SimSecureMonitor(metadataBase, Files.createTempDirectory("mdtload-sim-"));
+            SimSecureMonitor monitor = new SimSecureMonitor(metadataBase, Files.createTempDirectory("mdtload-sim-"), policy);
             PassimLibrary.reset();
             return monitor;
         } catch (IOException | RuntimeException | Error e) {
@@ -84,12 +102,36 @@ public final class SimSecureMonitor implements SecureMonitor {
     @Override
     public ScmResult invoke(ScmCall call) throws AddressException, IOException {
         requireOpen();
+        List<String> refusals = refusals(call);
+        if (!refusals.isEmpty()) {
+            refused = call;
+            refusal = String.join("; ", refusals);
+            // the kernel turns it into -EINVAL: "error -22 initializing firmware"
+            return new ScmResult(ScmResult.EINVAL_ARG, 0, 0, 0);
+        }
         try (Arena local = Arena.ofConfined()) {
             return switch (WireCall.encode(call, this::allocateMetadata, local)) {
                 case WireCall.Smc smc -> PassimLibrary.smc(smc.registers());
                 case WireCall.Legacy legacy -> LegacyCommand.decode(PassimLibrary.legacy(legacy.command()), legacy.command());
             };
         }
+    }
+
+    /** The policy's refusals of an init_image, read from the shared buffer it names. */
+    private List<String> refusals(ScmCall call) {
+        if (call.pasCommand().orElse(null) != PasCommand.INIT_IMAGE
+                || !(call.args().getFirst() instanceof ScmArg.Value pasId)
+                || !(call.args().get(1) instanceof ScmArg.Buffer metadata)
+                || !buffers.containsKey(metadata.addr().value())) {
+            return List.of();
+        }
+        MemorySegment memory = buffers.get(metadata.addr().value());
+        return policy.refusals(pasId.value(), memory.asSlice(0, Math.min(metadata.length(), memory.byteSize())));
+    }
+
+    @Override
+    public String explain(ScmCall call) {
+        return call.equals(refused) ? ": " + refusal : "";
     }
 
     @Override
@@ -120,6 +162,7 @@ public final class SimSecureMonitor implements SecureMonitor {
         }
         PhysAddr addr = shared.take(length);
         PassimLibrary.attach(addr.value(), length, file.toString(), 0);
+        buffers.put(addr.value(), memory);
         return new MetadataBuffer(addr, memory.asSlice(0, size));
     }
 

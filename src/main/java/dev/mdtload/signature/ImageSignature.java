@@ -67,6 +67,14 @@ public record ImageSignature(String file, int segment, int version, byte[] signe
         HashSegment hash = read.get();
         int segment = image.elf().phdrs().stream().filter(ProgramHeader::isHashSegment).findFirst()
                 .map(ProgramHeader::index).orElseThrow();
+        return of(hash, file, segment);
+    }
+
+    /**
+     * Reads the signature parts of a parsed hash segment: program header {@code segment} of
+     * {@code file}, or of the metadata a secure world was handed.
+     */
+    public static ImageSignature of(HashSegment hash, String file, int segment) {
         MemorySegment bytes = hash.bytes();
         List<Signed> signed = new ArrayList<>();
         for (Signed s : List.of(

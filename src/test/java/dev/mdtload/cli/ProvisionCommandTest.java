@@ -320,7 +320,7 @@ class ProvisionCommandTest {
 
         assertEquals(2, run.exit());
         assertEquals("mdtload: " + manifest + ":6: processors[0].retries: unknown field 'retries' (known: name, image, "
-                + "carveout, pas_id, method, remoteproc, firmware, order)\n", run.err());
+                + "carveout, pas_id, method, remoteproc, firmware, order, companion, after)\n", run.err());
     }
 
     @Test

@@ -95,10 +95,10 @@ class ManifestReaderTest {
         List<String> problems = problems(file);
 
         assertEquals(3, problems.size(), problems.toString());
-        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, kernel, processors)",
+        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, kernel, facts, processors)",
                 problems.get(0));
         assertEquals(file + ":7: processors[0].pasid: unknown field 'pasid' (known: name, image, carveout, pas_id, "
-                + "method, remoteproc, firmware, order)", problems.get(1));
+                + "method, remoteproc, firmware, order, companion, after)", problems.get(1));
         assertEquals(file + ":8: processors[0].carveout.cache: unknown field 'cache' (known: spec, phys, size)",
                 problems.get(2));
     }

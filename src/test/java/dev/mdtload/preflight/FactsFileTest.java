@@ -1,0 +1,51 @@
+package dev.mdtload.preflight;
+
+import dev.mdtload.preflight.BoardFacts.Fact;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class FactsFileTest {
+    @Test
+    void yaml_readsHexAndDecimalFacts(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("board.yaml"), """
+                root_sha256: F8AB20526358C4FA4CEF96D78C45180DC3DB75E8F24051AD624448C134B4E861
+                oem_id: 0x1234
+                model_id: 7
+                hw_id: 0x6000000000000000
+                rollback: 3
+                """);
+        assertEquals(new BoardFacts(List.of(new Fact.Root("f8ab20526358c4fa4cef96d78c45180dc3db75e8f24051ad624448c134b4e861"),
+                new Fact.OemId(0x1234), new Fact.ModelId(7), new Fact.HwId(0x6000000000000000L), new Fact.Rollback(3))),
+                FactsFile.read(file));
+    }
+
+    @Test
+    void json_takesHexAsAString(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("board.json"), "{\"oem_id\": \"0x40\", \"model_id\": 744}");
+        assertEquals(new BoardFacts(List.of(new Fact.OemId(0x40), new Fact.ModelId(744))), FactsFile.read(file));
+    }
+
+    @Test
+    void everyBadFieldIsNamed(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("board.yaml"), "oem: 1\nmodel_id: seven\nroot_sha256: abc\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FactsFile.read(file));
+        assertEquals(file + ": unknown fact 'oem' (known: root_sha256, oem_id, model_id, hw_id, rollback); "
+                + "model_id: 'seven' is not a whole number (decimal or 0x hex); root_sha256 'abc' is not 64 hex digits",
+                e.getMessage());
+    }
+
+    @Test
+    void optionsOverrideTheFile() {
+        BoardFacts file = new BoardFacts(List.of(new Fact.OemId(1), new Fact.ModelId(2)));
+        assertEquals(new BoardFacts(List.of(new Fact.OemId(9), new Fact.ModelId(2))),
+                file.with(new BoardFacts(List.of(new Fact.OemId(9)))));
+    }
+}
