@@ -52,9 +52,10 @@ class PackageDependencyTest {
             Map.entry("rproc", Set.of("check", "files", "image", "mbn")),
             Map.entry("squash", Set.of("check", "elf", "files", "image", "mbn")),
             Map.entry("sign", Set.of("check", "elf", "files", "image", "mbn", "signature")),
-            Map.entry("samples", Set.of("check", "elf", "files", "mbn")),
+            Map.entry("samples", Set.of("check", "elf", "files", "kernel", "mbn")),
+            Map.entry("preflight", Set.of("check", "elf", "image", "mbn", "scm", "signature")),
             Map.entry("provision", Set.of("address", "board", "carveout", "check", "image", "kernel", "load", "posix",
-                    "rproc", "scm")),
+                    "preflight", "rproc", "scm")),
             Map.entry("doctor", Set.of("address", "board", "check", "image", "kernel", "rproc", "signature")),
             // the command line sees everything
             Map.entry("cli", Set.of("*")),

@@ -99,12 +99,13 @@ public final class Preflight {
         List<Finding> findings = new ArrayList<>();
         findings.add(countersign(signature));
         findings.add(encryption(hash));
-        ImageSignature.Signed oem = signature.oem();
-        if (oem == null || oem.certChain().length == 0) {
+        Optional<ImageSignature.Signed> withChain = signature.oem().filter(signed -> signed.certChain().length > 0);
+        if (withChain.isEmpty()) {
             findings.add(Finding.fail("unsigned", "image has no OEM signature and certificate chain: a secure world "
                     + "with secure boot on authenticates nothing else"));
             return new PreflightReport(signature.file(), pasId, findings);
         }
+        ImageSignature.Signed oem = withChain.get();
         CertificateChain chain;
         try {
             chain = CertificateChain.parse(oem.certChain());
