@@ -7,6 +7,7 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Violation;
@@ -132,6 +133,11 @@ final class LoadCommand implements Callable<Integer> {
         if (recordFile != null && backend != Backend.record) {
             // silently dropping it would let a script believe it has a record to replay
             throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
+        }
+        CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
+        if (metadataPhys != null && !metadataPhys.isAligned(Carveouts.PAGE_SIZE)) {
+            throw new UsageException(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
+                    metadataPhys.value(), Carveouts.PAGE_SIZE));
         }
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Optional<Target> target = address == null ? Optional.empty()

@@ -81,7 +81,8 @@ final class ProvisionCommand extends RootedCommand {
             if (!plan.ready()) {
                 report = Provisioner.refused(plan);
             } else {
-                try (ProvisionProgress progress = ProvisionProgress.of(common.json, plan.runSteps())) {
+                boolean quiet = Verbosity.of(spec) == Verbosity.QUIET;
+                try (ProvisionProgress progress = ProvisionProgress.of(common.json || quiet, plan.runSteps())) {
                     report = Provisioner.run(plan, Drivers.of(m.settings(), dryRun, record), progress);
                 }
             }

@@ -83,7 +83,29 @@ class LoadLayoutTest {
                 () -> layout(image).place("wpss.mdt", image.minAddress + 0x1000, image.loadSize));
         assertEquals(Rule.SEGMENT_OUTSIDE_CARVEOUT, e.rule());
         assertEquals(2, e.violations().getFirst().segment(), "segment 2 is at the lowest address");
-        assertTrue(e.getMessage().contains("0x9ae00000"), e::getMessage);
+        assertEquals(1, e.violations().size(), "one refusal, not one per segment");
+        assertTrue(e.violations().getFirst().message().endsWith("image is fixed at 0x9ae00000; use --phys 0x9ae00000"),
+                e::getMessage);
+    }
+
+    @Test
+    void place_namesTheBaseAndTheSizeAFixedImageNeedsWhenBothAreWrong() throws Exception {
+        RealImage image = RealImage.WPSS;
+        InvalidImageException e = assertThrows(InvalidImageException.class,
+                () -> layout(image).place("wpss.mdt", 0x8b20_0000L, 0x1000));
+        assertEquals(1, e.violations().size(), e::getMessage);
+        assertTrue(e.violations().getFirst().message().endsWith(String.format("image is fixed at 0x9ae00000; use --phys 0x9ae00000 --size 0x%x",
+                image.loadSize)), e::getMessage);
+    }
+
+    @Test
+    void place_namesTheSizeARelocatableImageNeeds() throws Exception {
+        RealImage image = RealImage.VENUS;
+        InvalidImageException e = assertThrows(InvalidImageException.class,
+                () -> layout(image).place("venus.mbn", 0x8a00_0000L, 0x1000));
+        assertEquals(1, e.violations().size(), e::getMessage);
+        assertTrue(e.violations().getFirst().message().endsWith(String.format("the image spans 0x%x bytes from its base; use --size 0x%x "
+                + "(its load size)", image.span, image.loadSize)), e::getMessage);
     }
 
     @Test
