@@ -90,22 +90,24 @@ class LoadLayoutTest {
 
     @Test
     void place_namesTheBaseAndTheSizeAFixedImageNeedsWhenBothAreWrong() throws Exception {
-        RealImage image = RealImage.WPSS;
-        InvalidImageException e = assertThrows(InvalidImageException.class,
-                () -> layout(image).place("wpss.mdt", 0x8b20_0000L, 0x1000));
-        assertEquals(1, e.violations().size(), e::getMessage);
-        assertTrue(e.violations().getFirst().message().endsWith(String.format("image is fixed at 0x9ae00000; use --phys 0x9ae00000 --size 0x%x",
-                image.loadSize)), e::getMessage);
+        String message = onlyRefusal(RealImage.WPSS, 0x8b20_0000L, 0x1000);
+        assertTrue(message.endsWith(String.format("image is fixed at 0x9ae00000; use --phys 0x9ae00000 --size 0x%x",
+                RealImage.WPSS.loadSize)), message);
     }
 
     @Test
     void place_namesTheSizeARelocatableImageNeeds() throws Exception {
-        RealImage image = RealImage.VENUS;
+        String message = onlyRefusal(RealImage.VENUS, 0x8a00_0000L, 0x1000);
+        assertTrue(message.endsWith(String.format("the image spans 0x%x bytes from its base; use --size 0x%x "
+                + "(its load size)", RealImage.VENUS.span, RealImage.VENUS.loadSize)), message);
+    }
+
+    /** The message of the one violation placing {@code image} in this carveout gives: one, however many segments fall out. */
+    private static String onlyRefusal(RealImage image, long base, long size) throws Exception {
         InvalidImageException e = assertThrows(InvalidImageException.class,
-                () -> layout(image).place("venus.mbn", 0x8a00_0000L, 0x1000));
+                () -> layout(image).place(image.fileName(), base, size));
         assertEquals(1, e.violations().size(), e::getMessage);
-        assertTrue(e.violations().getFirst().message().endsWith(String.format("the image spans 0x%x bytes from its base; use --size 0x%x "
-                + "(its load size)", image.span, image.loadSize)), e::getMessage);
+        return e.violations().getFirst().message();
     }
 
     @Test
