@@ -121,7 +121,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--record", paramLabel = "FILE",
             description = "With --scm record: write the calls to FILE once the load is done, instead of to stdout "
-                    + "(where they leave no room for the report, which then goes to stderr).")
+                    + "(where they leave no room for the report, which then goes to stderr); - is stdout.")
     Path recordFile;
 
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
@@ -133,6 +133,11 @@ final class LoadCommand implements Callable<Integer> {
         if (recordFile != null && backend != Backend.record) {
             // silently dropping it would let a script believe it has a record to replay
             throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
+        }
+        // "-" is stdout, where the calls go without --record
+        boolean recordToStdout = recordFile == null || recordFile.toString().equals(Output.STDOUT);
+        if (!recordToStdout) {
+            Output.requireNotInput(recordFile, Output.imageFiles(image));
         }
         CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
         if (metadataPhys != null && !metadataPhys.isAligned(Carveouts.PAGE_SIZE)) {
@@ -156,7 +161,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         String report = common.json ? Json.line(LoadView.of(result, authenticated)) : summary(result, authenticated);
         PrintWriter out = spec.commandLine().getOut();
-        if (backend == Backend.record && recordFile == null) {
+        if (backend == Backend.record && recordToStdout) {
             // scripts replay stdout line by line: only the calls go there
             out.print(calls);
             spec.commandLine().getErr().println(report);

@@ -121,6 +121,42 @@ class OutputTest {
         assertEquals(before, digests(elf));
     }
 
+    @Test
+    void loadRecord_toDash_isStdout_andOverItsImage_isRefused() throws Exception {
+        Path image = RealImage.VENUS.copyTo(dir);
+        String before = digests(image);
+        List<String> load = List.of("load", image.toString(), "--carveout", "memfd", "--phys", "0x8b200000", "--size",
+                "0x500000", "--pas-id", "9", "--scm", "record", "--record");
+
+        CliRun dash = CliRun.of(Stream.concat(load.stream(), Stream.of("-")).toArray());
+        CliRun over = CliRun.of(Stream.concat(load.stream(), Stream.of(image.toString())).toArray());
+
+        assertEquals(0, dash.exit(), dash::toString);
+        assertTrue(dash.outLines().size() > 1 && dash.outLines().stream().allMatch(l -> l.startsWith("{")), dash.out());
+        assertTrue(Files.notExists(dir.resolve("-")));
+        assertEquals(ExitCode.USAGE, over.exit(), over::toString);
+        assertEquals(before, digests(image));
+    }
+
+    @Test
+    void provisionReport_overItsManifestOrAnImage_orToDash_isRefused() throws Exception {
+        Path image = RealImage.VENUS.copyTo(dir);
+        Path manifest = Files.writeString(dir.resolve("board.yaml"), "scm: sim\nprocessors:\n  - {name: venus, image: '"
+                + image + "', method: scm, pas_id: 9, carveout: {spec: memfd, phys: 0x8b200000, size: 0x500000}}\n");
+        String before = digests(manifest, image);
+
+        for (Path output : List.of(manifest, image)) {
+            CliRun r = CliRun.of("provision", manifest, "--report", output, "--root", dir);
+            assertEquals(ExitCode.USAGE, r.exit(), r::toString);
+            assertTrue(r.err().startsWith("mdtload: " + output + " is the input "), r.err());
+        }
+        CliRun dash = CliRun.of("provision", manifest, "--report", "-", "--root", dir);
+        assertEquals(ExitCode.USAGE, dash.exit(), dash::toString);
+        assertTrue(dash.err().contains("use --json"), dash.err());
+        assertEquals(before, digests(manifest, image));
+        assertTrue(Files.notExists(dir.resolve("-")));
+    }
+
     private static String digests(Path... files) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         StringBuilder b = new StringBuilder();
