@@ -1,6 +1,7 @@
 # mdtload build. `make` builds the tool (bin/mdtload), `make test` runs every test,
 # `make demo` loads a real image into a file-backed carveout through the simulated secure world,
-# `make demo-board` provisions a copy of the fake board from firmware-samples/board/manifest.yaml.
+# `make demo-board` provisions a copy of the fake board from firmware-samples/board/manifest.yaml,
+# `make demo-doctor` asks `doctor` about a healthy and a broken copy of it.
 
 # Uninstalling needs no JDK: it only reads the list the install left.
 ifneq ($(MAKECMDGOALS),uninstall)
@@ -19,8 +20,9 @@ JAR := target/mdtload.jar
 SHARED := $(abspath $(CURDIR)/../shared)
 DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
+DEMO_DOCTOR := target/demo-doctor
 
-.PHONY: all build native samples test test-corpus test-kernel test-kernel-loader demo demo-board bench bench-load \
+.PHONY: all build native samples test test-corpus test-kernel test-kernel-loader demo demo-board demo-doctor bench bench-load \
 	bench-cli fuzz clean stage install uninstall deb
 
 all: build samples
@@ -81,6 +83,31 @@ demo-board: build
 	    --report $(DEMO_BOARD)/report.json
 	@echo "== the copy's remote processors afterwards (report: $(DEMO_BOARD)/report.json)"
 	@bin/mdtload rproc list --root $(DEMO_BOARD)/root
+
+# Two copies of the fake board with the real images of ../shared/firmware installed as a distribution
+# would (wpss in the versioned updates directory of the release the copy's /proc names). The healthy
+# one exits 0; the broken one is read through broken.dtb (broken.dts: one change per kind of failure)
+# with one part of wpss overwritten and the MBA image installed for a carveout in the wrong place.
+DEMO_RELEASE := 6.12.95+deb13-arm64
+demo-doctor: build
+	@rm -rf $(DEMO_DOCTOR) && mkdir -p $(DEMO_DOCTOR)
+	@cp -R firmware-samples/board/root $(DEMO_DOCTOR)/healthy
+	@mkdir -p $(DEMO_DOCTOR)/healthy/proc/sys/kernel && echo $(DEMO_RELEASE) > $(DEMO_DOCTOR)/healthy/proc/sys/kernel/osrelease
+	@fw=$(DEMO_DOCTOR)/healthy/lib/firmware && \
+	    mkdir -p $$fw/updates/$(DEMO_RELEASE)/ath11k/WCN6750 $$fw/ath11k/IPQ8074 $$fw/qcom && \
+	    cp -R $(SHARED)/firmware/ath11k/WCN6750/hw1.0 $$fw/updates/$(DEMO_RELEASE)/ath11k/WCN6750/ && \
+	    cp -R $(SHARED)/firmware/ath11k/IPQ8074/hw2.0 $$fw/ath11k/IPQ8074/ && \
+	    cp -R $(SHARED)/firmware/qcom/venus-5.2 $$fw/qcom/
+	@cp -R $(DEMO_DOCTOR)/healthy $(DEMO_DOCTOR)/broken
+	@mkdir -p $(DEMO_DOCTOR)/broken/lib/firmware/qcom/apq8096 && \
+	    cp $(SHARED)/firmware/qcom/apq8096/mba.mbn $(DEMO_DOCTOR)/broken/lib/firmware/qcom/apq8096/
+	@printf mdtload | dd of=$(DEMO_DOCTOR)/broken/lib/firmware/updates/$(DEMO_RELEASE)/ath11k/WCN6750/hw1.0/wpss.b02 \
+	    bs=1 seek=4096 conv=notrunc status=none
+	@echo "== a healthy board: every enabled processor would start (exit 0)"
+	@bin/mdtload doctor --root $(DEMO_DOCTOR)/healthy
+	@echo "== a broken one: a part overwritten, firmware missing, carveouts too small, misplaced and overlapping (exit 1)"
+	@bin/mdtload doctor --root $(DEMO_DOCTOR)/broken --dtb firmware-samples/board/broken.dtb; \
+	    code=$$?; echo "exit $$code"; test $$code -eq 1
 
 bench: build
 	$(MVN) $(MVNFLAGS) -DskipTests test-compile

@@ -94,7 +94,7 @@ public record Board(String source, List<Carveout> carveouts, List<Processor> pro
         if (node.has("memory-region")) {
             return true;
         }
-        return tree.strings(node, "compatible").stream().anyMatch(c -> c.startsWith("qcom,") && c.endsWith("-pas"));
+        return tree.strings(node, "compatible").stream().anyMatch(Processor::isPas);
     }
 
     private static Processor processor(DeviceTree tree, Node node) throws DeviceTreeException {

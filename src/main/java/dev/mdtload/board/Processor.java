@@ -23,4 +23,13 @@ public record Processor(String name, String path, List<String> compatible, List<
         firmwareNames = List.copyOf(firmwareNames);
         memoryRegions = List.copyOf(memoryRegions);
     }
+
+    /** Driven by the kernel's PAS driver (qcom_q6v5_pas.c): a {@code qcom,*-pas} compatible. */
+    public boolean pas() {
+        return compatible.stream().anyMatch(Processor::isPas);
+    }
+
+    static boolean isPas(String compatible) {
+        return compatible.startsWith("qcom,") && compatible.endsWith("-pas");
+    }
 }

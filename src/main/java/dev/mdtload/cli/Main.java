@@ -54,6 +54,7 @@ public final class Main {
             Map.entry("board", BoardCommand.class),
             Map.entry("rproc", RprocCommand.class),
             Map.entry("provision", ProvisionCommand.class),
+            Map.entry("doctor", DoctorCommand.class),
             Map.entry("squash", SquashCommand.class),
             Map.entry("split", SplitCommand.class),
             Map.entry("certs", CertsCommand.class),

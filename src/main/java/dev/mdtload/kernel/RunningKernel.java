@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The kernel a verdict is for when --kernel is not given: on a Qualcomm board the running kernel,
@@ -11,6 +12,9 @@ import java.nio.file.Path;
  * a {@code qcom,} SoC: a laptop or build host running its own kernel says nothing about the target.
  */
 public final class RunningKernel {
+    /** Where {@code uname -r}'s release is, relative to the root of the file system. */
+    public static final String OSRELEASE = "proc/sys/kernel/osrelease";
+
     private RunningKernel() {
     }
 
@@ -32,15 +36,26 @@ public final class RunningKernel {
     static String qualcommRelease(Path root) {
         try {
             Path compatible = root.resolve("sys/firmware/devicetree/base/compatible");
-            Path release = root.resolve("proc/sys/kernel/osrelease");
-            if (!Files.isReadable(compatible) || !Files.isReadable(release)) {
+            Optional<String> release = release(root);
+            if (!Files.isReadable(compatible) || release.isEmpty()) {
                 return null;
             }
             // the property is a list of NUL-separated strings
             String soc = new String(Files.readAllBytes(compatible), StandardCharsets.US_ASCII);
-            return soc.contains("qcom,") ? Files.readString(release, StandardCharsets.US_ASCII).strip() : null;
+            return soc.contains("qcom,") ? release.get() : null;
         } catch (IOException unreadable) {
             return null;
+        }
+    }
+
+    /** {@code uname -r} of the system whose file system starts at {@code root}, when its /proc says it. */
+    public static Optional<String> release(Path root) {
+        Path release = root.resolve(OSRELEASE);
+        try {
+            String text = Files.isReadable(release) ? Files.readString(release, StandardCharsets.US_ASCII).strip() : "";
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        } catch (IOException unreadable) {
+            return Optional.empty();
         }
     }
 }
