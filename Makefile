@@ -37,7 +37,9 @@ build: native
 samples: build
 	bin/mdtload samples firmware-samples
 
+# rsvg-convert renders map --svg in MapPictureTest.
 test: native
+	@scripts/need-package rsvg-convert librsvg2-bin
 	$(MVN) -B --no-transfer-progress -Dstyle.color=never package
 	bin/mdtload samples firmware-samples --check
 	scripts/test-install

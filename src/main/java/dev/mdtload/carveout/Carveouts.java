@@ -4,6 +4,8 @@ import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,20 +37,9 @@ public final class Carveouts {
         }
 
         private void check(CarveoutSpec spec) throws CarveoutException {
-            if (size <= 0) {
-                throw new CarveoutException(String.format("carveout %s: size %d is not positive", spec, size));
-            }
-            if (size % PAGE_SIZE != 0) {
-                throw new CarveoutException(String.format(
-                        "carveout %s: size 0x%x is not a multiple of the %d-byte page", spec, size, PAGE_SIZE));
-            }
-            if (phys.isPresent()) {
-                requireAligned(spec, phys.get());
-                if (phys.get().value() > Long.MAX_VALUE - size) {
-                    throw new CarveoutException(String.format(
-                            "carveout %s: 0x%x bytes at %s run past the largest address a mapping can reach",
-                            spec, size, phys.get()));
-                }
+            List<String> problems = problems(phys, size, Names.FIELDS);
+            if (!problems.isEmpty()) {
+                throw new CarveoutException("carveout " + spec + ": " + problems.getFirst());
             }
         }
 
@@ -74,6 +65,37 @@ public final class Carveouts {
                         "carveout %s: %s is not aligned to the %d-byte page", spec, base, PAGE_SIZE));
             }
         }
+    }
+
+    /** What the base and the size are called where the user gave them: options, or manifest fields. */
+    public record Names(String phys, String size) {
+        public static final Names OPTIONS = new Names("--phys", "--size");
+        public static final Names FIELDS = new Names("phys", "size");
+    }
+
+    /**
+     * What is wrong with a carveout's base and size on any machine, one line each, naming them as
+     * the user wrote them: size positive and whole pages, base page-aligned, the range below 2^63.
+     * The one check {@code map}, {@code load} and manifests make before anything is opened, so
+     * none of them accepts what another refuses.
+     */
+    public static List<String> problems(Optional<PhysAddr> phys, long size, Names names) {
+        List<String> problems = new ArrayList<>();
+        if (size <= 0) {
+            problems.add(String.format("%s %d is not positive", names.size(), size));
+        } else if (size % PAGE_SIZE != 0) {
+            problems.add(String.format("%s 0x%x is not a multiple of the %d-byte page", names.size(), size, PAGE_SIZE));
+        }
+        phys.ifPresent(base -> {
+            if (!base.isAligned(PAGE_SIZE)) {
+                problems.add(String.format("%s 0x%x is not aligned to the %d-byte page", names.phys(), base.value(),
+                        PAGE_SIZE));
+            } else if (size > 0 && base.value() > Long.MAX_VALUE - size) {
+                problems.add(String.format("0x%x bytes at %s 0x%x run past the largest address a mapping can reach",
+                        size, names.phys(), base.value()));
+            }
+        });
+        return problems;
     }
 
     /**

@@ -63,7 +63,7 @@ final class Converters {
         }
     }
 
-    /** A duration in seconds ({@code 10}, {@code 2.5}, {@code 10s}) or milliseconds ({@code 500ms}). */
+    /** A duration longer than 0, in seconds ({@code 10}, {@code 2.5}, {@code 10s}) or milliseconds ({@code 500ms}). */
     static final class Seconds implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -72,8 +72,9 @@ final class Converters {
             String number = millis ? t.substring(0, t.length() - 2) : t.endsWith("s") ? t.substring(0, t.length() - 1) : t;
             try {
                 BigDecimal amount = new BigDecimal(number.strip());
-                if (amount.signum() < 0) {
-                    throw new TypeConversionException("'" + value + "' is negative");
+                // a wait of no time could only ever time out
+                if (amount.signum() <= 0) {
+                    throw new TypeConversionException("'" + value + "' is not longer than 0");
                 }
                 return Duration.ofMillis(millis ? amount.longValueExact()
                         : amount.movePointRight(3).setScale(0, RoundingMode.UP).longValueExact());

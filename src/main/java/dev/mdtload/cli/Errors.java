@@ -67,6 +67,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println("mdtload: " + e.getMessage());
+        Suggestion.of(e).ifPresent(name -> err.println("mdtload: did you mean '" + name + "'?"));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE;

@@ -2,7 +2,9 @@ package dev.mdtload.cli;
 
 import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.kernel.RunningKernel;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +23,9 @@ final class KernelOption {
                     + "mdtload's own structural rules only (it reads ELF64, which no kernel loads).")
     String kernel;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     boolean all() {
         return ALL.equals(kernel);
     }
@@ -34,7 +39,12 @@ final class KernelOption {
             return null;
         }
         if (kernel == null) {
-            return RunningKernel.defaultRules(Path.of("/"));
+            KernelRules rules = RunningKernel.defaultRules(Path.of("/"));
+            if (Verbosity.of(command) == Verbosity.VERBOSE) {
+                command.commandLine().getErr().printf("mdtload: judging by kernel %s's loader rules (without --kernel: "
+                        + "the running kernel on a Qualcomm board, else the newest the model knows)%n", rules);
+            }
+            return rules;
         }
         try {
             return KernelRules.of(kernel);

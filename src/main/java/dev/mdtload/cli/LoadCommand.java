@@ -7,6 +7,7 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Violation;
@@ -123,7 +124,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--record", paramLabel = "FILE",
             description = "With --scm record: write the calls to FILE once the load is done, instead of to stdout "
-                    + "(where they leave no room for the report, which then goes to stderr).")
+                    + "(where they leave no room for the report, which then goes to stderr); - is stdout.")
     Path recordFile;
 
     @Option(names = "--facts", paramLabel = "FILE",
@@ -145,6 +146,16 @@ final class LoadCommand implements Callable<Integer> {
             // a recorder authenticates nothing, so it could not refuse what the board would
             throw new UsageException("--facts " + factsFile + " needs --scm sim: --scm " + backend + " checks nothing");
         }
+        // "-" is stdout, where the calls go without --record
+        boolean recordToStdout = recordFile == null || recordFile.toString().equals(Output.STDOUT);
+        if (!recordToStdout) {
+            Output.requireNotInput(recordFile, Output.imageFiles(image));
+        }
+        CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
+        if (metadataPhys != null && !metadataPhys.isAligned(Carveouts.PAGE_SIZE)) {
+            throw new UsageException(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
+                    metadataPhys.value(), Carveouts.PAGE_SIZE));
+        }
         ImagePolicy policy = policy();
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Optional<Target> target = address == null ? Optional.empty()
@@ -163,7 +174,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         String report = common.json ? Json.line(LoadView.of(result, authenticated)) : summary(result, authenticated);
         PrintWriter out = spec.commandLine().getOut();
-        if (backend == Backend.record && recordFile == null) {
+        if (backend == Backend.record && recordToStdout) {
             // scripts replay stdout line by line: only the calls go there
             out.print(calls);
             spec.commandLine().getErr().println(report);

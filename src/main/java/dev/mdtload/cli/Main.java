@@ -2,10 +2,16 @@ package dev.mdtload.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code mdtload} command: wires the subcommands, error handling and exit codes; nothing else.
@@ -22,6 +28,20 @@ import java.util.Map;
 public final class Main {
     /** What --version prints. */
     static final String VERSION = "mdtload 0.1.0";
+
+    /** Options of every command, taken before or after the subcommand's name (picocli copies them into each). */
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Print only results and errors: no progress bar, no 'wrote FILE' lines.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Also say on stderr what was decided for you, such as which kernel's rules judge.")
+    boolean verbose;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces with errors.")
+    boolean debug;
+
+    /** The global options' names: what may come before the subcommand's. */
+    private static final Set<String> GLOBAL_OPTIONS = Set.of("-q", "--quiet", "-v", "--verbose", "--debug");
 
     /**
      * Every subcommand by name, in the order help lists them. The names are written out rather
@@ -81,6 +101,9 @@ public final class Main {
         Errors errors = new Errors();
         CommandLine cmd = new CommandLine(new Main(), factory);
         needed(args).forEach((name, subcommand) -> cmd.addSubcommand(name, subcommand));
+        // every parse error is kept rather than the first thrown, so that a mistyped option is
+        // reported (with a suggestion) instead of the required one it failed to give
+        collectErrors(cmd);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -95,8 +118,9 @@ public final class Main {
      * all of them otherwise (help, `help CMD`, a misspelt name that picocli offers corrections for).
      */
     private static Map<String, Class<?>> needed(String... args) {
-        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
-            return Map.of(args[0], SUBCOMMANDS.get(args[0]));
+        String first = Arrays.stream(args).filter(a -> !GLOBAL_OPTIONS.contains(a)).findFirst().orElse("");
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            return Map.of(first, SUBCOMMANDS.get(first));
         }
         if (versionOnly(args)) {
             return Map.of();
@@ -106,6 +130,11 @@ public final class Main {
 
     private static boolean versionOnly(String... args) {
         return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+    }
+
+    private static void collectErrors(CommandLine cmd) {
+        cmd.getCommandSpec().parser().collectErrors(true);
+        cmd.getSubcommands().values().forEach(Main::collectErrors);
     }
 
     @SafeVarargs
@@ -124,6 +153,7 @@ public final class Main {
      * a stack overflow) are handed to the handler too, to be one line and exit 3.
      */
     private static int execute(CommandLine.ParseResult parsed) {
+        throwFirstError(parsed);
         if (helpRequested(parsed)) {
             parsed.commandSpec().commandLine().setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));
         }
@@ -131,6 +161,23 @@ public final class Main {
             return new CommandLine.RunLast().execute(parsed);
         } catch (VirtualMachineError e) {
             throw new CommandLine.ExecutionException(parsed.asCommandLineList().getLast(), String.valueOf(e), e);
+        }
+    }
+
+    /**
+     * What picocli would have thrown, had it not been told to collect errors: the first one, except
+     * that a word it could not match goes first, as it is usually why a required option is missing.
+     */
+    private static void throwFirstError(CommandLine.ParseResult parsed) {
+        List<Exception> errors = new ArrayList<>();
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            errors.addAll(p.errors());
+        }
+        Optional<Exception> first = errors.stream().filter(e -> e instanceof CommandLine.UnmatchedArgumentException)
+                .findFirst().or(() -> errors.stream().findFirst());
+        if (first.isPresent()) {
+            throw first.get() instanceof CommandLine.ParameterException e ? e
+                    : new CommandLine.ParameterException(parsed.commandSpec().commandLine(), first.get().getMessage(), first.get());
         }
     }
 

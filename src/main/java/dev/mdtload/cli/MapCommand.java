@@ -13,9 +13,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "map",
@@ -39,7 +41,8 @@ final class MapCommand implements Callable<Integer> {
             description = "Size of the carveout.")
     long size;
 
-    @Option(names = "--svg", paramLabel = "FILE", description = "Also draw the map as SVG into FILE.")
+    @Option(names = "--svg", paramLabel = "FILE",
+            description = "Also draw the map as SVG into FILE; - for stdout (the table then goes to stderr).")
     Path svg;
 
     @Option(names = "--force", description = "Replace an existing SVG file.")
@@ -47,6 +50,7 @@ final class MapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InvalidImageException {
+        CarveoutOptions.check(Optional.of(phys), size);
         try (FirmwareImage fw = FirmwareImage.open(image)) {
             if (!fw.violations().isEmpty()) {
                 throw new InvalidImageException(fw.violations());
@@ -54,15 +58,20 @@ final class MapCommand implements Callable<Integer> {
             LoadLayout layout = fw.layout();
             List<LoadLayout.Placement> placements = layout.place(image.toString(), phys.value(), size);
             MapPicture picture = new MapPicture(image.toString(), phys.value(), size, layout.relocatable(), placements);
+            PrintWriter report = spec.commandLine().getOut();
             if (svg != null) {
-                AtomicFile.write(svg, force, picture.svg().getBytes(StandardCharsets.UTF_8));
+                try (Output drawing = Output.of(svg, Output.imageFiles(image))) {
+                    AtomicFile.write(drawing.path(), force, picture.svg().getBytes(StandardCharsets.UTF_8));
+                    drawing.finish();
+                    report = drawing.report(report, spec.commandLine().getErr());
+                }
             }
             if (common.json) {
-                spec.commandLine().getOut().println(Json.line(Json.PlacementView.of(placements)));
+                report.println(Json.line(Json.PlacementView.of(placements)));
             } else {
-                spec.commandLine().getOut().print(picture.text());
+                report.print(picture.text());
             }
-            spec.commandLine().getOut().flush();
+            report.flush();
             return ExitCode.OK;
         }
     }

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 @Command(name = "provision",
@@ -59,6 +60,11 @@ final class ProvisionCommand extends RootedCommand {
 
     @Override
     public Integer call() throws IOException, ManifestException {
+        if (Output.STDOUT.equals(String.valueOf(reportFile)) || Output.STDOUT.equals(String.valueOf(recordFile))) {
+            // stdout holds the report already (as JSON with --json); two documents there would mix
+            throw new UsageException("--report - and --record -: stdout has the report; use --json for it as JSON, "
+                    + "and a file for the other");
+        }
         // outputs are written after the run: a directory that is not there must stop it before it starts
         for (Path output : new Path[] {reportFile, recordFile}) {
             Path parent = output == null ? null : output.toAbsolutePath().getParent();
@@ -67,6 +73,15 @@ final class ProvisionCommand extends RootedCommand {
             }
         }
         Manifest m = ManifestReader.read(manifest);
+        List<Path> inputs = new ArrayList<>(List.of(manifest));
+        for (Manifest.Entry e : m.processors()) {
+            inputs.addAll(Output.imageFiles(e.image()));
+        }
+        for (Path output : new Path[] {reportFile, recordFile}) {
+            if (output != null) {
+                Output.requireNotInput(output, inputs);
+            }
+        }
         if (kernel.version() != null) {
             m = m.withKernel(kernel.version());
         }
@@ -81,7 +96,8 @@ final class ProvisionCommand extends RootedCommand {
             if (!plan.ready()) {
                 report = Provisioner.refused(plan);
             } else {
-                try (ProvisionProgress progress = ProvisionProgress.of(common.json, plan.runSteps())) {
+                boolean quiet = Verbosity.of(spec) == Verbosity.QUIET;
+                try (ProvisionProgress progress = ProvisionProgress.of(common.json || quiet, plan.runSteps())) {
                     report = Provisioner.run(plan, Drivers.of(m.settings(), dryRun, record), progress);
                 }
             }

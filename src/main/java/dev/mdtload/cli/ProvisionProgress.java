@@ -3,7 +3,9 @@ package dev.mdtload.cli;
 import dev.mdtload.provision.ReportStep;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** A progress bar on stderr over a run's steps, shown only to a person at a terminal. */
@@ -22,7 +24,14 @@ final class ProvisionProgress implements Consumer<ReportStep>, AutoCloseable {
     static ProvisionProgress of(boolean json, int steps) {
         boolean terminal = System.console() != null && System.console().isTerminal();
         return new ProvisionProgress(json || !terminal ? null
-                : new ProgressBarBuilder().setTaskName("provision").setInitialMax(steps).hideEta().build());
+                : new ProgressBarBuilder().setTaskName("provision").setInitialMax(steps).hideEta()
+                        .setStyle(style(System.getenv())).build());
+    }
+
+    /** Colours only where NO_COLOR (https://no-color.org) is absent or empty, as its convention says. */
+    static ProgressBarStyle style(Map<String, String> environment) {
+        String noColor = environment.get("NO_COLOR");
+        return noColor == null || noColor.isEmpty() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.UNICODE_BLOCK;
     }
 
     @Override

@@ -69,7 +69,8 @@ final class SignCommand implements Callable<Integer> {
         Path chain;
     }
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The signed .mbn to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "The signed .mbn to write; - for stdout with --key (the report then goes to stderr).")
     Path output;
 
     @Option(names = "--force", description = "Replace OUT (and OUT.root.pem) if they exist.")
@@ -85,25 +86,34 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InvalidImageException, GeneralSecurityException {
-        ImageSigner.Result result;
-        try {
-            result = ImageSigner.sign(new ImageSigner.Request(elf, mbnVersion, swId, hwId, scheme,
-                    userKey == null ? null : userKey.key, userKey == null ? null : userKey.chain, output, force));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        if (userKey == null && output.toString().equals(Output.STDOUT)) {
+            throw new UsageException("-o - needs --key and --cert-chain: a test CA's root is written beside OUT, as OUT.root.pem");
         }
-        List<Path> written = new ArrayList<>(List.of(result.image()));
-        PrintWriter out = spec.commandLine().getOut();
-        if (result.rootCertificate() != null) {
-            written.add(result.rootCertificate());
-            if (!common.json) {
-                out.printf("signed with %s by a throwaway test CA; verify with: mdtload validate --root-cert %s %s%n",
-                        result.scheme().id(), result.rootCertificate(), result.image());
+        List<Path> inputs = userKey == null ? List.of(elf) : List.of(elf, userKey.key, userKey.chain);
+        try (Output signed = Output.of(output, inputs)) {
+            ImageSigner.Result result;
+            try {
+                ImageSigner.Request request = new ImageSigner.Request(elf, mbnVersion, swId, hwId, scheme,
+                        userKey == null ? null : userKey.key, userKey == null ? null : userKey.chain, signed.path(), force);
+                Output.requireNotInput(request.rootCertificate(), inputs);
+                result = ImageSigner.sign(request);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
-        } else if (!common.json) {
-            out.printf("signed with %s%n", result.scheme().id());
+            signed.finish();
+            List<Path> written = new ArrayList<>(List.of(output));
+            PrintWriter out = signed.report(spec.commandLine().getOut(), spec.commandLine().getErr());
+            if (result.rootCertificate() != null) {
+                written.add(result.rootCertificate());
+                if (!common.json) {
+                    out.printf("signed with %s by a throwaway test CA; verify with: mdtload validate --root-cert %s %s%n",
+                            result.scheme().id(), result.rootCertificate(), result.image());
+                }
+            } else if (!common.json) {
+                out.printf("signed with %s%n", result.scheme().id());
+            }
+            Written.of(elf, written).print(out, common.json, Verbosity.of(spec));
         }
-        Written.of(elf, written).print(out, common.json);
         return ExitCode.OK;
     }
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "split",
@@ -40,6 +41,15 @@ final class SplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InvalidImageException {
+        if (directory.toString().equals(Output.STDOUT)) {
+            throw new UsageException("-o -: split writes a directory of files (BASE.mdt and BASE.bNN), not one stream");
+        }
+        String name = String.valueOf(image.getFileName());
+        String base = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
+        List<Path> inputs = Output.imageFiles(image);
+        for (Path output : Output.imageFiles(directory.resolve(base + ".mdt"))) {
+            Output.requireNotInput(output, inputs);
+        }
         Splitter.Result result = Splitter.split(image, directory, force);
         if (result.strayBytes() > 0) {
             PrintWriter err = spec.commandLine().getErr();
@@ -47,7 +57,7 @@ final class SplitCommand implements Callable<Integer> {
                     + " they are not in the split and squash will not restore them%n", image, result.strayBytes());
             err.flush();
         }
-        Written.of(image, result.files()).print(spec.commandLine().getOut(), common.json);
+        Written.of(image, result.files()).print(spec.commandLine().getOut(), common.json, Verbosity.of(spec));
         return ExitCode.OK;
     }
 }

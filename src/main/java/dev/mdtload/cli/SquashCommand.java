@@ -29,7 +29,8 @@ final class SquashCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "The split image's .mdt.")
     Path image;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.mbn", description = "The file to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.mbn",
+            description = "The file to write; - for stdout (the report then goes to stderr).")
     Path output;
 
     @Option(names = "--force", description = "Replace OUT.mbn if it exists.")
@@ -37,8 +38,12 @@ final class SquashCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InvalidImageException {
-        Squasher.squash(image, output, force);
-        Written.of(image, List.of(output)).print(spec.commandLine().getOut(), common.json);
+        try (Output out = Output.of(output, Output.imageFiles(image))) {
+            Squasher.squash(image, out.path(), force);
+            out.finish();
+            Written.of(image, List.of(output)).print(out.report(spec.commandLine().getOut(), spec.commandLine().getErr()),
+                    common.json, Verbosity.of(spec));
+        }
         return ExitCode.OK;
     }
 }

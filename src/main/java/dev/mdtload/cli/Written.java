@@ -14,10 +14,10 @@ record Written(String input, List<String> outputs) {
         return new Written(input.toString(), outputs.stream().map(Path::toString).toList());
     }
 
-    void print(PrintWriter out, boolean json) {
+    void print(PrintWriter out, boolean json, Verbosity verbosity) {
         if (json) {
             out.println(Json.line(this));
-        } else {
+        } else if (verbosity != Verbosity.QUIET) {
             outputs.forEach(o -> out.println("wrote " + o));
         }
         out.flush();

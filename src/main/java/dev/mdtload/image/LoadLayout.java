@@ -76,7 +76,9 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
     /**
      * Places every loadable segment in a carveout at {@code base} of {@code size} bytes, as the
      * kernel's __qcom_mdt_load() does: a relocatable image at the carveout's base, a fixed one at
-     * its own addresses, which must then fall inside the carveout.
+     * its own addresses, which must then fall inside the carveout. An image that does not fit is
+     * one violation, on the first segment that falls out, saying what would fit: every segment's
+     * own line would only repeat that the base or the size is wrong.
      *
      * @throws IllegalArgumentException the carveout itself does not fit below 2^63 (callers check
      *                                  user input first; past this, offsets and addresses could wrap)
@@ -86,21 +88,36 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
             throw new IllegalArgumentException(String.format("carveout 0x%x + 0x%x does not fit below 2^63", base, size));
         }
         List<Placement> placements = new ArrayList<>(loadable.size());
-        List<Violation> outside = new ArrayList<>();
+        List<ProgramHeader> outside = new ArrayList<>();
         long relocBase = relocatable ? minAddress : base;
         for (ProgramHeader p : loadable) {
             long offset = p.p_paddr() - relocBase;
             if (offset < 0 || offset > size || p.p_memsz() > size - offset) {
-                outside.add(Violation.of(Rule.SEGMENT_OUTSIDE_CARVEOUT, name, p.index(), String.format(
-                        "0x%x..0x%x is outside the carveout 0x%x..0x%x", base + offset, base + offset + p.p_memsz(),
-                        base, base + size)));
-                continue;
+                outside.add(p);
+            } else {
+                placements.add(new Placement(p, offset, base + offset));
             }
-            placements.add(new Placement(p, offset, base + offset));
         }
         if (!outside.isEmpty()) {
-            throw new InvalidImageException(outside);
+            throw new InvalidImageException(List.of(Violation.of(Rule.SEGMENT_OUTSIDE_CARVEOUT, name,
+                    outside.getFirst().index(), String.format("outside the carveout 0x%x..0x%x%s: %s", base, base + size,
+                            outside.size() == 1 ? "" : " (this and " + (outside.size() - 1) + " more)",
+                            fit(base, size)))));
         }
         return placements;
+    }
+
+    /** What carveout would hold the image: a fixed one names its own address, a relocatable one its size. */
+    private String fit(long base, long size) {
+        if (relocatable) {
+            return String.format("the image spans 0x%x bytes from its base; use --size 0x%x (its load size)",
+                    span(), loadSize());
+        }
+        long pageBase = minAddress & -PAGE;
+        long needed = alignUp(maxEnd) - pageBase;
+        String phys = base == pageBase ? "" : String.format("use --phys 0x%x", pageBase);
+        String bigger = needed <= size ? "" : String.format("--size 0x%x", needed);
+        return String.format("image is fixed at 0x%x; %s", minAddress,
+                phys.isEmpty() ? "use " + bigger : bigger.isEmpty() ? phys : phys + " " + bigger);
     }
 }

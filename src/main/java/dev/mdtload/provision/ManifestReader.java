@@ -20,6 +20,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.FactsFile;
@@ -404,7 +405,10 @@ public final class ManifestReader {
                 problem(at, label, "carveout " + spec + " needs phys and size (only reserved:NAME knows its own)");
                 return Optional.empty();
             }
-            return Optional.of(new CarveoutRef.Explicit(spec, PhysAddr.of(form.phys()), form.size()));
+            PhysAddr phys = PhysAddr.of(form.phys());
+            List<String> refused = Carveouts.problems(Optional.of(phys), form.size(), Carveouts.Names.FIELDS);
+            refused.forEach(p -> problem(at, label, p));
+            return refused.isEmpty() ? Optional.of(new CarveoutRef.Explicit(spec, phys, form.size())) : Optional.empty();
         }
 
         private void required(String at, String label, String field, Object value, String why) {

@@ -148,6 +148,8 @@ class MainTest {
     void aCommandLine_holdsOnlyTheSubcommandItNames_andNoneForALoneVersion() {
         assertEquals(List.of("info"), List.copyOf(Main.commandLine("info", "x.mbn").getSubcommands().keySet()));
         assertEquals(List.of("rproc"), List.copyOf(Main.commandLine("rproc", "list").getSubcommands().keySet()));
+        // global options before the subcommand's name do not make every subcommand needed
+        assertEquals(List.of("info"), List.copyOf(Main.commandLine("-q", "--debug", "info", "x.mbn").getSubcommands().keySet()));
         assertEquals(List.of(), List.copyOf(Main.commandLine("--version").getSubcommands().keySet()));
         // help, and a name picocli may offer corrections for, need them all
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"help", "load"}, new String[] {"infoo"}, new String[0])) {

@@ -83,7 +83,31 @@ class LoadLayoutTest {
                 () -> layout(image).place("wpss.mdt", image.minAddress + 0x1000, image.loadSize));
         assertEquals(Rule.SEGMENT_OUTSIDE_CARVEOUT, e.rule());
         assertEquals(2, e.violations().getFirst().segment(), "segment 2 is at the lowest address");
-        assertTrue(e.getMessage().contains("0x9ae00000"), e::getMessage);
+        assertEquals(1, e.violations().size(), "one refusal, not one per segment");
+        assertTrue(e.violations().getFirst().message().endsWith("image is fixed at 0x9ae00000; use --phys 0x9ae00000"),
+                e::getMessage);
+    }
+
+    @Test
+    void place_namesTheBaseAndTheSizeAFixedImageNeedsWhenBothAreWrong() throws Exception {
+        String message = onlyRefusal(RealImage.WPSS, 0x8b20_0000L, 0x1000);
+        assertTrue(message.endsWith(String.format("image is fixed at 0x9ae00000; use --phys 0x9ae00000 --size 0x%x",
+                RealImage.WPSS.loadSize)), message);
+    }
+
+    @Test
+    void place_namesTheSizeARelocatableImageNeeds() throws Exception {
+        String message = onlyRefusal(RealImage.VENUS, 0x8a00_0000L, 0x1000);
+        assertTrue(message.endsWith(String.format("the image spans 0x%x bytes from its base; use --size 0x%x "
+                + "(its load size)", RealImage.VENUS.span, RealImage.VENUS.loadSize)), message);
+    }
+
+    /** The message of the one violation placing {@code image} in this carveout gives: one, however many segments fall out. */
+    private static String onlyRefusal(RealImage image, long base, long size) throws Exception {
+        InvalidImageException e = assertThrows(InvalidImageException.class,
+                () -> layout(image).place(image.fileName(), base, size));
+        assertEquals(1, e.violations().size(), e::getMessage);
+        return e.violations().getFirst().message();
     }
 
     @Test
