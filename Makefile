@@ -121,9 +121,10 @@ bench-load: build
 	$(MVN) $(MVNFLAGS) -DskipTests test-compile
 	scripts/bench-load $(BENCH_RUNS)
 
-# The kernel's own MDT loader as the oracle: Debian's arm64 kernels boot under QEMU, load every
-# corpus image and sample through a real remoteproc, and their verdicts and bytes are compared
-# with mdtload's (docs/kernel-loader.md; results in target/kernel-loader/).
+# The kernel's own MDT loader as the oracle: Debian's arm64 kernels (bookworm's 6.1 to sid's 7.2;
+# MDTLOAD_KERNELS picks others) boot under QEMU, MDTLOAD_GUESTS at a time, load every corpus image
+# and sample through a real remoteproc, and their verdicts and bytes are compared with mdtload's
+# under --kernel (docs/kernel-loader.md; results in target/kernel-loader/).
 test-kernel-loader: build
 	scripts/kernel-test/arm64/kernel-loader-test
 

@@ -43,8 +43,13 @@ static int test_rproc_load(struct rproc *rproc, const struct firmware *fw)
 	int ret;
 
 	memset(t->mem, 0, t->size);
+#ifdef MDTLOAD_NO_INIT_HAS_PAS_ID
 	ret = qcom_mdt_load_no_init(t->dev, fw, rproc->firmware, 0, t->mem, t->phys, t->size,
 				    &reloc_base);
+#else
+	ret = qcom_mdt_load_no_init(t->dev, fw, rproc->firmware, t->mem, t->phys, t->size,
+				    &reloc_base);
+#endif
 	/* The one line the guest script reads: the loader's own return value. */
 	dev_info(t->dev, "mdtload-test: %s: result %d reloc_base %pa\n", rproc->name, ret,
 		 &reloc_base);

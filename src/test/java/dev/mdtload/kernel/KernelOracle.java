@@ -11,27 +11,52 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The verdict table the real kernels produced (src/test/resources/dev/mdtload/kernel/oracle-20261130.md:
- * {@code make test-kernel-loader} on branch kernel-arm64, Debian's arm64 6.1.0-57 = 6.1.192 and
- * 6.12.95 calling their own qcom_mdt_load_no_init()). A row names an image by where it came from
- * (corpus/, shared/, samples/) and each kernel's answer: "loaded" or the errno.
+ * The verdict table the real kernels produced (src/test/resources/dev/mdtload/kernel/oracle-matrix-20261130.md:
+ * {@code make test-kernel-loader} on branch kmatrix, Debian's arm64 kernels from bookworm's 6.1.192 to
+ * sid's 7.2.13 calling their own qcom_mdt_load_no_init()). A row names an image by where it came from
+ * (corpus/, shared/, samples/) and each kernel's answer, in the order of the file's {@code kernels:}
+ * line: "loaded" or the errno.
  */
-record KernelOracle(String image, long regionBase, long regionSize, boolean loadedOn61, boolean loadedOn612) {
-    static final KernelVersion DEBIAN_61 = KernelVersion.parse("6.1.192");
-    static final KernelVersion DEBIAN_612 = KernelVersion.parse("6.12.95");
-    private static final Path TABLE = Path.of("src/test/resources/dev/mdtload/kernel/oracle-20261130.md");
+record KernelOracle(String image, long regionBase, long regionSize, Map<KernelVersion, Boolean> loaded) {
+    private static final Path TABLE = Path.of("src/test/resources/dev/mdtload/kernel/oracle-matrix-20261130.md");
+    private static final Pattern KERNELS = Pattern.compile("kernels: ([0-9. ]+)");
+
+    /** The kernels of the table, in its column order (upstream versions; the columns name Debian ABIs). */
+    static List<KernelVersion> kernels() {
+        Matcher m = KERNELS.matcher(table());
+        if (!m.find()) {
+            throw new IllegalStateException(TABLE + " names no kernels");
+        }
+        return Arrays.stream(m.group(1).strip().split(" +")).map(KernelVersion::parse).toList();
+    }
 
     static List<KernelOracle> rows() {
+        List<KernelVersion> kernels = kernels();
+        return table().lines()
+                .filter(l -> l.startsWith("| corpus/") || l.startsWith("| shared/") || l.startsWith("| samples/"))
+                .map(l -> l.split("\\|"))
+                .map(c -> {
+                    Map<KernelVersion, Boolean> loaded = new LinkedHashMap<>();
+                    for (int i = 0; i < kernels.size(); i++) {
+                        loaded.put(kernels.get(i), c[3 + i].strip().equals("loaded"));
+                    }
+                    String[] region = c[2].strip().split("\\+");
+                    return new KernelOracle(c[1].strip(), hex(region[0]), hex(region[1]), Map.copyOf(loaded));
+                })
+                .toList();
+    }
+
+    private static String table() {
         try {
-            return Files.readAllLines(TABLE).stream()
-                    .filter(l -> l.startsWith("| corpus/") || l.startsWith("| shared/") || l.startsWith("| samples/"))
-                    .map(l -> l.split("\\|"))
-                    .map(c -> new KernelOracle(c[1].strip(), hex(c[2].strip().split("\\+")[0]),
-                            hex(c[2].strip().split("\\+")[1]), c[3].strip().equals("loaded"), c[4].strip().equals("loaded")))
-                    .toList();
+            return Files.readString(TABLE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +67,7 @@ record KernelOracle(String image, long regionBase, long regionSize, boolean load
     }
 
     boolean loadedOn(KernelVersion v) {
-        return v.equals(DEBIAN_61) ? loadedOn61 : loadedOn612;
+        return loaded.get(v);
     }
 
     /** Where the image is on this machine, given the corpus root. */

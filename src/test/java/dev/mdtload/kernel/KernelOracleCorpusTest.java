@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The corpus rows of the oracle: every linux-firmware image the two kernels were given. */
+/** The corpus rows of the oracle: every linux-firmware image the kernels were given. */
 @Tag("corpus")
 class KernelOracleCorpusTest {
     @Test
