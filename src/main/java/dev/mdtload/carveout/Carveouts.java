@@ -94,6 +94,43 @@ public final class Carveouts {
     }
 
     /**
+     * Where another reader sees a carveout's bytes: {@code size} bytes of {@code file} from
+     * {@code offset}, which stand for physical {@code [base, base + size)}. The path is absolute,
+     * since that reader may run in another directory.
+     */
+    public record Location(PhysAddr base, long size, Path file, long offset) {
+        public Location {
+            Objects.requireNonNull(base, "base");
+            file = Objects.requireNonNull(file, "file").toAbsolutePath();
+            if (size <= 0 || offset < 0) {
+                throw new IllegalArgumentException(String.format("0x%x bytes at offset 0x%x of %s", size, offset, file));
+            }
+        }
+    }
+
+    /**
+     * Where the memory {@code spec} names lives, found without opening or mapping it: what a
+     * simulated secure world, given the carveout spec, maps to read the "physical memory" a load
+     * wrote. Only memory with a physical address and a file other readers can open has one.
+     *
+     * @throws CarveoutException the spec names memory no other reader can map (dma-heap, memfd),
+     *                           or the request does not fit it
+     */
+    public static Location locate(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+        request.check(spec);
+        return switch (spec) {
+            case CarveoutSpec.File file -> FileCarveout.locate(file, request);
+            case CarveoutSpec.DevMem devMem -> DevMemCarveout.location(devMem, request);
+            case CarveoutSpec.Reserved reserved -> DevMemCarveout.location(reserved, request);
+            case CarveoutSpec.Uio uio -> UioCarveout.locate(uio, request);
+            case CarveoutSpec.DmaHeap ignored -> throw new CarveoutException(
+                    "carveout " + spec + " has no physical address another reader could map");
+            case CarveoutSpec.Memfd ignored -> throw new CarveoutException(
+                    "carveout " + spec + " is anonymous memory of this process alone: no other reader can map it");
+        };
+    }
+
+    /**
      * The checks {@link #open} makes before it creates, maps or locks anything, made without
      * opening: the request's size and alignment, a {@code reserved:} region's existence and room,
      * and the device behind {@code devmem} and {@code reserved:} (present; a stand-in file long

@@ -22,6 +22,7 @@ import dev.mdtload.scm.RecordingSecureMonitor;
 import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.scm.ScmException;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.scm.SimSecureMonitor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -144,7 +145,7 @@ final class LoadCommand implements Callable<Integer> {
         LoadResult result;
         boolean authenticated;
         try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict, kernel.rules()));
-             SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls))) {
+             SecureMonitor monitor = secureWorld.apply(monitor(plan, calls))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();
         }
@@ -165,10 +166,10 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
-    private SecureMonitor monitor(PhysAddr base, Writer record) throws IOException {
-        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
+    private SecureMonitor monitor(LoadPlan plan, Writer record) throws IOException {
+        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(plan.where());
         return switch (backend) {
-            case sim -> SimSecureMonitor.open(meta);
+            case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, List.of(plan.peripheral())));
             case record -> new RecordingSecureMonitor(record, meta);
         };
     }
@@ -177,12 +178,13 @@ final class LoadCommand implements Callable<Integer> {
      * Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB.
      * Where the base is known only once the carveout is open (uio), no guess is safe.
      */
-    private PhysAddr defaultMetadataBase(PhysAddr base) {
-        if (base == null) {
-            throw new UsageException(carveout + ": its physical base is read when it is opened; "
-                    + "give --phys, or --metadata-phys for the metadata buffer");
-        }
-        return base.value() >= (1 << 20) ? base.minus(1 << 20) : base.plus(size);
+    private PhysAddr defaultMetadataBase(LoadPlan.Where where) {
+        return switch (where) {
+            case LoadPlan.Where.Known known -> known.base().value() >= (1 << 20) ? known.base().minus(1 << 20)
+                    : known.base().plus(size);
+            case LoadPlan.Where.ReadAtOpen ignored -> throw new UsageException(carveout + ": its physical base is read "
+                    + "when it is opened; give --phys, or --metadata-phys for the metadata buffer");
+        };
     }
 
     /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */

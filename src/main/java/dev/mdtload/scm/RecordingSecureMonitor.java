@@ -13,7 +13,6 @@ import java.io.Writer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,7 +60,14 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+        ScmResult done = invoke(call.on(convention));
+        boolean question = call instanceof PasCall.CallAvailable || call instanceof PasCall.Supported;
+        return question ? ScmResult.success(1) : done;
+    }
+
+    /** Records any call, PAS or not, in its wire form; every call succeeds. */
+    ScmResult invoke(ScmCall call) throws AddressException, IOException {
         CallRecord record;
         try (Arena local = Arena.ofConfined()) {
             record = switch (WireCall.encode(call, this::allocateMetadata, local)) {
@@ -78,9 +84,7 @@ public final class RecordingSecureMonitor implements SecureMonitor {
         out.write(MAPPER.writeValueAsString(record));
         out.write('\n');
         out.flush();
-        boolean question = call.pasCommand().filter(c -> c == PasCommand.IS_CALL_AVAIL || c == PasCommand.IS_SUPPORTED)
-                .isPresent();
-        return ScmResult.success(question ? 1 : 0);
+        return ScmResult.success(0);
     }
 
     private static String callName(ScmCall call) {
@@ -105,13 +109,6 @@ public final class RecordingSecureMonitor implements SecureMonitor {
 
     private static String hex(long value) {
         return "0x" + Long.toHexString(value);
-    }
-
-    /** Nothing to record: on a board the carveout is real memory the secure world reads itself. */
-    @Override
-    public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) {
-        Objects.requireNonNull(base, "base");
-        Objects.requireNonNull(backingFile, "backingFile");
     }
 
     /** Every call "succeeds" here, but nothing is ever authenticated. */

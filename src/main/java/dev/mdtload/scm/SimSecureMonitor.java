@@ -2,6 +2,8 @@ package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
 
@@ -11,18 +13,22 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The simulated secure world: every call goes through FFM into libpassim (built from
  * native-stubs/), which decodes it as the real monitor would, keeps each peripheral's PAS state,
- * and authenticates an image by reading the carveout's backing file itself.
+ * and authenticates an image by reading the carveout itself.
  *
- * <p>Shared buffers (metadata, SMCCC argument buffers) are temp files mapped here and attached
- * there, at addresses counted up from {@code metadataBase}. The simulation is one per process, as
- * the secure world is one per machine: a second open monitor is refused.
+ * <p>It finds each peripheral's carveout from the spec it was opened with ({@link SecureWorldSetup}),
+ * through the file that spec names, and maps it when init_image first names the peripheral (a
+ * {@code file:} carveout exists only once the load has opened it). Shared buffers (metadata, SMCCC
+ * argument buffers) are temp files mapped here and there, at addresses counted up from the
+ * setup's shared base. The simulation is one per process, as the secure world is one per machine:
+ * a second open monitor is refused.
  */
 public final class SimSecureMonitor implements SecureMonitor {
     /** System property naming the directory that holds {@value #LIBRARY_NAME} (set by bin/mdtload and the build). */
@@ -38,27 +44,40 @@ public final class SimSecureMonitor implements SecureMonitor {
     private final SharedRegion shared;
     private final Path tempDir;
     private final List<Path> tempFiles = new ArrayList<>();
+    /** Each peripheral's carveout, until init_image maps it. */
+    private final Map<Long, Carveouts.Location> unmapped;
     private boolean closed;
 
-    private SimSecureMonitor(PhysAddr metadataBase, Path tempDir) {
-        this.shared = new SharedRegion(metadataBase);
+    private SimSecureMonitor(PhysAddr sharedBase, Map<Long, Carveouts.Location> carveouts, Path tempDir) {
+        this.shared = new SharedRegion(sharedBase);
+        this.unmapped = new HashMap<>(carveouts);
         this.tempDir = tempDir;
     }
 
     /**
-     * Opens the simulated secure world with no peripheral started and no memory attached.
+     * Opens the simulated secure world with no peripheral started.
      *
-     * @param metadataBase where shared buffers start; must overlap no carveout attached later
-     * @throws ScmEnvironmentException the library is not built, or another monitor is open
+     * @throws ScmEnvironmentException the library is not built, another monitor is open, or a
+     *                                 peripheral's carveout is memory the simulation cannot read
+     *                                 (memfd, dma-heap, no physical address)
      */
-    public static SimSecureMonitor open(PhysAddr metadataBase) throws IOException {
-        Objects.requireNonNull(metadataBase, "metadataBase");
+    public static SimSecureMonitor open(SecureWorldSetup setup) throws IOException {
+        Map<Long, Carveouts.Location> carveouts = new HashMap<>();
+        for (SecureWorldSetup.Peripheral p : setup.peripherals()) {
+            try {
+                carveouts.put(p.pasId(), Carveouts.locate(p.carveout(), p.request()));
+            } catch (CarveoutException e) {
+                throw new ScmEnvironmentException("the simulated secure world cannot read the memory of pas id "
+                        + p.pasId() + ": " + e.getMessage());
+            }
+        }
         library();
         if (!IN_USE.compareAndSet(false, true)) {
             throw new ScmEnvironmentException("the simulated secure world is already open in this process");
         }
         try {
-            SimSecureMonitor monitor = new SimSecureMonitor(metadataBase, Files.createTempDirectory("mdtload-sim-"));
+            SimSecureMonitor monitor = new SimSecureMonitor(setup.sharedBase(), carveouts,
+                    Files.createTempDirectory("mdtload-sim-"));
             PassimLibrary.reset();
             return monitor;
         } catch (IOException | RuntimeException | Error e) {
@@ -82,7 +101,18 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+        requireOpen();
+        if (call instanceof PasCall.InitImage && unmapped.containsKey(call.pasId())) {
+            Carveouts.Location carveout = unmapped.get(call.pasId());
+            PassimLibrary.attach(carveout.base().value(), carveout.size(), carveout.file().toString(), carveout.offset());
+            unmapped.remove(call.pasId());
+        }
+        return invoke(call.on(convention));
+    }
+
+    /** Any call, PAS or not, as the wire carries it: for tests of how the simulation decodes. */
+    ScmResult invoke(ScmCall call) throws AddressException, IOException {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             return switch (WireCall.encode(call, this::allocateMetadata, local)) {
@@ -90,12 +120,6 @@ public final class SimSecureMonitor implements SecureMonitor {
                 case WireCall.Legacy legacy -> LegacyCommand.decode(PassimLibrary.legacy(legacy.command()), legacy.command());
             };
         }
-    }
-
-    @Override
-    public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException {
-        requireOpen();
-        PassimLibrary.attach(base.value(), size, backingFile.toAbsolutePath().toString(), backingOffset);
     }
 
     /** It recomputes every digest from the carveout before it answers auth_and_reset. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every carveout kind must do alike. Bytes go in through {@link Carveout#memory()} and are
- * read back from the backing file with plain file I/O, never through the mapping under test.
+ * read back from the file behind it with plain file I/O, never through the mapping under test.
  */
 abstract class CarveoutContract {
     static final long SIZE = 4 * Carveouts.PAGE_SIZE;
@@ -30,6 +30,11 @@ abstract class CarveoutContract {
 
     /** {@link Carveout#describe()} as a person expects to read it for this kind. */
     abstract String expectedDescription();
+
+    /** Where plain file I/O finds the bytes of {@code opened}: a file, and the offset of byte 0 in it. */
+    record InFile(Path path, long offset) {}
+
+    abstract InFile inFile(Carveout opened) throws Exception;
 
     @Test
     void memory_isExactlyTheRequestedSize() throws Exception {
@@ -60,7 +65,7 @@ abstract class CarveoutContract {
         try (Carveout carveout = open()) {
             Bytes.write(carveout.memory(), written);
             carveout.flush();
-            Carveout.Backing backing = carveout.backing().orElseThrow();
+            InFile backing = inFile(carveout);
             assertArrayEquals(written, Bytes.read(backing.path(), backing.offset(), SIZE));
         }
     }
@@ -71,7 +76,7 @@ abstract class CarveoutContract {
             Bytes.write(carveout.memory(), Bytes.pattern(SIZE, 2));
             carveout.wipe();
             assertTrue(Bytes.allZero(carveout.memory().toArray(JAVA_BYTE)));
-            Carveout.Backing backing = carveout.backing().orElseThrow();
+            InFile backing = inFile(carveout);
             byte[] onDisk = Bytes.read(backing.path(), backing.offset(), SIZE);
             assertEquals(SIZE, onDisk.length);
             assertTrue(Bytes.allZero(onDisk));

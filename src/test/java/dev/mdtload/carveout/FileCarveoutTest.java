@@ -35,6 +35,11 @@ class FileCarveoutTest extends SharedCarveoutContract {
     }
 
     @Override
+    InFile inFile(Carveout opened) {
+        return new InFile(file(), 0);
+    }
+
+    @Override
     Optional<PhysAddr> expectedPhysBase() {
         return Optional.of(BASE);
     }
@@ -84,10 +89,13 @@ class FileCarveoutTest extends SharedCarveoutContract {
     }
 
     @Test
-    void backing_isTheFileFromByteZero() throws Exception {
-        try (Carveout carveout = open()) {
-            assertEquals(Optional.of(new Carveout.Backing(file(), 0)), carveout.backing());
-        }
+    void locate_isTheFileFromByteZero_atTheGivenBase_andNeedsOne() throws Exception {
+        CarveoutSpec.File spec = new CarveoutSpec.File(file());
+        assertEquals(new Carveouts.Location(BASE, SIZE, file(), 0),
+                Carveouts.locate(spec, new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+        CarveoutException e = assertThrows(CarveoutException.class, () -> Carveouts.locate(spec,
+                new Carveouts.Request(Optional.empty(), SIZE, root, ReservedMemory.NONE)));
+        assertEquals("carveout " + spec + " stands for memory at no physical address: give one", e.getMessage());
     }
 
     @Test

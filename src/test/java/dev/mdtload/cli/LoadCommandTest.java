@@ -2,7 +2,6 @@ package dev.mdtload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
@@ -177,9 +176,9 @@ class LoadCommandTest {
     void load_whenACarveoutByteChangesBetweenCopyAndAuth_exits4_withTheCarveoutWiped(RealImage image) throws IOException {
         ExpectedCarveout expected = ExpectedCarveout.of(image.path());
         RawElf.Phdr first = expected.loadable().stream().filter(p -> p.filesz() > 0).findFirst().orElseThrow();
-        PhysAddr victim = PhysAddr.of(image.minAddress + expected.offset(first, image.minAddress) + first.filesz() / 2);
+        long victim = expected.offset(first, image.minAddress) + first.filesz() / 2;
         Path carveout = dir.resolve("carveout.bin");
-        SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, victim);
+        SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, carveout, victim);
 
         CliRun run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(image.minAddress),
                 "--size", image.loadSize, "--pas-id", PAS_ID);
