@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -9,9 +10,6 @@ import java.util.Optional;
 
 /** Opens carveouts: checks the request, then maps the memory its spec names. */
 public final class Carveouts {
-    /** Carveouts are whole pages: the kernel's loader and the secure world both work in 4 KiB. */
-    public static final long PAGE_SIZE = 4096;
-
     private Carveouts() {}
 
     /**
@@ -38,9 +36,9 @@ public final class Carveouts {
             if (size <= 0) {
                 throw new CarveoutException(String.format("carveout %s: size %d is not positive", spec, size));
             }
-            if (size % PAGE_SIZE != 0) {
+            if (size % Page.SIZE != 0) {
                 throw new CarveoutException(String.format(
-                        "carveout %s: size 0x%x is not a multiple of the %d-byte page", spec, size, PAGE_SIZE));
+                        "carveout %s: size 0x%x is not a multiple of the %d-byte page", spec, size, Page.SIZE));
             }
             if (phys.isPresent()) {
                 requireAligned(spec, phys.get());
@@ -69,9 +67,9 @@ public final class Carveouts {
         }
 
         private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws CarveoutException {
-            if (!base.isAligned(PAGE_SIZE)) {
+            if (!base.isAligned(Page.SIZE)) {
                 throw new CarveoutException(String.format(
-                        "carveout %s: %s is not aligned to the %d-byte page", spec, base, PAGE_SIZE));
+                        "carveout %s: %s is not aligned to the %d-byte page", spec, base, Page.SIZE));
             }
         }
     }

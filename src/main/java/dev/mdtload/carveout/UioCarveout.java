@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -42,7 +43,7 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
     }
 
     private static long mapOffset(CarveoutSpec.Uio spec) {
-        return spec.map() * Carveouts.PAGE_SIZE;
+        return spec.map() * Page.SIZE;
     }
 
     static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws CarveoutException, IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mdtload.address.AddressException;
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -121,7 +122,7 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     public MetadataBuffer allocateMetadata(long size) {
         long length = SharedRegion.pages(size);
         PhysAddr addr = shared.take(length);
-        MemorySegment memory = arena.allocate(length, MetadataBuffer.ALIGNMENT);
+        MemorySegment memory = arena.allocate(length, Page.SIZE);
         buffers.put(addr, memory);
         return new MetadataBuffer(addr, memory.asSlice(0, size));
     }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * read back from the file behind it with plain file I/O, never through the mapping under test.
  */
 abstract class CarveoutContract {
-    static final long SIZE = 4 * Carveouts.PAGE_SIZE;
+    static final long SIZE = 4 * Page.SIZE;
 
     @TempDir
     Path root;

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.PosixException;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class FileCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void open_keepsAnExistingFilesBytes_andMapsOnlyItsFirstSizeBytes() throws Exception {
-        byte[] existing = Bytes.pattern(SIZE + Carveouts.PAGE_SIZE, 4);
+        byte[] existing = Bytes.pattern(SIZE + Page.SIZE, 4);
         Files.write(file(), existing);
         byte[] written = Bytes.pattern(SIZE, 5);
         try (Carveout carveout = open()) {

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class UioCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void aRequestReachingPastTheMap_isRefused() {
-        PhysAddr nearEnd = MAP1.plus(MAP1_SIZE - Carveouts.PAGE_SIZE);
+        PhysAddr nearEnd = MAP1.plus(MAP1_SIZE - Page.SIZE);
         CarveoutException e = assertThrows(CarveoutException.class, () -> open(1, Optional.of(nearEnd)));
         assertEquals("carveout uio:uio0:1: 0x4000 bytes at phys 0x8000f000 do not fit in uio map 1,"
                 + " which is 0x10000 bytes at phys 0x80000000", e.getMessage());
