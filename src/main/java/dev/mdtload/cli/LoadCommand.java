@@ -39,7 +39,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
@@ -135,8 +134,8 @@ final class LoadCommand implements Callable<Integer> {
             throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
         }
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
-        Optional<Target> target = address == null ? Optional.empty()
-                : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
+        Target target = address == null ? new Target.CarveoutsOwn()
+                : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
         // the device tree is read only when a reserved: spec asks for it, so other loads need none
         ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,

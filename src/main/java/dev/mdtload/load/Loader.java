@@ -79,7 +79,7 @@ public final class Loader {
                     + "DMA address of a dma-buf); the secure world authenticates physical memory: PAS load refused");
         }
         boolean ownBase = spec instanceof CarveoutSpec.Uio || spec instanceof CarveoutSpec.Reserved;
-        if (request.target().isEmpty() && !ownBase) {
+        if (request.target() instanceof Target.CarveoutsOwn && !ownBase) {
             throw new AddressException("carveout " + spec + " does not know its physical address: give it with --phys "
                     + "(or --dma with an --iommu-map translation)");
         }
@@ -93,17 +93,16 @@ public final class Loader {
     private static LoadPlan.Where where(LoadRequest request, FirmwareImage image)
             throws AddressException, CarveoutException, IOException, InvalidImageException {
         PhysAddr base;
-        if (request.target().isEmpty()) {
-            if (!(request.carveout() instanceof CarveoutSpec.Reserved reserved)) {
-                return new LoadPlan.Where.ReadAtOpen();
+        switch (request.target()) {
+            case Target.Phys p -> base = p.addr();
+            case Target.Dma d -> base = request.iommu().translate(d.addr(), request.size());
+            case Target.CarveoutsOwn ignored -> {
+                if (!(request.carveout() instanceof CarveoutSpec.Reserved reserved)) {
+                    return new LoadPlan.Where.ReadAtOpen();
+                }
+                base = request.reserved().find(reserved.name())
+                        .orElseThrow(() -> CarveoutException.noSuchRegion(reserved)).base();
             }
-            base = request.reserved().find(reserved.name()).orElseThrow(() -> CarveoutException.noSuchRegion(reserved))
-                    .base();
-        } else {
-            base = switch (request.target().get()) {
-                case Target.Phys p -> p.addr();
-                case Target.Dma d -> request.iommu().translate(d.addr(), request.size());
-            };
         }
         return new LoadPlan.Where.Known(base, image.layout().place(request.image().toString(), base.value(),
                 request.size()));

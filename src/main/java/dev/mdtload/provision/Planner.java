@@ -137,7 +137,7 @@ final class Planner {
         }
         Range r = range.get();
         CarveoutSpec spec = dryRun ? new CarveoutSpec.Memfd() : e.carveout().orElseThrow().spec();
-        LoadRequest request = new LoadRequest(e.image(), spec, Optional.of(new Target.Phys(r.base())), r.size(),
+        LoadRequest request = new LoadRequest(e.image(), spec, new Target.Phys(r.base()), r.size(),
                 scm.pasId(), IommuMap.empty(), root, reserved());
         return check(e, "validate", () -> {
             LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));

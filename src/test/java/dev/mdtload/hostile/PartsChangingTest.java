@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,7 +89,7 @@ class PartsChangingTest {
     }
 
     private LoadRequest request(Path image, Path carveout) throws Exception {
-        return new LoadRequest(image, CarveoutSpec.parse("file:" + carveout), Optional.of(new Target.Phys(PhysAddr.of(BASE))),
+        return new LoadRequest(image, CarveoutSpec.parse("file:" + carveout), new Target.Phys(PhysAddr.of(BASE)),
                 CARVEOUT_SIZE, PAS_ID, new IommuMap(List.of()), dir, ReservedMemory.NONE);
     }
 

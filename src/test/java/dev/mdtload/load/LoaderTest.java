@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.List;
 
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -51,7 +50,7 @@ class LoaderTest {
     Path dir;
 
     private LoadRequest request(Path image, Path carveout, long phys, long size) {
-        return new LoadRequest(image, new CarveoutSpec.File(carveout), Optional.of(new Target.Phys(PhysAddr.of(phys))),
+        return new LoadRequest(image, new CarveoutSpec.File(carveout), new Target.Phys(PhysAddr.of(phys)),
                 size, PAS_ID, IommuMap.empty(), Path.of("/"), ReservedMemory.NONE);
     }
 
