@@ -19,61 +19,20 @@ public sealed interface PasCall {
     /** The peripheral the call is about (named in refusals, even when it is not an argument). */
     long pasId();
 
-    PasCommand command();
-
-    /** The arguments in the kernel's order. */
-    List<ScmArg> args(ScmConvention convention);
-
-    /** This call as {@code convention} carries it. */
-    default ScmCall on(ScmConvention convention) {
-        return new ScmCall(convention, command().service(), command().command(), args(convention));
-    }
-
-    /** INFO IS_CALL_AVAIL: whether the secure world has {@code asked} at all, named as the convention names it. */
+    /** INFO IS_CALL_AVAIL: whether the secure world has {@code asked} at all. */
     record CallAvailable(long pasId, PasCommand asked) implements PasCall {
         public CallAvailable {
             Objects.requireNonNull(asked, "asked");
         }
-
-        @Override
-        public PasCommand command() {
-            return PasCommand.IS_CALL_AVAIL;
-        }
-
-        @Override
-        public List<ScmArg> args(ScmConvention convention) {
-            return List.of(new Value(convention.isSmccc() ? Smccc.availabilityId(asked.service(), asked.command())
-                    : LegacyCommand.id(asked.service(), asked.command())));
-        }
     }
 
     /** Whether the secure world can load peripheral {@code pasId}. */
-    record Supported(long pasId) implements PasCall {
-        @Override
-        public PasCommand command() {
-            return PasCommand.IS_SUPPORTED;
-        }
-
-        @Override
-        public List<ScmArg> args(ScmConvention convention) {
-            return List.of(new Value(pasId));
-        }
-    }
+    record Supported(long pasId) implements PasCall {}
 
     /** The metadata (ELF header, program headers, hash segment) to check, in a buffer the secure world reads. */
     record InitImage(long pasId, MetadataBuffer metadata) implements PasCall {
         public InitImage {
             Objects.requireNonNull(metadata, "metadata");
-        }
-
-        @Override
-        public PasCommand command() {
-            return PasCommand.INIT_IMAGE;
-        }
-
-        @Override
-        public List<ScmArg> args(ScmConvention convention) {
-            return List.of(new Value(pasId), new Buffer(metadata.addr(), metadata.memory().byteSize(), Access.RW));
         }
     }
 
@@ -82,41 +41,42 @@ public sealed interface PasCall {
         public MemSetup {
             Objects.requireNonNull(base, "base");
         }
-
-        @Override
-        public PasCommand command() {
-            return PasCommand.MEM_SETUP;
-        }
-
-        @Override
-        public List<ScmArg> args(ScmConvention convention) {
-            return List.of(new Value(pasId), new Region(base, size), new Value(size));
-        }
     }
 
     /** Authenticate the loaded segments and start the peripheral. */
-    record AuthAndReset(long pasId) implements PasCall {
-        @Override
-        public PasCommand command() {
-            return PasCommand.AUTH_AND_RESET;
-        }
-
-        @Override
-        public List<ScmArg> args(ScmConvention convention) {
-            return List.of(new Value(pasId));
-        }
-    }
+    record AuthAndReset(long pasId) implements PasCall {}
 
     /** Stop the peripheral, or clean up after a failed load. */
-    record Shutdown(long pasId) implements PasCall {
-        @Override
-        public PasCommand command() {
-            return PasCommand.SHUTDOWN;
-        }
+    record Shutdown(long pasId) implements PasCall {}
 
-        @Override
-        public List<ScmArg> args(ScmConvention convention) {
-            return List.of(new Value(pasId));
-        }
+    default PasCommand command() {
+        return switch (this) {
+            case CallAvailable ignored -> PasCommand.IS_CALL_AVAIL;
+            case Supported ignored -> PasCommand.IS_SUPPORTED;
+            case InitImage ignored -> PasCommand.INIT_IMAGE;
+            case MemSetup ignored -> PasCommand.MEM_SETUP;
+            case AuthAndReset ignored -> PasCommand.AUTH_AND_RESET;
+            case Shutdown ignored -> PasCommand.SHUTDOWN;
+        };
+    }
+
+    /** The arguments in the kernel's order; IS_CALL_AVAIL names the call as the convention does. */
+    default List<ScmArg> args(ScmConvention convention) {
+        return switch (this) {
+            case CallAvailable c -> List.of(new Value(convention.isSmccc()
+                    ? Smccc.availabilityId(c.asked().service(), c.asked().command())
+                    : LegacyCommand.id(c.asked().service(), c.asked().command())));
+            case InitImage i -> List.of(new Value(pasId()),
+                    new Buffer(i.metadata().addr(), i.metadata().memory().byteSize(), Access.RW));
+            case MemSetup m -> List.of(new Value(pasId()), new Region(m.base(), m.size()), new Value(m.size()));
+            case Supported ignored -> List.of(new Value(pasId()));
+            case AuthAndReset ignored -> List.of(new Value(pasId()));
+            case Shutdown ignored -> List.of(new Value(pasId()));
+        };
+    }
+
+    /** This call as {@code convention} carries it. */
+    default ScmCall on(ScmConvention convention) {
+        return new ScmCall(convention, command().service(), command().command(), args(convention));
     }
 }
