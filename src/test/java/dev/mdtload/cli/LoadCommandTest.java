@@ -297,6 +297,31 @@ class LoadCommandTest {
     }
 
     @Test
+    void load_ofAMemfdCarveout_withTheSimulatedSecureWorld_exits3_beforeTheSecureWorldOpens() {
+        RealImage venus = RealImage.VENUS;
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = load(probe, venus.path(), "--carveout", "memfd", "--phys", hex(NEW_BASE),
+                "--size", venus.loadSize, "--pas-id", PAS_ID);
+
+        assertOneLineError(run, 3, "the simulated secure world cannot read the memory of pas id 6: carveout memfd "
+                + "is anonymous memory of this process alone");
+        assertFalse(probe.opened(), "the secure world was never opened");
+    }
+
+    @Test
+    void load_ofAMemfdCarveout_isRecorded() {
+        RealImage venus = RealImage.VENUS;
+
+        CliRun run = load(UnaryOperator.identity(), venus.path(), "--carveout", "memfd", "--phys", hex(NEW_BASE),
+                "--size", venus.loadSize, "--pas-id", PAS_ID, "--scm", "record");
+
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals(List.of("init_image", "mem_setup", "auth_and_reset"),
+                run.out().lines().map(l -> l.replaceFirst(".*\"call\":\"([a-z_]+)\".*", "$1")).toList());
+    }
+
+    @Test
     void load_refusesAFileCarveoutWithoutAnAddress_beforeCreatingTheFile() {
         Path carveout = dir.resolve("carveout.bin");
         CliRun run = load(SimProbe.watching(PAS_ID), RealImage.VENUS.path(), "--carveout", "file:" + carveout,
