@@ -103,23 +103,32 @@ public final class SimSecureMonitor implements SecureMonitor {
     @Override
     public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
         requireOpen();
-        if (call instanceof PasCall.InitImage && unmapped.containsKey(call.pasId())) {
-            Carveouts.Location carveout = unmapped.get(call.pasId());
-            PassimLibrary.attach(carveout.base().value(), carveout.size(), carveout.file().toString(), carveout.offset());
-            unmapped.remove(call.pasId());
+        try (Arena local = Arena.ofConfined()) {
+            WireCall wire = WireCall.encode(call.on(convention), this::allocateMetadata, local);
+            // only a call that passed the width checks maps anything
+            if (call instanceof PasCall.InitImage && unmapped.containsKey(call.pasId())) {
+                Carveouts.Location carveout = unmapped.get(call.pasId());
+                PassimLibrary.attach(carveout.base().value(), carveout.size(), carveout.file().toString(),
+                        carveout.offset());
+                unmapped.remove(call.pasId());
+            }
+            return make(wire);
         }
-        return invoke(call.on(convention));
     }
 
     /** Any call, PAS or not, as the wire carries it: for tests of how the simulation decodes. */
     ScmResult invoke(ScmCall call) throws AddressException, IOException {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
-            return switch (WireCall.encode(call, this::allocateMetadata, local)) {
-                case WireCall.Smc smc -> PassimLibrary.smc(smc.registers());
-                case WireCall.Legacy legacy -> LegacyCommand.decode(PassimLibrary.legacy(legacy.command()), legacy.command());
-            };
+            return make(WireCall.encode(call, this::allocateMetadata, local));
         }
+    }
+
+    private static ScmResult make(WireCall wire) {
+        return switch (wire) {
+            case WireCall.Smc smc -> PassimLibrary.smc(smc.registers());
+            case WireCall.Legacy legacy -> LegacyCommand.decode(PassimLibrary.legacy(legacy.command()), legacy.command());
+        };
     }
 
     /** It recomputes every digest from the carveout before it answers auth_and_reset. */
