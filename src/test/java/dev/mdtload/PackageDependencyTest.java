@@ -40,18 +40,19 @@ class PackageDependencyTest {
             Map.entry("crypto", Set.of()),
             // reading images
             Map.entry("elf", Set.of("check")),
-            Map.entry("mbn", Set.of("check", "crypto", "elf", "files")),
-            Map.entry("image", Set.of("check", "elf", "kernel", "mbn", "parallel")),
+            Map.entry("mbn", Set.of("address", "check", "crypto", "elf", "files")),
+            Map.entry("image", Set.of("address", "check", "elf", "kernel", "mbn", "parallel")),
             Map.entry("signature", Set.of("check", "elf", "image", "mbn")),
             // memory and the secure world
             Map.entry("carveout", Set.of("address", "posix")),
-            Map.entry("scm", Set.of("address", "posix")),
+            // the simulated secure world finds each peripheral's memory from its carveout spec
+            Map.entry("scm", Set.of("address", "carveout", "posix")),
             Map.entry("board", Set.of("address", "carveout", "check")),
             // doing something with an image
             Map.entry("load", Set.of("address", "carveout", "check", "elf", "image", "mbn", "scm")),
             Map.entry("rproc", Set.of("check", "files", "image", "mbn")),
             Map.entry("squash", Set.of("check", "elf", "files", "image", "mbn")),
-            Map.entry("sign", Set.of("check", "elf", "files", "image", "mbn", "signature")),
+            Map.entry("sign", Set.of("address", "check", "elf", "files", "image", "mbn", "signature")),
             Map.entry("samples", Set.of("check", "elf", "files", "kernel", "mbn")),
             Map.entry("preflight", Set.of("check", "elf", "image", "mbn", "scm", "signature")),
             Map.entry("provision", Set.of("address", "board", "carveout", "check", "image", "kernel", "load", "posix",

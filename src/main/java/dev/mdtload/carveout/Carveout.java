@@ -4,8 +4,6 @@ import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,19 +13,6 @@ import java.util.Optional;
  */
 public sealed interface Carveout extends AutoCloseable
         permits FileCarveout, DevMemCarveout, UioCarveout, DmaHeapCarveout, MemfdCarveout {
-
-    /**
-     * A file that another process or library can map at {@code offset} to see the same bytes.
-     * The path is made absolute, since the other process may run in another directory.
-     */
-    record Backing(Path path, long offset) {
-        public Backing {
-            path = Objects.requireNonNull(path, "path").toAbsolutePath();
-            if (offset < 0) {
-                throw new IllegalArgumentException("backing offset " + offset + " is negative");
-            }
-        }
-    }
 
     /** One line for people: the spec, the size and the physical base. */
     String describe();
@@ -44,8 +29,6 @@ public sealed interface Carveout extends AutoCloseable
      * attaches it) and for a file or memfd opened without one.
      */
     Optional<PhysAddr> physBase();
-
-    Optional<Backing> backing();
 
     /** Makes every write so far visible to whoever reads the memory next (a device, the file). */
     void flush() throws IOException;

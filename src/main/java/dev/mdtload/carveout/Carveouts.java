@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -11,9 +12,6 @@ import java.util.Optional;
 
 /** Opens carveouts: checks the request, then maps the memory its spec names. */
 public final class Carveouts {
-    /** Carveouts are whole pages: the kernel's loader and the secure world both work in 4 KiB. */
-    public static final long PAGE_SIZE = 4096;
-
     private Carveouts() {}
 
     /**
@@ -60,9 +58,9 @@ public final class Carveouts {
         }
 
         private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws CarveoutException {
-            if (!base.isAligned(PAGE_SIZE)) {
+            if (!base.isAligned(Page.SIZE)) {
                 throw new CarveoutException(String.format(
-                        "carveout %s: %s is not aligned to the %d-byte page", spec, base, PAGE_SIZE));
+                        "carveout %s: %s is not aligned to the %d-byte page", spec, base, Page.SIZE));
             }
         }
     }
@@ -83,13 +81,13 @@ public final class Carveouts {
         List<String> problems = new ArrayList<>();
         if (size <= 0) {
             problems.add(String.format("%s %d is not positive", names.size(), size));
-        } else if (size % PAGE_SIZE != 0) {
-            problems.add(String.format("%s 0x%x is not a multiple of the %d-byte page", names.size(), size, PAGE_SIZE));
+        } else if (size % Page.SIZE != 0) {
+            problems.add(String.format("%s 0x%x is not a multiple of the %d-byte page", names.size(), size, Page.SIZE));
         }
         phys.ifPresent(base -> {
-            if (!base.isAligned(PAGE_SIZE)) {
+            if (!base.isAligned(Page.SIZE)) {
                 problems.add(String.format("%s 0x%x is not aligned to the %d-byte page", names.phys(), base.value(),
-                        PAGE_SIZE));
+                        Page.SIZE));
             } else if (size > 0 && base.value() > Long.MAX_VALUE - size) {
                 problems.add(String.format("0x%x bytes at %s 0x%x run past the largest address a mapping can reach",
                         size, names.phys(), base.value()));
@@ -112,6 +110,43 @@ public final class Carveouts {
             case CarveoutSpec.Uio uio -> UioCarveout.open(uio, request);
             case CarveoutSpec.DmaHeap heap -> DmaHeapCarveout.open(heap, request);
             case CarveoutSpec.Memfd ignored -> MemfdCarveout.open(request);
+        };
+    }
+
+    /**
+     * Where another reader sees a carveout's bytes: {@code size} bytes of {@code file} from
+     * {@code offset}, which stand for physical {@code [base, base + size)}. The path is absolute,
+     * since that reader may run in another directory.
+     */
+    public record Location(PhysAddr base, long size, Path file, long offset) {
+        public Location {
+            Objects.requireNonNull(base, "base");
+            file = Objects.requireNonNull(file, "file").toAbsolutePath();
+            if (size <= 0 || offset < 0) {
+                throw new IllegalArgumentException(String.format("0x%x bytes at offset 0x%x of %s", size, offset, file));
+            }
+        }
+    }
+
+    /**
+     * Where the memory {@code spec} names lives, found without opening or mapping it: what a
+     * simulated secure world, given the carveout spec, maps to read the "physical memory" a load
+     * wrote. Only memory with a physical address and a file other readers can open has one.
+     *
+     * @throws CarveoutException the spec names memory no other reader can map (dma-heap, memfd),
+     *                           or the request does not fit it
+     */
+    public static Location locate(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+        request.check(spec);
+        return switch (spec) {
+            case CarveoutSpec.File file -> FileCarveout.locate(file, request);
+            case CarveoutSpec.DevMem devMem -> DevMemCarveout.location(devMem, request);
+            case CarveoutSpec.Reserved reserved -> DevMemCarveout.location(reserved, request);
+            case CarveoutSpec.Uio uio -> UioCarveout.locate(uio, request);
+            case CarveoutSpec.DmaHeap ignored -> throw new CarveoutException(
+                    "carveout " + spec + " has no physical address another reader could map");
+            case CarveoutSpec.Memfd ignored -> throw new CarveoutException(
+                    "carveout " + spec + " is anonymous memory of this process alone: no other reader can map it");
         };
     }
 

@@ -24,7 +24,7 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
     private final Optional<ReservedMemory.Region> region;
 
     private DevMemCarveout(CarveoutSpec spec, Location at, Mapping mapping) {
-        super(mapping, Optional.of(at.phys()), new Backing(at.device(), at.offset()));
+        super(mapping, Optional.of(at.phys()));
         this.spec = spec;
         this.device = at.device();
         this.region = at.region();
@@ -35,7 +35,11 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
      * device that maps it (the physical address itself for /dev/mem), and the region it lies in.
      */
     private record Location(CarveoutSpec spec, Path device, PhysAddr phys, long offset,
-                            Optional<ReservedMemory.Region> region) {}
+                            Optional<ReservedMemory.Region> region) {
+        Carveouts.Location of(Carveouts.Request request) {
+            return new Carveouts.Location(phys, request.size(), device, offset);
+        }
+    }
 
     private static Location locate(CarveoutSpec.DevMem spec, Carveouts.Request request)
             throws CarveoutException, IOException {
@@ -69,6 +73,16 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
 
     static DevMemCarveout open(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
         return map(locate(spec, request), request);
+    }
+
+    static Carveouts.Location location(CarveoutSpec.DevMem spec, Carveouts.Request request)
+            throws CarveoutException, IOException {
+        return locate(spec, request).of(request);
+    }
+
+    static Carveouts.Location location(CarveoutSpec.Reserved spec, Carveouts.Request request)
+            throws CarveoutException, IOException {
+        return locate(spec, request).of(request);
     }
 
     static void check(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {

@@ -60,7 +60,7 @@ public final class DmaHeapCarveout extends MappedCarveout implements Carveout {
     private final Path heap;
 
     private DmaHeapCarveout(CarveoutSpec.DmaHeap spec, Path heap, Mapping mapping) {
-        super(mapping, Optional.empty(), new Backing(mapping.fd().procPath(), 0));
+        super(mapping, Optional.empty());
         this.spec = spec;
         this.heap = heap;
     }

@@ -15,7 +15,7 @@ public final class FileCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec.File spec;
 
     private FileCarveout(CarveoutSpec.File spec, Optional<PhysAddr> physBase, Mapping mapping) {
-        super(mapping, physBase, new Backing(spec.path(), 0));
+        super(mapping, physBase);
         this.spec = spec;
     }
 
@@ -30,6 +30,12 @@ public final class FileCarveout extends MappedCarveout implements Carveout {
             }
             return new FileCarveout(spec, request.phys(), Mapping.map(fds, fd, 0, 0, request.size()));
         }
+    }
+
+    static Carveouts.Location locate(CarveoutSpec.File spec, Carveouts.Request request) throws CarveoutException {
+        PhysAddr base = request.phys().orElseThrow(() -> new CarveoutException(
+                "carveout " + spec + " stands for memory at no physical address: give one"));
+        return new Carveouts.Location(base, request.size(), spec.path(), 0);
     }
 
     /** A new, empty file; empty if the file already exists (it is used as it is, never truncated). */

@@ -14,12 +14,10 @@ import java.util.Optional;
 abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCarveout, DmaHeapCarveout, MemfdCarveout {
     private final Mapping mapping;
     private final Optional<PhysAddr> physBase;
-    private final Carveout.Backing backing;
 
-    MappedCarveout(Mapping mapping, Optional<PhysAddr> physBase, Carveout.Backing backing) {
+    MappedCarveout(Mapping mapping, Optional<PhysAddr> physBase) {
         this.mapping = mapping;
         this.physBase = physBase;
-        this.backing = backing;
     }
 
     /** The spec and, where it adds something, the device behind it. */
@@ -31,10 +29,6 @@ abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCa
 
     public final Optional<PhysAddr> physBase() {
         return physBase;
-    }
-
-    public final Optional<Carveout.Backing> backing() {
-        return Optional.of(backing);
     }
 
     public final MemorySegment memory() {

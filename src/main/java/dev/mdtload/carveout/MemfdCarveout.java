@@ -13,9 +13,8 @@ import java.util.Optional;
  * it, so it takes no lock.
  */
 public final class MemfdCarveout extends MappedCarveout implements Carveout {
-    /** The backing is {@code /proc/PID/fd/N}: other processes may open it while this carveout is open. */
     private MemfdCarveout(Optional<PhysAddr> physBase, Mapping mapping) {
-        super(mapping, physBase, new Backing(mapping.fd().procPath(), 0));
+        super(mapping, physBase);
     }
 
     static MemfdCarveout open(Carveouts.Request request) throws IOException {

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -17,13 +18,19 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec.Uio spec;
     private final Path device;
 
-    private UioCarveout(CarveoutSpec.Uio spec, Path device, long deviceOffset, PhysAddr physBase, Mapping mapping) {
-        super(mapping, Optional.of(physBase), new Backing(device, deviceOffset));
+    private UioCarveout(CarveoutSpec.Uio spec, Path device, PhysAddr physBase, Mapping mapping) {
+        super(mapping, Optional.of(physBase));
         this.spec = spec;
         this.device = device;
     }
 
-    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws CarveoutException, IOException {
+    /**
+     * The map's physical base from sysfs, and the device offset of the carveout's first byte. The
+     * UIO driver selects map N by an mmap offset of N pages (the kernel's page size: 4 KiB here,
+     * as on every x86_64 and most arm64 kernels).
+     */
+    static Carveouts.Location locate(CarveoutSpec.Uio spec, Carveouts.Request request)
+            throws CarveoutException, IOException {
         Path map = request.underRoot("sys/class/uio").resolve(spec.name()).resolve("maps").resolve("map" + spec.map());
         if (!Files.isDirectory(map)) {
             throw new IOException("carveout " + spec + ": " + map + " does not exist (no such UIO device or map)");
@@ -31,17 +38,23 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
         PhysAddr mapBase = PhysAddr.of(readHex(map.resolve("addr")));
         long mapSize = readHex(map.resolve("size"));
         PhysAddr phys = request.placeIn(spec, "uio map " + spec.map(), mapBase, mapSize);
-        long skip = phys.value() - mapBase.value();
-        // The UIO driver selects map N by an mmap offset of N pages and always maps from the
-        // start of that map, so a carveout inside a map is mapped from the map start and sliced.
-        // (N pages of the kernel's page size: 4 KiB here, as on every x86_64 and most arm64 kernels.)
-        long mapOffset = spec.map() * Carveouts.PAGE_SIZE;
-        Path device = request.underRoot("dev").resolve(spec.name());
+        return new Carveouts.Location(phys, request.size(), request.underRoot("dev").resolve(spec.name()),
+                mapOffset(spec) + (phys.value() - mapBase.value()));
+    }
+
+    private static long mapOffset(CarveoutSpec.Uio spec) {
+        return spec.map() * Page.SIZE;
+    }
+
+    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws CarveoutException, IOException {
+        Carveouts.Location at = locate(spec, request);
+        // the driver always maps from the start of a map, so a carveout inside one is mapped from there and sliced
+        long mapOffset = mapOffset(spec);
         try (OpenFds fds = new OpenFds()) {
-            Fd fd = fds.add(Libc.open(device, Libc.O_RDWR | Libc.O_CLOEXEC, 0));
+            Fd fd = fds.add(Libc.open(at.file(), Libc.O_RDWR | Libc.O_CLOEXEC, 0));
             lockExclusively(fd, spec.toString());
-            Mapping mapping = Mapping.map(fds, fd, mapOffset, skip, request.size());
-            return new UioCarveout(spec, device, mapOffset + skip, phys, mapping);
+            Mapping mapping = Mapping.map(fds, fd, mapOffset, at.offset() - mapOffset, request.size());
+            return new UioCarveout(spec, at.file(), at.base(), mapping);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.mdtload.cli;
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.IommuMap;
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
 import dev.mdtload.carveout.CarveoutException;
@@ -26,6 +27,7 @@ import dev.mdtload.scm.RecordingSecureMonitor;
 import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.scm.ScmException;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.scm.SimSecureMonitor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -152,14 +154,14 @@ final class LoadCommand implements Callable<Integer> {
             Output.requireNotInput(recordFile, Output.imageFiles(image));
         }
         CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
-        if (metadataPhys != null && !metadataPhys.isAligned(Carveouts.PAGE_SIZE)) {
+        if (metadataPhys != null && !metadataPhys.isAligned(Page.SIZE)) {
             throw new UsageException(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
-                    metadataPhys.value(), Carveouts.PAGE_SIZE));
+                    metadataPhys.value(), Page.SIZE));
         }
         ImagePolicy policy = policy();
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
-        Optional<Target> target = address == null ? Optional.empty()
-                : Optional.of(address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma));
+        Target target = address == null ? new Target.CarveoutsOwn()
+                : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
         // the device tree is read only when a reserved: spec asks for it, so other loads need none
         ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
@@ -168,7 +170,7 @@ final class LoadCommand implements Callable<Integer> {
         LoadResult result;
         boolean authenticated;
         try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict, kernel.rules()));
-             SecureMonitor monitor = secureWorld.apply(monitor(plan.base(), calls, policy))) {
+             SecureMonitor monitor = secureWorld.apply(monitor(plan, calls, policy))) {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();
         }
@@ -189,10 +191,10 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
-    private SecureMonitor monitor(PhysAddr base, Writer record, ImagePolicy policy) throws IOException {
-        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
+    private SecureMonitor monitor(LoadPlan plan, Writer record, ImagePolicy policy) throws IOException {
+        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(plan.where());
         return switch (backend) {
-            case sim -> SimSecureMonitor.open(meta, policy);
+            case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, List.of(plan.peripheral()), policy));
             case record -> new RecordingSecureMonitor(record, meta);
         };
     }
@@ -213,12 +215,13 @@ final class LoadCommand implements Callable<Integer> {
      * Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB.
      * Where the base is known only once the carveout is open (uio), no guess is safe.
      */
-    private PhysAddr defaultMetadataBase(PhysAddr base) {
-        if (base == null) {
-            throw new UsageException(carveout + ": its physical base is read when it is opened; "
-                    + "give --phys, or --metadata-phys for the metadata buffer");
-        }
-        return base.value() >= (1 << 20) ? base.minus(1 << 20) : base.plus(size);
+    private PhysAddr defaultMetadataBase(LoadPlan.Where where) {
+        return switch (where) {
+            case LoadPlan.Where.Known known -> known.base().value() >= (1 << 20) ? known.base().minus(1 << 20)
+                    : known.base().plus(size);
+            case LoadPlan.Where.ReadAtOpen ignored -> throw new UsageException(carveout + ": its physical base is read "
+                    + "when it is opened; give --phys, or --metadata-phys for the metadata buffer");
+        };
     }
 
     /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */

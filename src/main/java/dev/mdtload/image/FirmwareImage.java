@@ -1,5 +1,6 @@
 package dev.mdtload.image;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
@@ -241,7 +242,7 @@ public final class FirmwareImage implements AutoCloseable {
         ImageSegment header = segments.getFirst();
         MemorySegment hash = hashSegment().filter(h -> header.hasData()).map(HashSegment::bytes).orElseThrow(() ->
                 new IllegalStateException(path + ": no metadata in an image without a valid hash segment"));
-        MemorySegment blob = target.allocate(header.data().byteSize() + hash.byteSize(), 4096);
+        MemorySegment blob = target.allocate(header.data().byteSize() + hash.byteSize(), Page.SIZE);
         MemorySegment.copy(header.data(), 0, blob, 0, header.data().byteSize());
         MemorySegment.copy(hash, 0, blob, header.data().byteSize(), hash.byteSize());
         return blob;

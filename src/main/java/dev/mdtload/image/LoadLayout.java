@@ -1,5 +1,6 @@
 package dev.mdtload.image;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
@@ -14,8 +15,6 @@ import java.util.List;
  * times for this): lowest address, end, the kernel's 4 KiB-rounded load size, relocatable.
  */
 public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long maxEnd, boolean relocatable) {
-    public static final long PAGE = 4096;
-
     public LoadLayout {
         loadable = List.copyOf(loadable);
     }
@@ -27,12 +26,7 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
 
     /** The kernel's qcom_mdt_get_size(): the end rounded up to 4 KiB, minus the lowest address. */
     public long loadSize() {
-        return loadable.isEmpty() ? 0 : alignUp(maxEnd) - minAddress;
-    }
-
-    /** {@code value} rounded up to the next 4 KiB, as the kernel's ALIGN(…, SZ_4K). */
-    public static long alignUp(long value) {
-        return (value + PAGE - 1) & -PAGE;
+        return loadable.isEmpty() ? 0 : Page.alignUp(maxEnd) - minAddress;
     }
 
     static LoadLayout of(String name, Elf elf, List<Violation> violations) {
@@ -43,7 +37,7 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
         long max = elf.elfClass().maxAddress();
         // The end is exclusive: an ELF32 segment may end at 2^32. A 64-bit end must leave alignUp
         // room not to wrap the long, hence the largest page-aligned long there.
-        long endLimit = max == Long.MAX_VALUE ? Long.MAX_VALUE & -PAGE : max + 1;
+        long endLimit = max == Long.MAX_VALUE ? Long.MAX_VALUE & -Page.SIZE : max + 1;
         for (ProgramHeader p : elf.phdrs()) {
             if (!p.isLoadable()) {
                 continue;
@@ -113,8 +107,8 @@ public record LoadLayout(List<ProgramHeader> loadable, long minAddress, long max
             return String.format("the image spans 0x%x bytes from its base; use --size 0x%x (its load size)",
                     span(), loadSize());
         }
-        long pageBase = minAddress & -PAGE;
-        long needed = alignUp(maxEnd) - pageBase;
+        long pageBase = minAddress & -Page.SIZE;
+        long needed = Page.alignUp(maxEnd) - pageBase;
         String phys = base == pageBase ? "" : String.format("use --phys 0x%x", pageBase);
         String bigger = needed <= size ? "" : String.format("--size 0x%x", needed);
         return String.format("image is fixed at 0x%x; %s", minAddress,

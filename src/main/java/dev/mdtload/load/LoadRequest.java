@@ -6,18 +6,16 @@ import dev.mdtload.carveout.ReservedMemory;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One image to load into one carveout for one peripheral.
  *
- * @param target   the carveout's address as the user gave it; empty when the carveout knows its
- *                 own physical base (uio, reserved:)
+ * @param target   the carveout's address as the user gave it, or {@link Target.CarveoutsOwn}
  * @param size     the carveout's size in bytes
  * @param root     prefix for device and sysfs paths ("/" on a board, a fake tree in tests)
  * @param reserved resolves {@code reserved:NAME} carveouts (the board's device tree)
  */
-public record LoadRequest(Path image, CarveoutSpec carveout, Optional<Target> target, long size, int pasId,
+public record LoadRequest(Path image, CarveoutSpec carveout, Target target, long size, int pasId,
                           IommuMap iommu, Path root, ReservedMemory reserved) {
     public LoadRequest {
         Objects.requireNonNull(image, "image");

@@ -5,7 +5,6 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveout;
 import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
-import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Violation;
@@ -62,11 +61,7 @@ public final class Loader {
         try {
             List<Violation> warnings = validator.requireValid(image);
             long validated = (System.nanoTime() - start) / 1000;
-            Optional<PhysAddr> base = physical(request);
-            List<Placement> placements = base.isPresent()
-                    ? image.layout().place(request.image().toString(), base.get().value(), request.size())
-                    : List.of();
-            return new LoadPlan(request, image, base.orElse(null), placements, validated, warnings);
+            return new LoadPlan(request, image, where(request, image), validated, warnings);
         } catch (IOException | InvalidImageException | AddressException | CarveoutException | RuntimeException e) {
             image.close();
             throw e;
@@ -84,7 +79,7 @@ public final class Loader {
                     + "DMA address of a dma-buf); the secure world authenticates physical memory: PAS load refused");
         }
         boolean ownBase = spec instanceof CarveoutSpec.Uio || spec instanceof CarveoutSpec.Reserved;
-        if (request.target().isEmpty() && !ownBase) {
+        if (request.target() instanceof Target.CarveoutsOwn && !ownBase) {
             throw new AddressException("carveout " + spec + " does not know its physical address: give it with --phys "
                     + "(or --dma with an --iommu-map translation)");
         }
@@ -92,21 +87,25 @@ public final class Loader {
 
     /**
      * The user's address as the secure world must see it: physical, translated explicitly if it
-     * was DMA; for a {@code reserved:} carveout given without one, the region's own base.
+     * was DMA; for a {@code reserved:} carveout given without one, the region's own base; else
+     * the one the carveout has when opened.
      */
-    private static Optional<PhysAddr> physical(LoadRequest request)
-            throws AddressException, CarveoutException, IOException {
-        if (request.target().isEmpty()) {
-            if (request.carveout() instanceof CarveoutSpec.Reserved reserved) {
-                return Optional.of(request.reserved().find(reserved.name())
-                        .orElseThrow(() -> CarveoutException.noSuchRegion(reserved)).base());
+    private static LoadPlan.Where where(LoadRequest request, FirmwareImage image)
+            throws AddressException, CarveoutException, IOException, InvalidImageException {
+        PhysAddr base;
+        switch (request.target()) {
+            case Target.Phys p -> base = p.addr();
+            case Target.Dma d -> base = request.iommu().translate(d.addr(), request.size());
+            case Target.CarveoutsOwn ignored -> {
+                if (!(request.carveout() instanceof CarveoutSpec.Reserved reserved)) {
+                    return new LoadPlan.Where.ReadAtOpen();
+                }
+                base = request.reserved().find(reserved.name())
+                        .orElseThrow(() -> CarveoutException.noSuchRegion(reserved)).base();
             }
-            return Optional.empty();
         }
-        return Optional.of(switch (request.target().get()) {
-            case Target.Phys p -> p.addr();
-            case Target.Dma d -> request.iommu().translate(d.addr(), request.size());
-        });
+        return new LoadPlan.Where.Known(base, image.layout().place(request.image().toString(), base.value(),
+                request.size()));
     }
 
     /**
@@ -128,29 +127,26 @@ public final class Loader {
         steps.add(new LoadResult.Step("validate", plan.validateMicros(), plan.image().segments().size() + " segments"));
         // every address the secure world will see is checked against the call width before the
         // carveout is even opened (opening a file: carveout creates it)
-        if (plan.base() != null) {
-            requireWidth(plan.base(), r.size(), "carveout " + r.carveout());
+        if (plan.where() instanceof LoadPlan.Where.Known known) {
+            requireWidth(known.base(), r.size(), "carveout " + r.carveout());
         }
         long metadataSize = plan.image().segment(0).data().byteSize()
                 + plan.image().hashSegment().orElseThrow().bytes().byteSize();
         MetadataBuffer metadata = monitor.allocateMetadata(metadataSize);
         requireWidth(metadata.addr(), metadataSize, "PAS metadata buffer");
-        if (plan.base() != null) {
-            requireApart(metadata.addr(), metadataSize, plan.base(), r.size());
+        if (plan.where() instanceof LoadPlan.Where.Known known) {
+            requireApart(metadata.addr(), metadataSize, known.base(), r.size());
         }
         try (Carveout carveout = open(plan)) {
-            PhysAddr base = carveoutBase(plan, carveout);
+            LoadPlan.Where.Known at = placed(plan, carveout);
+            PhysAddr base = at.base();
             requireWidth(base, carveout.size(), "carveout " + r.carveout());
-            List<Placement> placements = plan.base() != null ? plan.placements()
-                    : plan.image().layout().place(r.image().toString(), base.value(), carveout.size());
+            List<Placement> placements = at.placements();
             LoadLayout layout = plan.image().layout();
             try (Arena arena = Arena.ofConfined()) {
                 fromMappedFiles(r.image() + ": metadata (segment 0 and the hash segment)",
                         () -> MemorySegment.copy(plan.image().metadata(arena), 0, metadata.memory(), 0, metadataSize));
             }
-            Carveout.Backing backing = carveout.backing().orElseThrow(() -> new IOException(
-                    carveout.describe() + " has no backing the secure world can be shown"));
-            monitor.attach(base, carveout.size(), backing.path(), backing.offset());
 
             steps.add(timed(listener, "init_image", "metadata at " + metadata.addr(),
                     () -> pas.initImage(r.pasId(), metadata)));
@@ -186,9 +182,7 @@ public final class Loader {
     }
 
     private static Carveout open(LoadPlan plan) throws CarveoutException, IOException {
-        LoadRequest r = plan.request();
-        return Carveouts.open(r.carveout(), new Carveouts.Request(Optional.ofNullable(plan.base()), r.size(), r.root(),
-                r.reserved()));
+        return Carveouts.open(plan.request().carveout(), plan.carveoutRequest());
     }
 
     /** The metadata must survive the copy: a buffer inside the carveout would be overwritten by segments. */
@@ -205,19 +199,25 @@ public final class Loader {
         pas.convention().width().require(addr, size, what + " (" + pas.convention() + " convention)");
     }
 
-    /** The physical base the secure world will be given; refused when the carveout has none. */
-    private static PhysAddr carveoutBase(LoadPlan plan, Carveout carveout) throws AddressException {
+    /**
+     * The physical base the secure world will be given, and the segments' places: as planned, or
+     * worked out now from the base the carveout has. Refused when it has none.
+     */
+    private static LoadPlan.Where.Known placed(LoadPlan plan, Carveout carveout)
+            throws AddressException, InvalidImageException {
         Optional<PhysAddr> own = carveout.physBase();
         if (own.isEmpty()) {
             // plan() refuses every kind that cannot learn its base; this guards a kind added later
             throw new AddressException(carveout.describe() + ": the secure world cannot be told where it is: "
                     + "PAS load refused");
         }
-        if (plan.base() != null && !plan.base().equals(own.get())) {
-            throw new AddressException(carveout.describe() + " is at " + own.get() + ", not at the requested "
-                    + plan.base());
-        }
-        return own.get();
+        return switch (plan.where()) {
+            case LoadPlan.Where.Known known when known.base().equals(own.get()) -> known;
+            case LoadPlan.Where.Known known -> throw new AddressException(carveout.describe() + " is at " + own.get()
+                    + ", not at the requested " + known.base());
+            case LoadPlan.Where.ReadAtOpen ignored -> new LoadPlan.Where.Known(own.get(), plan.image().layout()
+                    .place(plan.request().image().toString(), own.get().value(), carveout.size()));
+        };
     }
 
     /** Bulk copies from the mapped image files straight into the mapped carveout: no heap copies. */

@@ -1,5 +1,6 @@
 package dev.mdtload.mbn;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.elf.ElfWriter;
 import dev.mdtload.elf.ProgramHeader;
@@ -32,7 +33,6 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 public final class ImageAssembler {
-    static final long PAGE = 4096;
     /** Program header 0's p_flags in every real image: QCOM type 7 (the ELF and program headers). */
     static final long HEADERS_FLAGS = (long) ProgramHeader.QCOM_TYPE_PHDR << ProgramHeader.QCOM_TYPE_SHIFT;
     /** The hash segment's p_flags in every real image: QCOM type 2 and bit 21. */
@@ -126,14 +126,14 @@ public final class ImageAssembler {
         List<ProgramHeader> phdrs = new ArrayList<>(phnum);
         long headersSize = ElfWriter.headersSize(elfClass, phoff, phnum);
         phdrs.add(new ProgramHeader(HEADERS_INDEX, ProgramHeader.PT_NULL, HEADERS_FLAGS, 0, 0, 0, headersSize, 0, 0));
-        long hashOffset = alignUp(headersSize);
+        long hashOffset = Page.alignUp(headersSize);
         phdrs.add(new ProgramHeader(HASH_INDEX, ProgramHeader.PT_NULL, HASH_FLAGS, hashOffset, hashAddress, hashAddress,
-                hashSize, alignUp(hashSize), PAGE));
-        long offset = alignUp(hashOffset + hashSize);
+                hashSize, Page.alignUp(hashSize), Page.SIZE));
+        long offset = Page.alignUp(hashOffset + hashSize);
         for (LoadSegment s : segments) {
             phdrs.add(new ProgramHeader(phdrs.size(), ProgramHeader.PT_LOAD, s.flags(), offset, s.vaddr(), s.paddr(),
-                    s.data().length, s.memsz(), PAGE));
-            offset = alignUp(offset + s.data().length);
+                    s.data().length, s.memsz(), Page.SIZE));
+            offset = Page.alignUp(offset + s.data().length);
         }
         return phdrs;
     }
@@ -143,9 +143,6 @@ public final class ImageAssembler {
         return new HashSegmentWriter(mbnVersion, imageId, hashAddress, digests, none, none, signature, chain, swId);
     }
 
-    static long alignUp(long value) {
-        return (value + PAGE - 1) & -PAGE;
-    }
 
     /** Collects the image's parameters; {@code elfClass}, {@code machine}, {@code mbnVersion}, {@code hashAddress} and {@code segments} are required. */
     public static final class Builder {

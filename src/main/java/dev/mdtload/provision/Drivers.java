@@ -1,6 +1,5 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.preflight.Preflight;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.SysfsKind;
@@ -9,6 +8,7 @@ import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
 import dev.mdtload.scm.RecordingSecureMonitor;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.scm.SimSecureMonitor;
 
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
 /** What a run talks to: the secure world and the kernel's remoteproc sysfs. Tests wrap them to inject failures. */
 public interface Drivers {
     /** Opened once per run, and only when the manifest has scm entries; the run closes it. */
-    SecureMonitor secureWorld(PhysAddr sharedBase) throws IOException;
+    SecureMonitor secureWorld(SecureWorldSetup setup) throws IOException;
 
     RemoteprocSysfs sysfs(Path root);
 
@@ -31,10 +31,11 @@ public interface Drivers {
         SysfsKind sysfs = dryRun ? SysfsKind.SIM : settings.sysfs();
         return new Drivers() {
             @Override
-            public SecureMonitor secureWorld(PhysAddr sharedBase) throws IOException {
+            public SecureMonitor secureWorld(SecureWorldSetup setup) throws IOException {
                 return switch (scm) {
-                    case SIM -> SimSecureMonitor.open(sharedBase, Preflight.policy(settings.facts()));
-                    case RECORD -> new RecordingSecureMonitor(record, sharedBase);
+                    case SIM -> SimSecureMonitor.open(new SecureWorldSetup(setup.sharedBase(), setup.peripherals(),
+                            Preflight.policy(settings.facts())));
+                    case RECORD -> new RecordingSecureMonitor(record, setup.sharedBase());
                 };
             }
 

@@ -2,6 +2,7 @@ package dev.mdtload.provision;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.IommuMap;
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
 import dev.mdtload.carveout.CarveoutException;
@@ -152,7 +153,7 @@ final class Planner {
 
     private Optional<LoadPlan> load(Entry e, String step, Path image, CarveoutRef carveout, Range r, int pasId) {
         CarveoutSpec spec = dryRun ? new CarveoutSpec.Memfd() : carveout.spec();
-        LoadRequest request = new LoadRequest(image, spec, Optional.of(new Target.Phys(r.base())), r.size(),
+        LoadRequest request = new LoadRequest(image, spec, new Target.Phys(r.base()), r.size(),
                 pasId, IommuMap.empty(), root, reserved());
         return check(e, step, () -> {
             LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));
@@ -253,7 +254,7 @@ final class Planner {
         }
         // with nothing claimed, the first window above address 0
         return candidates.stream().sorted()
-                .map(c -> new Range(c.alignUp(LoadLayout.PAGE), SHARED_WINDOW))
+                .map(c -> new Range(c.alignUp(Page.SIZE), SHARED_WINDOW))
                 .filter(w -> taken.stream().allMatch(t -> w.overlap(t).isEmpty()))
                 .map(Range::base).findFirst().orElse(PhysAddr.ZERO.plus(SHARED_WINDOW));
     }

@@ -21,6 +21,7 @@ import dev.mdtload.rproc.Remoteprocs;
 import dev.mdtload.scm.PasClient;
 import dev.mdtload.scm.ScmException;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SecureWorldSetup;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public final class Provisioner {
         Failure failure;
         try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
              DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
-             SecureMonitor monitor = scm ? drivers.secureWorld(plan.sharedBase()) : null) {
+             SecureMonitor monitor = scm ? drivers.secureWorld(secureWorldSetup()) : null) {
             Path sysRoot = tree == null ? plan.root() : tree.root();
             PasClient pas = monitor == null ? null : new PasClient(monitor, plan.manifest().settings().convention());
             recordsOnly = monitor != null && !monitor.authenticates();
@@ -99,6 +100,15 @@ public final class Provisioner {
                     new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
         }
         return report(failure, plan.micros() + Planner.micros(begin));
+    }
+
+    /** The shared buffers' place, and the carveout of every peripheral (companions too) the plan loads through the secure world. */
+    private SecureWorldSetup secureWorldSetup() {
+        return new SecureWorldSetup(plan.sharedBase(), plan.items().stream()
+                .flatMap(i -> i instanceof ScmLoad s
+                        ? Stream.concat(Stream.of(s.load().peripheral()), s.companion().stream().map(LoadPlan::peripheral))
+                        : Stream.empty())
+                .toList());
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
@@ -213,7 +223,7 @@ public final class Provisioner {
         // zeroed even when shutdown was refused: the image must not stay in memory either way
         attempt(s, prefix + "wipe", () -> {
             Loader.wipe(plan);
-            return "carveout " + plan.request().carveout() + " at " + plan.base() + " zeroed";
+            return "carveout " + plan.request().carveout() + " at " + plan.where() + " zeroed";
         });
         return down;
     }

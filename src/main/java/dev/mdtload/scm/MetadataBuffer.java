@@ -1,5 +1,6 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 import java.lang.foreign.MemorySegment;
@@ -11,12 +12,10 @@ import java.util.Objects;
  * view of the same bytes; it lives as long as the {@link SecureMonitor} that allocated it.
  */
 public record MetadataBuffer(PhysAddr addr, MemorySegment memory) {
-    public static final long ALIGNMENT = 4096;
-
     public MetadataBuffer {
         Objects.requireNonNull(addr, "addr");
         Objects.requireNonNull(memory, "memory");
-        if (!addr.isAligned(ALIGNMENT)) {
+        if (!addr.isAligned(Page.SIZE)) {
             throw new IllegalArgumentException(addr + " is not 4 KiB aligned");
         }
     }

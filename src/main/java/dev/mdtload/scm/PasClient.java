@@ -2,10 +2,6 @@ package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
-import dev.mdtload.scm.ScmArg.Access;
-import dev.mdtload.scm.ScmArg.Buffer;
-import dev.mdtload.scm.ScmArg.Region;
-import dev.mdtload.scm.ScmArg.Value;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -51,13 +47,9 @@ public final class PasClient {
      * id. As there, a refused query means no.
      */
     public boolean isSupported(long pasId) throws AddressException, IOException {
-        PasCommand query = PasCommand.IS_SUPPORTED;
-        long callId = convention.isSmccc()
-                ? Smccc.availabilityId(query.service(), query.command())
-                : LegacyCommand.id(query.service(), query.command());
         try {
-            return call(PasCommand.IS_CALL_AVAIL, pasId, new Value(callId)).result0() != 0
-                    && call(query, pasId, new Value(pasId)).result0() != 0;
+            return call(new PasCall.CallAvailable(pasId, PasCommand.IS_SUPPORTED)).result0() != 0
+                    && call(new PasCall.Supported(pasId)).result0() != 0;
         } catch (ScmException refused) {
             return false;
         }
@@ -65,40 +57,38 @@ public final class PasClient {
 
     /** Hands the secure world the metadata (ELF header, program headers, hash segment) to check. */
     public void initImage(long pasId, MetadataBuffer metadata) throws ScmException, AddressException, IOException {
-        run(PasCommand.INIT_IMAGE, pasId, new Value(pasId),
-                new Buffer(metadata.addr(), metadata.memory().byteSize(), Access.RW));
+        run(new PasCall.InitImage(pasId, metadata));
     }
 
     /** Gives a relocatable image its place: {@code size} bytes (the load size) at {@code base}. */
     public void memSetup(long pasId, PhysAddr base, long size) throws ScmException, AddressException, IOException {
-        run(PasCommand.MEM_SETUP, pasId, new Value(pasId), new Region(base, size), new Value(size));
+        run(new PasCall.MemSetup(pasId, base, size));
     }
 
     /** Asks the secure world to authenticate the loaded segments and start the peripheral. */
     public void authAndReset(long pasId) throws ScmException, AddressException, IOException {
-        run(PasCommand.AUTH_AND_RESET, pasId, new Value(pasId));
+        run(new PasCall.AuthAndReset(pasId));
     }
 
     public void shutdown(long pasId) throws ScmException, AddressException, IOException {
-        run(PasCommand.SHUTDOWN, pasId, new Value(pasId));
+        run(new PasCall.Shutdown(pasId));
     }
 
     /** The kernel's PAS calls return {@code ret ?: res.result[0]}: a non-zero result fails too. */
-    private void run(PasCommand command, long pasId, ScmArg... args)
-            throws ScmException, AddressException, IOException {
-        ScmResult result = call(command, pasId, args);
+    private void run(PasCall call) throws ScmException, AddressException, IOException {
+        ScmResult result = call(call);
         if (result.result0() != 0) {
-            throw new ScmException(command, pasId, result.status(), "EIO",
+            throw new ScmException(call.command(), call.pasId(), result.status(), "EIO",
                     String.format(", result 0x%x", result.result0()));
         }
     }
 
-    private ScmResult call(PasCommand command, long pasId, ScmArg... args)
-            throws ScmException, AddressException, IOException {
-        requirePasId(pasId);
-        ScmCall call = ScmCall.of(convention, command, args);
+    private ScmResult call(PasCall call) throws ScmException, AddressException, IOException {
+        requirePasId(call.pasId());
+        PasCommand command = call.command();
+        long pasId = call.pasId();
         for (int attempt = 1; ; attempt++) {
-            ScmResult result = monitor.invoke(call);
+            ScmResult result = monitor.call(convention, call);
             int status = result.status();
             if (status == ScmResult.SUCCESS) {
                 return result;

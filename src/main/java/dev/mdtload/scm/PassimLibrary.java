@@ -69,12 +69,10 @@ final class PassimLibrary {
         String failedCall;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment call = arena.allocate(ADDRESS);
-            rc = (int) SIM_ATTACH.invokeExact(phys, size, arena.allocateFrom(path), offset, call);
+            rc = downcall(() -> (int) SIM_ATTACH.invokeExact(phys, size, arena.allocateFrom(path), offset, call));
             MemorySegment name = call.get(ADDRESS, 0);
             // a static C string of the library's, such as "mmap"
             failedCall = name.equals(MemorySegment.NULL) ? null : name.reinterpret(CALL_NAME).getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
         if (rc != 0) {
             String range = String.format("sim_attach(%s at phys 0x%x +0x%x)", path, phys, size);
@@ -85,16 +83,10 @@ final class PassimLibrary {
 
     /** sim_smc(): the registers in, a0..a3 out. */
     static ScmResult smc(long[] registers) {
-        int rc;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(JAVA_LONG, registers);
             MemorySegment res = arena.allocate(JAVA_LONG, RESULTS);
-            try {
-                rc = (int) SIM_SMC.invokeExact(a, res);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            check("sim_smc", rc);
+            check("sim_smc", downcall(() -> (int) SIM_SMC.invokeExact(a, res)));
             // the kernel reads a0 as an int (qcom_scm_remap_error takes one), for both widths
             return new ScmResult((int) res.getAtIndex(JAVA_LONG, 0), res.getAtIndex(JAVA_LONG, 1),
                     res.getAtIndex(JAVA_LONG, 2), res.getAtIndex(JAVA_LONG, 3));
@@ -103,35 +95,24 @@ final class PassimLibrary {
 
     /** sim_legacy(): the secure world answers in {@code command} itself; returns the status. */
     static int legacy(MemorySegment command) {
-        int rc;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment res = arena.allocate(JAVA_LONG, RESULTS);
-            try {
-                rc = (int) SIM_LEGACY.invokeExact(command, Math.toIntExact(command.byteSize()), res);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            check("sim_legacy", rc);
+            int length = Math.toIntExact(command.byteSize());
+            check("sim_legacy", downcall(() -> (int) SIM_LEGACY.invokeExact(command, length, res)));
             return (int) res.getAtIndex(JAVA_LONG, 0);
         }
     }
 
     static void reset() {
-        try {
+        downcall(() -> {
             SIM_RESET.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+            return null;
+        });
     }
 
     /** sim_state(): the peripheral's state number, or an exception for an id the service does not have. */
     static int state(int pasId) {
-        int state;
-        try {
-            state = (int) SIM_STATE.invokeExact(pasId);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int state = downcall(() -> (int) SIM_STATE.invokeExact(pasId));
         if (state < 0) {
             throw new IllegalArgumentException("pas id " + Integer.toUnsignedLong(pasId)
                     + " is not one the simulated secure world has: " + strerror(-state));
@@ -140,23 +121,14 @@ final class PassimLibrary {
     }
 
     static long calls() {
-        try {
-            return (long) SIM_CALLS.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return downcall(() -> (long) SIM_CALLS.invokeExact());
     }
 
     /** "ENOENT (No such file or directory)", from the C library's own tables. */
     static String strerror(int errno) {
-        int rc;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = arena.allocate(ERROR_TEXT);
-            try {
-                rc = (int) SIM_STRERROR.invokeExact(errno, text, ERROR_TEXT);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
+            int rc = downcall(() -> (int) SIM_STRERROR.invokeExact(errno, text, ERROR_TEXT));
             return rc == 0 ? text.getString(0) : "errno " + errno;
         }
     }
@@ -168,14 +140,20 @@ final class PassimLibrary {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
+    @FunctionalInterface
+    private interface Downcall<T> {
+        T call() throws Throwable;
+    }
+
+    /** Makes one downcall; the one place its declared Throwable is dealt with. */
+    private static <T> T downcall(Downcall<T> downcall) {
+        try {
+            return downcall.call();
+        } catch (RuntimeException | Error e) {
             throw e;
+        } catch (Throwable impossible) {
+            // downcall handles declare Throwable but native code cannot throw a checked exception
+            throw new AssertionError("checked exception from a downcall", impossible);
         }
-        // downcall handles declare Throwable but native code cannot throw a checked exception
-        throw new AssertionError("checked exception from a downcall", t);
     }
 }

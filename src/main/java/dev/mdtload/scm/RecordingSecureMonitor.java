@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mdtload.address.AddressException;
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.io.Writer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,7 +61,14 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+        ScmResult done = invoke(call.on(convention));
+        boolean question = call instanceof PasCall.CallAvailable || call instanceof PasCall.Supported;
+        return question ? ScmResult.success(1) : done;
+    }
+
+    /** Records any call, PAS or not, in its wire form; every call succeeds. */
+    ScmResult invoke(ScmCall call) throws AddressException, IOException {
         CallRecord record;
         try (Arena local = Arena.ofConfined()) {
             record = switch (WireCall.encode(call, this::allocateMetadata, local)) {
@@ -78,9 +85,7 @@ public final class RecordingSecureMonitor implements SecureMonitor {
         out.write(MAPPER.writeValueAsString(record));
         out.write('\n');
         out.flush();
-        boolean question = call.pasCommand().filter(c -> c == PasCommand.IS_CALL_AVAIL || c == PasCommand.IS_SUPPORTED)
-                .isPresent();
-        return ScmResult.success(question ? 1 : 0);
+        return ScmResult.success(0);
     }
 
     private static String callName(ScmCall call) {
@@ -107,13 +112,6 @@ public final class RecordingSecureMonitor implements SecureMonitor {
         return "0x" + Long.toHexString(value);
     }
 
-    /** Nothing to record: on a board the carveout is real memory the secure world reads itself. */
-    @Override
-    public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) {
-        Objects.requireNonNull(base, "base");
-        Objects.requireNonNull(backingFile, "backingFile");
-    }
-
     /** Every call "succeeds" here, but nothing is ever authenticated. */
     @Override
     public boolean authenticates() {
@@ -124,7 +122,7 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     public MetadataBuffer allocateMetadata(long size) {
         long length = SharedRegion.pages(size);
         PhysAddr addr = shared.take(length);
-        MemorySegment memory = arena.allocate(length, MetadataBuffer.ALIGNMENT);
+        MemorySegment memory = arena.allocate(length, Page.SIZE);
         buffers.put(addr, memory);
         return new MetadataBuffer(addr, memory.asSlice(0, size));
     }

@@ -1,37 +1,29 @@
 package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
-import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
- * The secure world as a PAS load talks to it: calls, plus the two things the secure world needs
- * from memory (the carveout it will authenticate, and a buffer for the metadata).
+ * The secure world as a PAS load talks to it: typed PAS calls, and a buffer for the metadata. How
+ * a call travels (SMC registers, a legacy command buffer, a kernel driver) is the backend's
+ * business; the carveout it authenticates is the one it was opened with ({@link SecureWorldSetup}).
  */
 public interface SecureMonitor extends AutoCloseable {
     /**
-     * Encodes {@code call} for its convention and makes it. The encoding checks every address
+     * Makes {@code call} as {@code convention} carries it. Every address argument is checked
      * against the convention's width first, so nothing is called when one does not fit.
      *
      * @throws AddressException an address argument does not fit the convention ("32-bit")
      * @throws IOException      the secure world could not be reached (or the call not recorded)
      */
-    ScmResult invoke(ScmCall call) throws AddressException, IOException;
-
-    /**
-     * Tells the secure world that physical {@code [base, base + size)} is backed by
-     * {@code backingFile} from {@code backingOffset}, so it can read the carveout. A real secure
-     * world reads physical memory directly; this is where a simulation learns what is there.
-     */
-    void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException;
+    ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException;
 
     /**
      * Why the secure world refused {@code call}, when it says: ": oem-id-mismatch: ...". A real
      * secure world answers only a status, so by default nothing.
      */
-    default String explain(ScmCall call) {
+    default String explain(PasCall call) {
         return "";
     }
 

@@ -1,5 +1,6 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 /**
@@ -12,7 +13,7 @@ final class SharedRegion {
     private long used;
 
     SharedRegion(PhysAddr base) {
-        if (!base.isAligned(MetadataBuffer.ALIGNMENT)) {
+        if (!base.isAligned(Page.SIZE)) {
             throw new IllegalArgumentException("shared buffer base " + base + " is not 4 KiB aligned");
         }
         this.base = base;
@@ -20,10 +21,10 @@ final class SharedRegion {
 
     /** Page-rounded size of a buffer of {@code size} bytes. */
     static long pages(long size) {
-        if (size <= 0 || size > Long.MAX_VALUE - MetadataBuffer.ALIGNMENT) {
+        if (size <= 0 || size > Long.MAX_VALUE - Page.SIZE) {
             throw new IllegalArgumentException("shared buffer size " + size + " must be positive");
         }
-        return (size + MetadataBuffer.ALIGNMENT - 1) & -MetadataBuffer.ALIGNMENT;
+        return Page.alignUp(size);
     }
 
     /** The address of the next {@code pages(size)} bytes. */

@@ -2,6 +2,8 @@ package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
 
@@ -14,17 +16,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The simulated secure world: every call goes through FFM into libpassim (built from
  * native-stubs/), which decodes it as the real monitor would, keeps each peripheral's PAS state,
- * and authenticates an image by reading the carveout's backing file itself.
+ * and authenticates an image by reading the carveout itself.
  *
- * <p>Shared buffers (metadata, SMCCC argument buffers) are temp files mapped here and attached
- * there, at addresses counted up from {@code metadataBase}. The simulation is one per process, as
- * the secure world is one per machine: a second open monitor is refused.
+ * <p>It finds each peripheral's carveout from the spec it was opened with ({@link SecureWorldSetup}),
+ * through the file that spec names, and maps it when init_image first names the peripheral (a
+ * {@code file:} carveout exists only once the load has opened it). Shared buffers (metadata, SMCCC
+ * argument buffers) are temp files mapped here and there, at addresses counted up from the
+ * setup's shared base. The simulation is one per process, as the secure world is one per machine:
+ * a second open monitor is refused.
  */
 public final class SimSecureMonitor implements SecureMonitor {
     /** System property naming the directory that holds {@value #LIBRARY_NAME} (set by bin/mdtload and the build). */
@@ -40,43 +44,44 @@ public final class SimSecureMonitor implements SecureMonitor {
     private final SharedRegion shared;
     private final Path tempDir;
     private final List<Path> tempFiles = new ArrayList<>();
+    /** Each peripheral's carveout, until init_image maps it. */
+    private final Map<Long, Carveouts.Location> unmapped;
     private final ImagePolicy policy;
-    /** Every shared buffer by physical address, for the policy to read what init_image was handed. */
-    private final Map<Long, MemorySegment> buffers = new HashMap<>();
-    /** Why the policy refused the last call it refused, for {@link #explain}. */
-    private ScmCall refused;
+    /** The last call the policy refused, and why, for {@link #explain}. */
+    private PasCall refused;
     private String refusal = "";
     private boolean closed;
 
-    private SimSecureMonitor(PhysAddr metadataBase, Path tempDir, ImagePolicy policy) {
-        this.shared = new SharedRegion(metadataBase);
+    private SimSecureMonitor(SecureWorldSetup setup, Map<Long, Carveouts.Location> carveouts, Path tempDir) {
+        this.shared = new SharedRegion(setup.sharedBase());
+        this.unmapped = new HashMap<>(carveouts);
+        this.policy = setup.policy();
         this.tempDir = tempDir;
-        this.policy = policy;
     }
 
     /**
-     * Opens the simulated secure world with no peripheral started and no memory attached.
+     * Opens the simulated secure world with no peripheral started.
      *
-     * @param metadataBase where shared buffers start; must overlap no carveout attached later
-     * @throws ScmEnvironmentException the library is not built, or another monitor is open
+     * @throws ScmEnvironmentException the library is not built, another monitor is open, or a
+     *                                 peripheral's carveout is memory the simulation cannot read
+     *                                 (memfd, dma-heap, no physical address)
      */
-    public static SimSecureMonitor open(PhysAddr metadataBase) throws IOException {
-        return open(metadataBase, ImagePolicy.NONE);
-    }
-
-    /**
-     * As {@link #open(PhysAddr)}, on a board whose secure world also applies {@code policy} to
-     * every init_image before the simulation sees it, and refuses as that board would.
-     */
-    public static SimSecureMonitor open(PhysAddr metadataBase, ImagePolicy policy) throws IOException {
-        Objects.requireNonNull(metadataBase, "metadataBase");
-        Objects.requireNonNull(policy, "policy");
+    public static SimSecureMonitor open(SecureWorldSetup setup) throws IOException {
+        Map<Long, Carveouts.Location> carveouts = new HashMap<>();
+        for (SecureWorldSetup.Peripheral p : setup.peripherals()) {
+            try {
+                carveouts.put(p.pasId(), Carveouts.locate(p.carveout(), p.request()));
+            } catch (CarveoutException e) {
+                throw new ScmEnvironmentException("the simulated secure world cannot read the memory of pas id "
+                        + p.pasId() + ": " + e.getMessage());
+            }
+        }
         library();
         if (!IN_USE.compareAndSet(false, true)) {
             throw new ScmEnvironmentException("the simulated secure world is already open in this process");
         }
         try {
-            SimSecureMonitor monitor = new SimSecureMonitor(metadataBase, Files.createTempDirectory("mdtload-sim-"), policy);
+            SimSecureMonitor monitor = new SimSecureMonitor(setup, carveouts, Files.createTempDirectory("mdtload-sim-"));
             PassimLibrary.reset();
             return monitor;
         } catch (IOException | RuntimeException | Error e) {
@@ -100,44 +105,47 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
         requireOpen();
-        List<String> refusals = refusals(call);
-        if (!refusals.isEmpty()) {
-            refused = call;
-            refusal = String.join("; ", refusals);
-            // the kernel turns it into -EINVAL: "error -22 initializing firmware"
-            return new ScmResult(ScmResult.EINVAL_ARG, 0, 0, 0);
-        }
         try (Arena local = Arena.ofConfined()) {
-            return switch (WireCall.encode(call, this::allocateMetadata, local)) {
-                case WireCall.Smc smc -> PassimLibrary.smc(smc.registers());
-                case WireCall.Legacy legacy -> LegacyCommand.decode(PassimLibrary.legacy(legacy.command()), legacy.command());
-            };
+            WireCall wire = WireCall.encode(call.on(convention), this::allocateMetadata, local);
+            List<String> refusals = call instanceof PasCall.InitImage init
+                    ? policy.refusals(init.pasId(), init.metadata().memory()) : List.of();
+            if (!refusals.isEmpty()) {
+                refused = call;
+                refusal = String.join("; ", refusals);
+                // the kernel turns it into -EINVAL: "error -22 initializing firmware"
+                return new ScmResult(ScmResult.EINVAL_ARG, 0, 0, 0);
+            }
+            // only a call that passed the width checks maps anything
+            if (call instanceof PasCall.InitImage && unmapped.containsKey(call.pasId())) {
+                Carveouts.Location carveout = unmapped.get(call.pasId());
+                PassimLibrary.attach(carveout.base().value(), carveout.size(), carveout.file().toString(),
+                        carveout.offset());
+                unmapped.remove(call.pasId());
+            }
+            return make(wire);
         }
-    }
-
-    /** The policy's refusals of an init_image, read from the shared buffer it names. */
-    private List<String> refusals(ScmCall call) {
-        if (call.pasCommand().orElse(null) != PasCommand.INIT_IMAGE
-                || !(call.args().getFirst() instanceof ScmArg.Value pasId)
-                || !(call.args().get(1) instanceof ScmArg.Buffer metadata)
-                || !buffers.containsKey(metadata.addr().value())) {
-            return List.of();
-        }
-        MemorySegment memory = buffers.get(metadata.addr().value());
-        return policy.refusals(pasId.value(), memory.asSlice(0, Math.min(metadata.length(), memory.byteSize())));
     }
 
     @Override
-    public String explain(ScmCall call) {
+    public String explain(PasCall call) {
         return call.equals(refused) ? ": " + refusal : "";
     }
 
-    @Override
-    public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException {
+    /** Any call, PAS or not, as the wire carries it: for tests of how the simulation decodes. */
+    ScmResult invoke(ScmCall call) throws AddressException, IOException {
         requireOpen();
-        PassimLibrary.attach(base.value(), size, backingFile.toAbsolutePath().toString(), backingOffset);
+        try (Arena local = Arena.ofConfined()) {
+            return make(WireCall.encode(call, this::allocateMetadata, local));
+        }
+    }
+
+    private static ScmResult make(WireCall wire) {
+        return switch (wire) {
+            case WireCall.Smc smc -> PassimLibrary.smc(smc.registers());
+            case WireCall.Legacy legacy -> LegacyCommand.decode(PassimLibrary.legacy(legacy.command()), legacy.command());
+        };
     }
 
     /** It recomputes every digest from the carveout before it answers auth_and_reset. */
@@ -162,7 +170,6 @@ public final class SimSecureMonitor implements SecureMonitor {
         }
         PhysAddr addr = shared.take(length);
         PassimLibrary.attach(addr.value(), length, file.toString(), 0);
-        buffers.put(addr.value(), memory);
         return new MetadataBuffer(addr, memory.asSlice(0, size));
     }
 

@@ -1,5 +1,6 @@
 package dev.mdtload.sign;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
@@ -7,7 +8,6 @@ import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
-import dev.mdtload.image.LoadLayout;
 import dev.mdtload.image.Validator;
 import dev.mdtload.mbn.Assembled;
 import dev.mdtload.mbn.DigestAlgorithm;
@@ -104,7 +104,7 @@ public final class ImageSigner {
                     + (long) phnum * DigestAlgorithm.forVersion(r.mbnVersion()).length();
             SigningKey key = testCa ? testKey(r, signedLength) : userKey(r);
             // after the highest loadable byte, page-aligned: where every real image puts its hash segment
-            long hashAddress = LoadLayout.alignUp(image.layout().maxEnd());
+            long hashAddress = Page.alignUp(image.layout().maxEnd());
             Assembled assembled;
             try {
                 assembled = ImageAssembler.builder()

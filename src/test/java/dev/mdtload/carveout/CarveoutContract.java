@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every carveout kind must do alike. Bytes go in through {@link Carveout#memory()} and are
- * read back from the backing file with plain file I/O, never through the mapping under test.
+ * read back from the file behind it with plain file I/O, never through the mapping under test.
  */
 abstract class CarveoutContract {
-    static final long SIZE = 4 * Carveouts.PAGE_SIZE;
+    static final long SIZE = 4 * Page.SIZE;
 
     @TempDir
     Path root;
@@ -30,6 +31,11 @@ abstract class CarveoutContract {
 
     /** {@link Carveout#describe()} as a person expects to read it for this kind. */
     abstract String expectedDescription();
+
+    /** Where plain file I/O finds the bytes of {@code opened}: a file, and the offset of byte 0 in it. */
+    record InFile(Path path, long offset) {}
+
+    abstract InFile inFile(Carveout opened) throws Exception;
 
     @Test
     void memory_isExactlyTheRequestedSize() throws Exception {
@@ -60,7 +66,7 @@ abstract class CarveoutContract {
         try (Carveout carveout = open()) {
             Bytes.write(carveout.memory(), written);
             carveout.flush();
-            Carveout.Backing backing = carveout.backing().orElseThrow();
+            InFile backing = inFile(carveout);
             assertArrayEquals(written, Bytes.read(backing.path(), backing.offset(), SIZE));
         }
     }
@@ -71,7 +77,7 @@ abstract class CarveoutContract {
             Bytes.write(carveout.memory(), Bytes.pattern(SIZE, 2));
             carveout.wipe();
             assertTrue(Bytes.allZero(carveout.memory().toArray(JAVA_BYTE)));
-            Carveout.Backing backing = carveout.backing().orElseThrow();
+            InFile backing = inFile(carveout);
             byte[] onDisk = Bytes.read(backing.path(), backing.offset(), SIZE);
             assertEquals(SIZE, onDisk.length);
             assertTrue(Bytes.allZero(onDisk));

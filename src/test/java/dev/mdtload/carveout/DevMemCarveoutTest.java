@@ -45,6 +45,11 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     }
 
     @Override
+    InFile inFile(Carveout opened) {
+        return new InFile(devMem(), BASE.value());
+    }
+
+    @Override
     Optional<PhysAddr> expectedPhysBase() {
         return Optional.of(BASE);
     }
@@ -65,7 +70,9 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
         try (Carveout carveout = open()) {
             Bytes.write(carveout.memory(), written);
             carveout.flush();
-            assertEquals(Optional.of(new Carveout.Backing(devMem(), 0x200000)), carveout.backing());
+            assertEquals(new Carveouts.Location(BASE, SIZE, devMem(), 0x200000), Carveouts.locate(
+                    new CarveoutSpec.DevMem(Optional.empty()), new Carveouts.Request(Optional.of(BASE), SIZE, root,
+                            ReservedMemory.NONE)));
         }
         byte[] memory = Files.readAllBytes(devMem());
         assertEquals(MEMORY, memory.length);
@@ -111,7 +118,9 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
         byte[] written = Bytes.pattern(SIZE, 9);
         try (Carveout carveout = open(new CarveoutSpec.DevMem(Optional.of(standIn)), Optional.of(BASE), ReservedMemory.NONE)) {
             Bytes.write(carveout.memory(), written);
-            assertEquals(Optional.of(new Carveout.Backing(standIn, 0x200000)), carveout.backing());
+            assertEquals(new Carveouts.Location(BASE, SIZE, standIn, 0x200000), Carveouts.locate(
+                    new CarveoutSpec.DevMem(Optional.of(standIn)), new Carveouts.Request(Optional.of(BASE), SIZE, root,
+                            ReservedMemory.NONE)));
         }
         assertArrayEquals(written, Bytes.read(standIn, 0x200000, SIZE));
         assertTrue(Bytes.allZero(Files.readAllBytes(devMem())));
@@ -138,7 +147,9 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
         byte[] written = Bytes.pattern(SIZE, 11);
         try (Carveout carveout = open(spec, Optional.of(PhysAddr.of(0xfe010000L)), ReservedMemory.NONE)) {
             assertEquals(Optional.of(PhysAddr.of(0xfe010000L)), carveout.physBase());
-            assertEquals(Optional.of(new Carveout.Backing(bar, 0x10000)), carveout.backing(), "the secure world maps the same bytes");
+            assertEquals(new Carveouts.Location(PhysAddr.of(0xfe010000L), SIZE, bar, 0x10000), Carveouts.locate(spec,
+                    new Carveouts.Request(Optional.of(PhysAddr.of(0xfe010000L)), SIZE, root, ReservedMemory.NONE)),
+                    "the simulated secure world maps the same bytes");
             Bytes.write(carveout.memory(), written);
         }
         assertArrayEquals(written, Bytes.read(bar, 0x10000, SIZE));

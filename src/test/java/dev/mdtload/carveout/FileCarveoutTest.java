@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.PosixException;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,11 @@ class FileCarveoutTest extends SharedCarveoutContract {
     }
 
     @Override
+    InFile inFile(Carveout opened) {
+        return new InFile(file(), 0);
+    }
+
+    @Override
     Optional<PhysAddr> expectedPhysBase() {
         return Optional.of(BASE);
     }
@@ -62,7 +68,7 @@ class FileCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void open_keepsAnExistingFilesBytes_andMapsOnlyItsFirstSizeBytes() throws Exception {
-        byte[] existing = Bytes.pattern(SIZE + Carveouts.PAGE_SIZE, 4);
+        byte[] existing = Bytes.pattern(SIZE + Page.SIZE, 4);
         Files.write(file(), existing);
         byte[] written = Bytes.pattern(SIZE, 5);
         try (Carveout carveout = open()) {
@@ -84,10 +90,13 @@ class FileCarveoutTest extends SharedCarveoutContract {
     }
 
     @Test
-    void backing_isTheFileFromByteZero() throws Exception {
-        try (Carveout carveout = open()) {
-            assertEquals(Optional.of(new Carveout.Backing(file(), 0)), carveout.backing());
-        }
+    void locate_isTheFileFromByteZero_atTheGivenBase_andNeedsOne() throws Exception {
+        CarveoutSpec.File spec = new CarveoutSpec.File(file());
+        assertEquals(new Carveouts.Location(BASE, SIZE, file(), 0),
+                Carveouts.locate(spec, new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+        CarveoutException e = assertThrows(CarveoutException.class, () -> Carveouts.locate(spec,
+                new Carveouts.Request(Optional.empty(), SIZE, root, ReservedMemory.NONE)));
+        assertEquals("carveout " + spec + " stands for memory at no physical address: give one", e.getMessage());
     }
 
     @Test

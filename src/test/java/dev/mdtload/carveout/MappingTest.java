@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class MappingTest {
-    private static final long PAGE = Carveouts.PAGE_SIZE;
+    private static final long PAGE = Page.SIZE;
 
     @TempDir
     Path dir;

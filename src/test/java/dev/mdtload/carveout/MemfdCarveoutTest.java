@@ -12,6 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemfdCarveoutTest extends CarveoutContract {
@@ -32,12 +33,24 @@ class MemfdCarveoutTest extends CarveoutContract {
         return "memfd (anonymous memory): 0x4000 bytes at phys 0x8b000000";
     }
 
+    /** Only through this process's descriptor: no other reader is told of it. */
+    @Override
+    InFile inFile(Carveout opened) {
+        return new InFile(((MemfdCarveout) opened).mapping().fd().procPath(), 0);
+    }
+
     @Test
-    void backing_isThisProcessesFdOfAMemfd_whichOthersMayOpenWhileItIsOpen() throws Exception {
+    void locate_refusesAMemfd_whichNoOtherReaderCanMap() {
+        CarveoutException e = assertThrows(CarveoutException.class,
+                () -> Carveouts.locate(new CarveoutSpec.Memfd(), new Carveouts.Request(Optional.of(BASE), SIZE)));
+        assertEquals("carveout memfd is anonymous memory of this process alone: no other reader can map it", e.getMessage());
+    }
+
+    @Test
+    void memory_isThisProcessesFdOfAMemfd_closedWithTheCarveout() throws Exception {
         Path backing;
         try (Carveout carveout = open()) {
-            backing = carveout.backing().orElseThrow().path();
-            assertEquals(0, carveout.backing().orElseThrow().offset());
+            backing = inFile(carveout).path();
             assertTrue(backing.toString().matches("/proc/" + ProcessHandle.current().pid() + "/fd/[0-9]+"), backing::toString);
             assertEquals("/memfd:mdtload-carveout (deleted)", Files.readSymbolicLink(backing).toString());
         }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,18 @@ class UioCarveoutTest extends SharedCarveoutContract {
         return Carveouts.open(new CarveoutSpec.Uio("uio0", map), new Carveouts.Request(phys, SIZE, root, ReservedMemory.NONE));
     }
 
+    private Carveouts.Location locate(int map, Optional<PhysAddr> phys) throws Exception {
+        return Carveouts.locate(new CarveoutSpec.Uio("uio0", map), new Carveouts.Request(phys, SIZE, root, ReservedMemory.NONE));
+    }
+
     @Override
     Carveout open() throws Exception {
         return open(0, Optional.empty());
+    }
+
+    @Override
+    InFile inFile(Carveout opened) {
+        return new InFile(device(), 0);
     }
 
     @Override
@@ -73,7 +83,7 @@ class UioCarveoutTest extends SharedCarveoutContract {
         byte[] written = Bytes.pattern(SIZE, 11);
         try (Carveout carveout = open(0, Optional.of(MAP0.plus(0x8000)))) {
             assertEquals(Optional.of(PhysAddr.of(0x9ae08000L)), carveout.physBase());
-            assertEquals(Optional.of(new Carveout.Backing(device(), 0x8000)), carveout.backing());
+            assertEquals(new Carveouts.Location(MAP0.plus(0x8000), SIZE, device(), 0x8000), locate(0, Optional.of(MAP0.plus(0x8000))));
             Bytes.write(carveout.memory(), written);
         }
         assertArrayEquals(written, Bytes.read(device(), 0x8000, SIZE));
@@ -85,7 +95,7 @@ class UioCarveoutTest extends SharedCarveoutContract {
         byte[] written = Bytes.pattern(SIZE, 12);
         try (Carveout carveout = open(1, Optional.empty())) {
             assertEquals(Optional.of(MAP1), carveout.physBase());
-            assertEquals(Optional.of(new Carveout.Backing(device(), 4096)), carveout.backing());
+            assertEquals(new Carveouts.Location(MAP1, SIZE, device(), 4096), locate(1, Optional.empty()));
             assertEquals("uio:uio0:1 (" + device() + " map 1): 0x4000 bytes at phys 0x80000000", carveout.describe());
             Bytes.write(carveout.memory(), written);
         }
@@ -94,7 +104,7 @@ class UioCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void aRequestReachingPastTheMap_isRefused() {
-        PhysAddr nearEnd = MAP1.plus(MAP1_SIZE - Carveouts.PAGE_SIZE);
+        PhysAddr nearEnd = MAP1.plus(MAP1_SIZE - Page.SIZE);
         CarveoutException e = assertThrows(CarveoutException.class, () -> open(1, Optional.of(nearEnd)));
         assertEquals("carveout uio:uio0:1: 0x4000 bytes at phys 0x8000f000 do not fit in uio map 1,"
                 + " which is 0x10000 bytes at phys 0x80000000", e.getMessage());

@@ -2,7 +2,6 @@ package dev.mdtload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
@@ -177,9 +176,9 @@ class LoadCommandTest {
     void load_whenACarveoutByteChangesBetweenCopyAndAuth_exits4_withTheCarveoutWiped(RealImage image) throws IOException {
         ExpectedCarveout expected = ExpectedCarveout.of(image.path());
         RawElf.Phdr first = expected.loadable().stream().filter(p -> p.filesz() > 0).findFirst().orElseThrow();
-        PhysAddr victim = PhysAddr.of(image.minAddress + expected.offset(first, image.minAddress) + first.filesz() / 2);
+        long victim = expected.offset(first, image.minAddress) + first.filesz() / 2;
         Path carveout = dir.resolve("carveout.bin");
-        SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, victim);
+        SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, carveout, victim);
 
         CliRun run = load(probe, image.path(), "--carveout", "file:" + carveout, "--phys", hex(image.minAddress),
                 "--size", image.loadSize, "--pas-id", PAS_ID);
@@ -295,6 +294,31 @@ class LoadCommandTest {
         assertOneLineError(run, 2, "overlaps the carveout");
         assertFalse(Files.exists(carveout));
         assertEquals(0, probe.calls());
+    }
+
+    @Test
+    void load_ofAMemfdCarveout_withTheSimulatedSecureWorld_exits3_beforeTheSecureWorldOpens() {
+        RealImage venus = RealImage.VENUS;
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = load(probe, venus.path(), "--carveout", "memfd", "--phys", hex(NEW_BASE),
+                "--size", venus.loadSize, "--pas-id", PAS_ID);
+
+        assertOneLineError(run, 3, "the simulated secure world cannot read the memory of pas id 6: carveout memfd "
+                + "is anonymous memory of this process alone");
+        assertFalse(probe.opened(), "the secure world was never opened");
+    }
+
+    @Test
+    void load_ofAMemfdCarveout_isRecorded() {
+        RealImage venus = RealImage.VENUS;
+
+        CliRun run = load(UnaryOperator.identity(), venus.path(), "--carveout", "memfd", "--phys", hex(NEW_BASE),
+                "--size", venus.loadSize, "--pas-id", PAS_ID, "--scm", "record");
+
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals(List.of("init_image", "mem_setup", "auth_and_reset"),
+                run.out().lines().map(l -> l.replaceFirst(".*\"call\":\"([a-z_]+)\".*", "$1")).toList());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.mdtload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.provision.Drivers;
 import dev.mdtload.provision.ManifestReader;
 import dev.mdtload.provision.Plan;
@@ -11,6 +10,7 @@ import dev.mdtload.rproc.Attribute;
 import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.testing.BoardCopy;
 import dev.mdtload.testing.FakeBoard;
 import dev.mdtload.testing.Manifests;
@@ -333,7 +333,7 @@ class ProvisionCommandTest {
         // the first run's processor takes its time to boot: the run holds the lock meanwhile
         Drivers slowBoot = new Drivers() {
             @Override
-            public SecureMonitor secureWorld(PhysAddr sharedBase) {
+            public SecureMonitor secureWorld(SecureWorldSetup setup) {
                 throw new AssertionError("no scm entry, so no secure world");
             }
 

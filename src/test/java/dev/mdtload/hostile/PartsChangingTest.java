@@ -1,5 +1,6 @@
 package dev.mdtload.hostile;
 
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
@@ -26,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,7 +89,7 @@ class PartsChangingTest {
     }
 
     private LoadRequest request(Path image, Path carveout) throws Exception {
-        return new LoadRequest(image, CarveoutSpec.parse("file:" + carveout), Optional.of(new Target.Phys(PhysAddr.of(BASE))),
+        return new LoadRequest(image, CarveoutSpec.parse("file:" + carveout), new Target.Phys(PhysAddr.of(BASE)),
                 CARVEOUT_SIZE, PAS_ID, new IommuMap(List.of()), dir, ReservedMemory.NONE);
     }
 
@@ -104,7 +104,7 @@ class PartsChangingTest {
         Path mdt = copyValid("v6-elf32-fixed-split.mdt");
         Path carveout = patternedCarveout();
         try (LoadPlan plan = Loader.plan(request(mdt, carveout));
-             SimSecureMonitor sim = SimSecureMonitor.open(PhysAddr.of(BASE - 0x10_0000))) {
+             SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(PhysAddr.of(BASE - 0x10_0000), List.of(plan.peripheral())))) {
             // the code segment (.b02) is copied before the data segment (.b03) faults
             truncate(mdt.resolveSibling("v6-elf32-fixed-split.b03"), 0);
             IOException e = assertThrows(IOException.class,
@@ -123,7 +123,7 @@ class PartsChangingTest {
         Path carveout = patternedCarveout();
         byte[] before = Files.readAllBytes(carveout);
         try (LoadPlan plan = Loader.plan(request(mdt, carveout));
-             SimSecureMonitor sim = SimSecureMonitor.open(PhysAddr.of(BASE - 0x10_0000))) {
+             SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(PhysAddr.of(BASE - 0x10_0000), List.of(plan.peripheral())))) {
             truncate(mdt, 0);
             IOException e = assertThrows(IOException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).execute(plan));

@@ -1,5 +1,6 @@
 package dev.mdtload.load;
 
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
@@ -27,7 +28,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.List;
 
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,7 @@ class LoaderTest {
     Path dir;
 
     private LoadRequest request(Path image, Path carveout, long phys, long size) {
-        return new LoadRequest(image, new CarveoutSpec.File(carveout), Optional.of(new Target.Phys(PhysAddr.of(phys))),
+        return new LoadRequest(image, new CarveoutSpec.File(carveout), new Target.Phys(PhysAddr.of(phys)),
                 size, PAS_ID, IommuMap.empty(), Path.of("/"), ReservedMemory.NONE);
     }
 
@@ -65,10 +66,11 @@ class LoaderTest {
             RealImage image) throws Exception {
         Path carveout = dir.resolve("carveout.bin");
         long base = image.minAddress;
-        SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, insideFirstSegment(ExpectedCarveout.of(image.path()), base));
+        SimProbe probe = SimProbe.flippingBeforeAuth(PAS_ID, carveout,
+                insideFirstSegment(ExpectedCarveout.of(image.path()), base).value() - base);
 
         try (LoadPlan plan = Loader.plan(request(image.path(), carveout, base, image.loadSize));
-             SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
+             SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())))) {
             SecureMonitor monitor = probe.apply(sim);
             ScmException refused = assertThrows(ScmException.class,
                     () -> new Loader(monitor, new PasClient(monitor, ScmConvention.SMC64)).execute(plan));
@@ -97,7 +99,7 @@ class LoaderTest {
         Path carveout = dir.resolve("carveout.bin");
         E thrown;
         try (LoadPlan plan = Loader.plan(request(image, carveout, wpss.minAddress, wpss.loadSize));
-             SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
+             SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())))) {
             tamper.apply(image);
             thrown = assertThrows(expected, () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).execute(plan));
             assertEquals(PeripheralState.IDLE, sim.state(PAS_ID), "the peripheral is shut down");
@@ -137,7 +139,7 @@ class LoaderTest {
         Path carveout = dir.resolve("carveout.bin");
 
         try (LoadPlan plan = Loader.plan(request(venus.path(), carveout, 0x1_0000_0000L, venus.loadSize));
-             SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
+             SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())))) {
             AddressException e = assertThrows(AddressException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.LEGACY)).execute(plan));
 
@@ -154,7 +156,7 @@ class LoaderTest {
         Path carveout = dir.resolve("carveout.bin");
 
         try (LoadPlan plan = Loader.plan(request(m3.path(), carveout, m3.minAddress, m3.loadSize));
-             SimSecureMonitor sim = SimSecureMonitor.open(PhysAddr.of(0x1_0000_0000L))) {
+             SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(PhysAddr.of(0x1_0000_0000L), List.of(plan.peripheral())))) {
             AddressException e = assertThrows(AddressException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.LEGACY)).execute(plan));
 

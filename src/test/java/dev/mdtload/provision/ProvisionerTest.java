@@ -1,15 +1,15 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.address.AddressException;
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.rproc.Attribute;
 import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
-import dev.mdtload.scm.PasCommand;
-import dev.mdtload.scm.ScmCall;
 import dev.mdtload.scm.ScmException;
 import dev.mdtload.scm.ScmResult;
+import dev.mdtload.scm.PasCall;
+import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SecureWorldSetup;
 import dev.mdtload.scm.SimSecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
 import dev.mdtload.testing.BoardCopy;
@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,12 +81,12 @@ class ProvisionerTest {
         }
 
         @Override
-        public ScmResult invoke(ScmCall call) throws AddressException, IOException {
-            if (call.pasCommand().equals(Optional.of(PasCommand.AUTH_AND_RESET)) && ++auths == 3) {
+        public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+            if (call instanceof PasCall.AuthAndReset && ++auths == 3) {
                 List.of(WPSS_PAS, VENUS_PAS, M3_PAS).forEach(id -> atThirdAuth.put(id, sim.state(id)));
                 SimProbe.invertByte(mem, corruptAt);
             }
-            return sim.invoke(call);
+            return sim.call(convention, call);
         }
 
         @Override
@@ -97,11 +96,17 @@ class ProvisionerTest {
         }
     }
 
+    /** Opens the secure world a run asks for, as the test makes it. */
+    @FunctionalInterface
+    private interface SecureWorlds {
+        SecureMonitor open(SecureWorldSetup setup) throws IOException;
+    }
+
     /** The manifest's drivers, with the secure world and sysfs as the test makes them. */
-    private record TestDrivers(Optional<SecureMonitor> monitor, RemoteprocSysfs sysfs) implements Drivers {
+    private record TestDrivers(SecureWorlds secureWorlds, RemoteprocSysfs sysfs) implements Drivers {
         @Override
-        public SecureMonitor secureWorld(PhysAddr sharedBase) {
-            return monitor.orElseThrow(() -> new AssertionError("no scm entry, so no secure world"));
+        public SecureMonitor secureWorld(SecureWorldSetup setup) throws IOException {
+            return secureWorlds.open(setup);
         }
 
         @Override
@@ -120,11 +125,17 @@ class ProvisionerTest {
         // a byte m3 really loads: the first of its first segment with file bytes, at its own p_paddr (fixed image)
         RawElf.Phdr loaded = RealImage.M3_FW.raw().phdrs().stream()
                 .filter(p -> p.type() == 1 && p.filesz() > 0).findFirst().orElseThrow();
-        CorruptThirdAuth monitor = new CorruptThirdAuth(SimSecureMonitor.open(PhysAddr.of(0x4a000000L)),
-                root.resolve(BoardCopy.DEV_MEM), loaded.paddr());
+        List<CorruptThirdAuth> opened = new ArrayList<>();
+        SecureWorlds corrupting = setup -> {
+            CorruptThirdAuth monitor = new CorruptThirdAuth(SimSecureMonitor.open(setup), root.resolve(BoardCopy.DEV_MEM),
+                    loaded.paddr());
+            opened.add(monitor);
+            return monitor;
+        };
         List<ReportStep> progress = new ArrayList<>();
 
-        Report report = provision(root, manifest, new TestDrivers(Optional.of(monitor), new SimulatedSysfs(root)), progress);
+        Report report = provision(root, manifest, new TestDrivers(corrupting, new SimulatedSysfs(root)), progress);
+        CorruptThirdAuth monitor = opened.getFirst();
 
         assertEquals(PeripheralState.RUNNING, monitor.atThirdAuth.get(WPSS_PAS), "wpss ran before the failure");
         assertEquals(PeripheralState.RUNNING, monitor.atThirdAuth.get(VENUS_PAS), "venus ran before the failure");
@@ -167,7 +178,7 @@ class ProvisionerTest {
             }
         };
 
-        Report report = provision(root, manifest, new TestDrivers(Optional.of(SimSecureMonitor.open(PhysAddr.of(0x4a000000L))),
+        Report report = provision(root, manifest, new TestDrivers(SimSecureMonitor::open,
                 crashingM3), new ArrayList<>());
 
         assertEquals("m3", report.failure().processor());

@@ -156,17 +156,4 @@ class RecordingSecureMonitorTest {
         assertEquals(0x14, ext.getLong(8));
         assertEquals(0, ext.getLong(16));
     }
-
-    @Test
-    void allocateMetadata_handsOutPageAlignedAddressesFromTheDeclaredBase() throws Exception {
-        try (RecordingSecureMonitor recorder = new RecordingSecureMonitor(new StringWriter(), SHARED)) {
-            MetadataBuffer a = recorder.allocateMetadata(100);
-            MetadataBuffer b = recorder.allocateMetadata(5000);
-            MetadataBuffer c = recorder.allocateMetadata(1);
-            assertEquals(List.of(SHARED, SHARED.plus(0x1000), SHARED.plus(0x3000)), List.of(a.addr(), b.addr(), c.addr()));
-            assertEquals(List.of(100L, 5000L, 1L), List.of(a.memory().byteSize(), b.memory().byteSize(), c.memory().byteSize()));
-            assertEquals(0, b.memory().address() % 4096);
-            assertThrows(IllegalArgumentException.class, () -> recorder.allocateMetadata(0));
-        }
-    }
 }

@@ -2,6 +2,8 @@ package dev.mdtload.scm;
 
 import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.elf.ElfWriter;
 import dev.mdtload.mbn.Assembled;
@@ -32,6 +34,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import static dev.mdtload.scm.KernelScm.*;
@@ -83,18 +86,34 @@ class SimSecureMonitorTest {
         return buffer;
     }
 
-    /** wpss's carveout attached, its metadata in a shared buffer. */
-    private MetadataBuffer prepareWpss(SimSecureMonitor sim) throws IOException {
-        sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, wpssCarveout(), 0);
-        return metadata(sim, wpss.metadata());
+    /** The simulated secure world, told that peripheral {@code pasId} is loaded into {@code carveout}. */
+    private static SimSecureMonitor simWith(long pasId, CarveoutSpec carveout, PhysAddr base, long size)
+            throws IOException {
+        return SimSecureMonitor.open(new SecureWorldSetup(SHARED_LOW, List.of(new SecureWorldSetup.Peripheral(pasId,
+                carveout, new Carveouts.Request(Optional.of(base), size)))));
     }
 
-    /** wpss attached and past init_image, ready for auth_and_reset; returns its carveout file. */
+    /** As {@link #simWith(long, CarveoutSpec, PhysAddr, long)}, the carveout a file standing for {@code base}. */
+    private static SimSecureMonitor simWith(long pasId, Path file, PhysAddr base, long size) throws IOException {
+        return simWith(pasId, new CarveoutSpec.File(file), base, size);
+    }
+
+    /** The simulated secure world with no peripheral's memory, its shared buffers at {@code shared}. */
+    private static SimSecureMonitor sim(PhysAddr shared) throws IOException {
+        return SimSecureMonitor.open(SecureWorldSetup.sharedAt(shared));
+    }
+
+    /** The simulated secure world, with wpss's carveout written at its own addresses. */
+    private SimSecureMonitor simWithWpss(PhysAddr shared) throws IOException {
+        return SimSecureMonitor.open(new SecureWorldSetup(shared, List.of(new SecureWorldSetup.Peripheral(WPSS_PAS,
+                new CarveoutSpec.File(wpssCarveout()), new Carveouts.Request(Optional.of(PhysAddr.of(WPSS_PHYS)),
+                WPSS_SIZE)))));
+    }
+
+    /** wpss past init_image, ready for auth_and_reset; returns its carveout file. */
     private Path initializedWpss(SimSecureMonitor sim) throws Exception {
-        Path carveout = wpssCarveout();
-        sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, carveout, 0);
         new PasClient(sim, ScmConvention.SMC64).initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
-        return carveout;
+        return dir.resolve("wpss-carveout.bin");
     }
 
     /** Where segment {@code p}'s first byte is in the wpss carveout file. */
@@ -121,8 +140,8 @@ class SimSecureMonitorTest {
     @ParameterizedTest
     @EnumSource(ScmConvention.class)
     void authAndReset_startsWpssLoadedAtItsOwnAddresses(ScmConvention convention) throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            MetadataBuffer metadata = prepareWpss(sim);
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
+            MetadataBuffer metadata = metadata(sim, wpss.metadata());
             PasClient pas = new PasClient(sim, convention);
             assertTrue(pas.isSupported(WPSS_PAS));
             pas.initImage(WPSS_PAS, metadata);
@@ -147,8 +166,7 @@ class SimSecureMonitorTest {
         RealFirmware fw = RealFirmware.copy(image, copies);
         long base = fw.relocatable() ? VENUS_BASE.value() : fw.minPaddr();
         Path carveout = fw.writeCarveout(dir.resolve("carveout.bin"), base, fw.loadSize(), base);
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            sim.attach(PhysAddr.of(base), fw.loadSize(), carveout, 0);
+        try (SimSecureMonitor sim = simWith(pasId, carveout, PhysAddr.of(base), fw.loadSize())) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(pasId, metadata(sim, fw.metadata()));
             if (fw.relocatable()) {
@@ -182,8 +200,7 @@ class SimSecureMonitorTest {
             out.seek(0x3000);
             out.write(data);
         }
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            sim.attach(PhysAddr.of(base), 0x8000, carveout, 0);
+        try (SimSecureMonitor sim = simWith(1, carveout, PhysAddr.of(base), 0x8000)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(1, metadata(sim, image.mdt()));
             flipByte(carveout, 0x3000 + 2999);
@@ -198,12 +215,10 @@ class SimSecureMonitorTest {
     @Test
     void authAndReset_startsVenusRelocatedToANewBase() throws Exception {
         long size = venus.loadSize();
-        // the carveout file starts 0x1234 bytes in, so the secure world must honour the backing offset too
-        long offset = 0x1234;
-        Path carveout = venus.writeCarveout(dir.resolve("venus.bin"), VENUS_BASE.value() - offset, size + offset,
-                VENUS_BASE.value());
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            sim.attach(VENUS_BASE, size, carveout, offset);
+        // a sparse stand-in for /dev/mem, where the carveout sits at its physical address: the
+        // secure world must honour the offset in the file too
+        Path mem = venus.writeCarveout(dir.resolve("mem.img"), 0, VENUS_BASE.value() + size, VENUS_BASE.value());
+        try (SimSecureMonitor sim = simWith(VENUS_PAS, new CarveoutSpec.DevMem(Optional.of(mem)), VENUS_BASE, size)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             pas.memSetup(VENUS_PAS, VENUS_BASE, size);
@@ -218,8 +233,7 @@ class SimSecureMonitorTest {
         long size = venus.loadSize();
         Path carveout = venus.writeCarveout(dir.resolve("venus.bin"), VENUS_BASE.value(), size + 0x1000,
                 VENUS_BASE.value());
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            sim.attach(VENUS_BASE, size + 0x1000, carveout, 0);
+        try (SimSecureMonitor sim = simWith(VENUS_PAS, carveout, VENUS_BASE, size + 0x1000)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             pas.memSetup(VENUS_PAS, VENUS_BASE.plus(0x1000), size);
@@ -230,7 +244,7 @@ class SimSecureMonitorTest {
 
     @Test
     void authAndReset_refusesAByteFlippedInTheCarveoutAfterTheCopy() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
             Path carveout = initializedWpss(sim);
             RawElf.Phdr biggest = wpss.loadable().stream()
                     .max((a, b) -> Long.compare(a.filesz(), b.filesz())).orElseThrow();
@@ -243,7 +257,7 @@ class SimSecureMonitorTest {
 
     @Test
     void authAndReset_refusesNonZeroBytesBetweenFileszAndMemsz() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
             Path carveout = initializedWpss(sim);
             RawElf.Phdr bss = wpss.loadable().stream().filter(p -> p.filesz() == 0).findFirst().orElseThrow();
             flipByte(carveout, carveoutOffset(bss) + bss.memsz() - 1);
@@ -253,8 +267,8 @@ class SimSecureMonitorTest {
 
     @Test
     void pas_refusesCallsOutOfOrderAndChangesNothing() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            MetadataBuffer metadata = prepareWpss(sim);
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
+            MetadataBuffer metadata = metadata(sim, wpss.metadata());
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             assertRefused(-2, "EINVAL", () -> pas.authAndReset(WPSS_PAS));
             assertRefused(-2, "EINVAL", () -> pas.memSetup(WPSS_PAS, PhysAddr.of(WPSS_PHYS), WPSS_SIZE));
@@ -277,8 +291,7 @@ class SimSecureMonitorTest {
     void authAndReset_refusesARelocatableImageBeforeMemSetup() throws Exception {
         long size = venus.loadSize();
         Path carveout = venus.writeCarveout(dir.resolve("venus.bin"), VENUS_BASE.value(), size, VENUS_BASE.value());
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            sim.attach(VENUS_BASE, size, carveout, 0);
+        try (SimSecureMonitor sim = simWith(VENUS_PAS, carveout, VENUS_BASE, size)) {
             PasClient pas = new PasClient(sim, ScmConvention.LEGACY);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             assertRefused(-2, "EINVAL", () -> pas.authAndReset(VENUS_PAS));
@@ -294,8 +307,8 @@ class SimSecureMonitorTest {
     @ParameterizedTest
     @EnumSource(value = ScmConvention.class, names = {"LEGACY", "SMC32"})
     void initImage_refusesMetadataAbove4GiBBeforeCallingTheSecureWorld(ScmConvention convention) throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_HIGH)) {
-            MetadataBuffer metadata = prepareWpss(sim);
+        try (SimSecureMonitor sim = simWithWpss(SHARED_HIGH)) {
+            MetadataBuffer metadata = metadata(sim, wpss.metadata());
             long calls = sim.callCount();
             AddressException e = assertThrows(AddressException.class,
                     () -> new PasClient(sim, convention).initImage(WPSS_PAS, metadata));
@@ -311,7 +324,7 @@ class SimSecureMonitorTest {
 
     @Test
     void memSetup_refusesARegionEndingAbove4GiBOnLegacyBeforeCalling() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             PasClient pas = new PasClient(sim, ScmConvention.LEGACY);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             long calls = sim.callCount();
@@ -325,8 +338,8 @@ class SimSecureMonitorTest {
 
     @Test
     void initImage_refusesMetadataNotPageAlignedOrOutsideAttachedMemory() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            MetadataBuffer metadata = prepareWpss(sim);
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
+            MetadataBuffer metadata = metadata(sim, wpss.metadata());
             for (PhysAddr wrong : List.of(metadata.addr().plus(0x10), PhysAddr.of(0x7000_0000L))) {
                 ScmResult result = sim.invoke(ScmCall.of(ScmConvention.SMC64, PasCommand.INIT_IMAGE,
                         new Value(WPSS_PAS), new Buffer(wrong, metadata.memory().byteSize(), Access.RW)));
@@ -348,7 +361,7 @@ class SimSecureMonitorTest {
         badTableSize[hashAt + 20] += 4;
         byte[] elf64Claim = good.clone();
         elf64Claim[4] = 2;
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             for (byte[] blob : List.of(badMagic, badVersion, badTableSize, elf64Claim)) {
                 assertRefused(-2, "EINVAL", () -> pas.initImage(WPSS_PAS, metadata(sim, blob)));
@@ -363,14 +376,14 @@ class SimSecureMonitorTest {
         RawElf.Phdr first = wpss.loadable().getFirst();
         int paddrAt = 52 + 32 * first.index() + 12;
         moved[paddrAt + 2] ^= 0x10;
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             assertRefused(-1, "EIO", () -> new PasClient(sim, ScmConvention.SMC64).initImage(WPSS_PAS, metadata(sim, moved)));
         }
     }
 
     @Test
     void smc_refusesAnUnknownOwnerServiceOrCommand() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             long oem = ARM_SMCCC_CALL_VAL(ARM_SMCCC_STD_CALL, ARM_SMCCC_SMC_64, 3, SCM_SMC_FNID(2, 7));
             assertEquals(-4, PassimLibrary.smc(new long[]{oem, QCOM_SCM_ARGS(1), 6, 0, 0, 0, 0, 0}).status());
             long unknownService = stdSipCall(ARM_SMCCC_SMC_64, 0x33, 7);
@@ -385,8 +398,8 @@ class SimSecureMonitorTest {
 
     @Test
     void smc_refusesArginfoThatDoesNotMatchTheCall() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            MetadataBuffer metadata = prepareWpss(sim);
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
+            MetadataBuffer metadata = metadata(sim, wpss.metadata());
             // metadata passed as VAL instead of RW
             assertEquals(-2, sim.invoke(new ScmCall(ScmConvention.SMC64, 2, 1,
                     List.of(new Value(WPSS_PAS), new Value(metadata.addr().value())))).status());
@@ -402,7 +415,7 @@ class SimSecureMonitorTest {
 
     @Test
     void smc32_seesOnlyTheLowHalvesOfTheRegisters() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             long wide = 0x1_0000_0000L | WPSS_PAS;
             long[] smc64 = {stdSipCall(ARM_SMCCC_SMC_64, 2, 7), QCOM_SCM_ARGS(1), wide, 0, 0, 0, 0, 0};
             long[] smc32 = {stdSipCall(ARM_SMCCC_SMC_32, 2, 7), QCOM_SCM_ARGS(1), wide, 0, 0, 0, 0, 0};
@@ -415,7 +428,7 @@ class SimSecureMonitorTest {
     @ParameterizedTest
     @EnumSource(ScmConvention.class)
     void isCallAvail_answersForTheCallsTheSimulationHas(ScmConvention convention) throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             PasClient pas = new PasClient(sim, convention);
             assertTrue(pas.isSupported(WPSS_PAS));
             assertFalse(pas.isSupported(200));
@@ -428,7 +441,7 @@ class SimSecureMonitorTest {
 
     @Test
     void legacy_refusesAMalformedCommandBuffer() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW); Arena arena = Arena.ofConfined()) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW); Arena arena = Arena.ofConfined()) {
             MemorySegment command = LegacyCommand.encode(
                     ScmCall.of(ScmConvention.LEGACY, PasCommand.IS_SUPPORTED, new Value(6)), arena);
             ByteBuffer b = command.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -446,7 +459,7 @@ class SimSecureMonitorTest {
         String saved = System.getProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY);
         try {
             System.setProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY, empty.toString());
-            ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class, () -> SimSecureMonitor.open(SHARED_LOW));
+            ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class, () -> sim(SHARED_LOW));
             assertTrue(e.getMessage().startsWith("simulated secure world not built: run make"), e.getMessage());
         } finally {
             System.setProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY, saved);
@@ -455,39 +468,64 @@ class SimSecureMonitorTest {
 
     @Test
     void open_refusesASecondMonitorInTheSameProcess() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            assertThrows(ScmEnvironmentException.class, () -> SimSecureMonitor.open(SHARED_HIGH));
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
+            assertThrows(ScmEnvironmentException.class, () -> sim(SHARED_HIGH));
             assertEquals(PeripheralState.IDLE, sim.state(0));
         }
     }
 
+    /** init_image is where the simulation maps the peripheral's carveout; a failure names the file and the errno. */
+    private ScmEnvironmentException initImageFailsToMap(SimSecureMonitor sim) throws IOException {
+        MetadataBuffer metadata = metadata(sim, wpss.metadata());
+        PasClient pas = new PasClient(sim, ScmConvention.SMC64);
+        ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class, () -> pas.initImage(WPSS_PAS, metadata));
+        assertEquals(0, sim.callCount(), "the call was not made");
+        return e;
+    }
+
     @Test
-    void attach_namesTheFileAndTheErrnoWhenItFails() throws Exception {
-        Path small = Files.write(dir.resolve("small.bin"), new byte[4096]);
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            Path missing = dir.resolve("missing.bin");
-            ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class,
-                    () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, missing, 0));
+    void initImage_namesTheCarveoutFileAndTheErrno_whenTheSimulationCannotMapIt() throws Exception {
+        PhysAddr at = PhysAddr.of(0x1000_0000L);
+        Path missing = dir.resolve("missing.bin");
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, missing, at, 4096)) {
             assertEquals("sim_attach(" + missing + " at phys 0x10000000 +0x1000): open(" + missing
-                    + ") failed: ENOENT (No such file or directory)", e.getMessage());
-            // a character device is mapped at its offset; /dev/null refuses any mapping
-            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, Path.of("/dev/null"), 0));
+                    + ") failed: ENOENT (No such file or directory)", initImageFailsToMap(sim).getMessage());
+        }
+        // a character device is mapped at its offset; /dev/null refuses any mapping
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, new CarveoutSpec.DevMem(Optional.of(Path.of("/dev/null"))), at, 4096)) {
             assertEquals("sim_attach(/dev/null at phys 0x10000000 +0x1000): mmap(/dev/null) failed: ENODEV (No such device)",
-                    e.getMessage());
-            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 8192, small, 0));
-            assertTrue(e.getMessage().contains("EINVAL"), "a range past the end of its file: " + e.getMessage());
-            sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0);
-            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0));
-            assertTrue(e.getMessage().contains("EEXIST"), "overlapping ranges: " + e.getMessage());
+                    initImageFailsToMap(sim).getMessage());
+        }
+        Path small = Files.write(dir.resolve("small.bin"), new byte[4096]);
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, small, at, 8192)) {
+            String message = initImageFailsToMap(sim).getMessage();
+            assertTrue(message.contains("EINVAL"), "a range past the end of its file: " + message);
         }
     }
 
     @Test
-    void attach_mapsACharacterDeviceAtThePhysicalAddressWithNoSizeToCheck() throws Exception {
+    void initImage_refusesToMapACarveoutOverlappingSharedMemory() throws Exception {
+        Path small = Files.write(dir.resolve("small.bin"), new byte[4096]);
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, small, SHARED_LOW, 4096)) {
+            String message = initImageFailsToMap(sim).getMessage();
+            assertTrue(message.contains("EEXIST"), "overlapping ranges: " + message);
+        }
+    }
+
+    @Test
+    void open_refusesACarveoutNoOtherReaderCanMap_beforeAnything() {
+        ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class,
+                () -> simWith(WPSS_PAS, new CarveoutSpec.Memfd(), PhysAddr.of(WPSS_PHYS), WPSS_SIZE));
+        assertEquals("the simulated secure world cannot read the memory of pas id 6: carveout memfd is anonymous memory "
+                + "of this process alone: no other reader can map it", e.getMessage());
+    }
+
+    @Test
+    void initImage_mapsACharacterDeviceAtThePhysicalAddressWithNoSizeToCheck() throws Exception {
         // /dev/zero stands in for /dev/mem: a character device of no size that maps at any offset
         Path device = Path.of("/dev/zero");
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            sim.attach(PhysAddr.of(WPSS_PHYS), WPSS_SIZE, device, WPSS_PHYS);
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, new CarveoutSpec.DevMem(Optional.of(device)), PhysAddr.of(WPSS_PHYS),
+                WPSS_SIZE)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(WPSS_PAS, metadata(sim, wpss.metadata()));
             // the secure world hashes what its own mapping of the device holds (zeros here), not what was meant
@@ -498,7 +536,7 @@ class SimSecureMonitorTest {
 
     @Test
     void state_refusesAnIdTheSecureWorldDoesNotHave() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sim.state(64));
             assertTrue(e.getMessage().contains("EINVAL"), e.getMessage());
         }
@@ -506,17 +544,17 @@ class SimSecureMonitorTest {
 
     @Test
     void close_forgetsEveryPeripheralAndAllAttachedMemory() throws Exception {
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            MetadataBuffer metadata = prepareWpss(sim);
+        try (SimSecureMonitor sim = simWithWpss(SHARED_LOW)) {
+            MetadataBuffer metadata = metadata(sim, wpss.metadata());
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(WPSS_PAS, metadata);
             pas.authAndReset(WPSS_PAS);
         }
-        try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
             assertEquals(PeripheralState.IDLE, sim.state(WPSS_PAS));
             assertEquals(0, sim.callCount());
             // the metadata buffer's old address is no longer attached
-            MetadataBuffer fresh = prepareWpss(sim);
+            MetadataBuffer fresh = metadata(sim, wpss.metadata());
             assertEquals(SHARED_LOW, fresh.addr());
         }
     }

@@ -1,15 +1,14 @@
 package dev.mdtload.testing;
 
 import dev.mdtload.address.AddressException;
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.MetadataBuffer;
-import dev.mdtload.scm.ScmCall;
+import dev.mdtload.scm.PasCall;
+import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.scm.ScmResult;
 import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /** The simulated secure world with every call passed on: test decorators override what they watch or change. */
 public class ForwardingSecureMonitor implements SecureMonitor {
@@ -20,13 +19,8 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
-        return sim.invoke(call);
-    }
-
-    @Override
-    public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException {
-        sim.attach(base, size, backingFile, backingOffset);
+    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+        return sim.call(convention, call);
     }
 
     @Override

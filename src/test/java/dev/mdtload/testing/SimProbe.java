@@ -1,9 +1,9 @@
 package dev.mdtload.testing;
 
 import dev.mdtload.address.AddressException;
-import dev.mdtload.address.PhysAddr;
+import dev.mdtload.scm.PasCall;
 import dev.mdtload.scm.PasCommand;
-import dev.mdtload.scm.ScmCall;
+import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.scm.ScmResult;
 import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor;
@@ -22,22 +22,25 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
- * Wraps the simulated secure world a load opens: optionally flips one byte of "physical memory"
- * just before auth_and_reset reaches the simulation (through the file the carveout was attached
- * from, as another bus master scribbling on the carveout would), and remembers what the
+ * Wraps the simulated secure world a load opens: optionally flips one byte of the carveout's file
+ * just before auth_and_reset reaches the simulation (through the file, not a mapping, as another
+ * bus master scribbling on the carveout would), and remembers what the
  * simulation had seen by the time the load closed it: how many calls, and the peripheral's state.
  */
 public final class SimProbe implements UnaryOperator<SecureMonitor> {
     private final long pasId;
-    private final Optional<PhysAddr> flipAt;
+    private final Optional<Flip> flip;
     private boolean opened;
     private long calls;
     private PeripheralState state;
     private final List<PasCommand> commands = new ArrayList<>();
 
-    private SimProbe(long pasId, Optional<PhysAddr> flipAt) {
+    /** The byte at {@code offset} of {@code file}. */
+    private record Flip(Path file, long offset) {}
+
+    private SimProbe(long pasId, Optional<Flip> flip) {
         this.pasId = pasId;
-        this.flipAt = flipAt;
+        this.flip = flip;
     }
 
     /** Only watches. */
@@ -45,9 +48,9 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         return new SimProbe(pasId, Optional.empty());
     }
 
-    /** Inverts the byte at physical {@code addr} right before auth_and_reset is passed on. */
-    public static SimProbe flippingBeforeAuth(long pasId, PhysAddr addr) {
-        return new SimProbe(pasId, Optional.of(addr));
+    /** Inverts the byte at {@code offset} of the carveout {@code file} right before auth_and_reset is passed on. */
+    public static SimProbe flippingBeforeAuth(long pasId, Path file, long offset) {
+        return new SimProbe(pasId, Optional.of(new Flip(file, offset)));
     }
 
     @Override
@@ -89,38 +92,18 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         }
     }
 
-    private record Attached(PhysAddr base, long size, Path file, long offset) {
-        boolean covers(PhysAddr addr) {
-            return addr.compareTo(base) >= 0 && addr.value() - base.value() < size;
-        }
-    }
-
     private final class Probed extends ForwardingSecureMonitor {
-        private final List<Attached> attached = new ArrayList<>();
-
         Probed(SimSecureMonitor sim) {
             super(sim);
         }
 
         @Override
-        public ScmResult invoke(ScmCall call) throws AddressException, IOException {
-            call.pasCommand().ifPresent(commands::add);
-            if (flipAt.isPresent() && call.pasCommand().equals(Optional.of(PasCommand.AUTH_AND_RESET))) {
-                flip(flipAt.get());
+        public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+            commands.add(call.command());
+            if (flip.isPresent() && call instanceof PasCall.AuthAndReset) {
+                invertByte(flip.get().file(), flip.get().offset());
             }
-            return sim.invoke(call);
-        }
-
-        private void flip(PhysAddr addr) throws IOException {
-            Attached range = attached.stream().filter(a -> a.covers(addr)).findFirst()
-                    .orElseThrow(() -> new AssertionError(addr + " is in no attached range: " + attached));
-            invertByte(range.file(), range.offset() + (addr.value() - range.base().value()));
-        }
-
-        @Override
-        public void attach(PhysAddr base, long size, Path backingFile, long backingOffset) throws IOException {
-            attached.add(new Attached(base, size, backingFile, backingOffset));
-            sim.attach(base, size, backingFile, backingOffset);
+            return sim.call(convention, call);
         }
 
         @Override
