@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
-import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.kernel.TargetKernel;
 import dev.mdtload.parallel.BiggestFirst;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
@@ -88,7 +88,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (kernel.all()) {
             return perKernel(ImageFinder.find(paths));
         }
-        KernelRules rules = kernel.rules();
+        TargetKernel rules = kernel.rules();
         List<Path> images = ImageFinder.find(paths);
         Validator validator = new Validator(unsigned.allowUnsigned, strict.strict, rules);
         TrustAnchor root = anchor == null ? null : anchor.resolve();
@@ -114,7 +114,7 @@ final class ValidateCommand implements Callable<Integer> {
             } else {
                 invalid++;
             }
-            out.println(common.json ? Json.line(new Judged(r, rules == null ? KernelOption.NONE : rules.toString(), o.signature)) : verdict(r));
+            out.println(common.json ? Json.line(new Judged(r, rules.toString(), o.signature)) : verdict(r));
             if (o.signature != null && !common.json) {
                 out.println("  signature: " + describe(o.signature));
             }
@@ -171,11 +171,11 @@ final class ValidateCommand implements Callable<Integer> {
      */
     private int perKernel(List<Path> images) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<KernelRules> kernels = kernel.each();
+        List<TargetKernel> kernels = kernel.each();
         boolean anyInvalid = false;
         for (Path image : images) {
             List<Range> ranges = new java.util.ArrayList<>();
-            for (KernelRules k : kernels) {
+            for (TargetKernel k : kernels) {
                 ImageReport r = new Validator(unsigned.allowUnsigned, strict.strict, k).validate(image);
                 List<String> errors = r.errors().stream().map(v -> v.rule().id()).distinct().toList();
                 String first = r.errors().isEmpty() ? null : r.errors().getFirst().line();
