@@ -9,6 +9,7 @@ import dev.mdtload.kernel.TargetKernel;
 import dev.mdtload.parallel.BiggestFirst;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
+import dev.mdtload.signature.RootRequirement;
 import dev.mdtload.signature.TrustAnchor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -91,8 +92,8 @@ final class ValidateCommand implements Callable<Integer> {
         TargetKernel rules = kernel.rules();
         List<Path> images = ImageFinder.find(paths);
         Validator validator = new Validator(unsigned.allowUnsigned, strict.strict, rules);
-        TrustAnchor root = anchor == null ? null : anchor.resolve();
-        boolean checkSignatures = signatures || root != null;
+        RootRequirement root = anchor == null ? RootRequirement.ANY : anchor.resolve();
+        boolean checkSignatures = signatures || anchor != null;
         // images on every core, biggest first, each hashing its segments the same way on the same pool
         List<Outcome> outcomes = BiggestFirst.map(images, ImageFinder::bytesOnDisk,
                 p -> Outcome.of(validator, p, checkSignatures, root, unsigned.allowUnsigned));
@@ -213,7 +214,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The result of one image: a report (with its signature verdict when asked), or the environment error that stopped it being read. */
     private record Outcome(ImageReport report, SignatureReport signature, Exception failure) {
-        static Outcome of(Validator validator, Path path, boolean signatures, TrustAnchor root, boolean allowUnsigned) {
+        static Outcome of(Validator validator, Path path, boolean signatures, RootRequirement root, boolean allowUnsigned) {
             try {
                 ImageReport report = validator.validate(path);
                 if (!signatures) {
