@@ -10,7 +10,7 @@ import dev.mdtload.doctor.ProcessorReport;
 import dev.mdtload.doctor.SearchPath;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
-import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.kernel.TargetKernel;
 import dev.mdtload.kernel.RunningKernel;
 import dev.mdtload.signature.SignatureReport;
 import picocli.CommandLine.Command;
@@ -52,7 +52,7 @@ final class DoctorCommand extends RootedCommand {
         Board board = dtb != null ? Board.readDtb(dtb) : Board.read(rootDir);
         SearchPath search = firmwarePath != null ? new SearchPath(firmwarePath, "") : SearchPath.of(rootDir);
         // the board's kernel unless told: its own release under ROOT, as provision does
-        KernelRules rules = kernel.kernel == null ? RunningKernel.defaultRules(rootDir) : kernel.rules();
+        TargetKernel rules = kernel.kernel == null ? RunningKernel.defaultRules(rootDir) : kernel.rules();
         List<ProcessorReport> reports = new Doctor(board, search, new Validator(false, false, rules)).examine();
         PrintWriter out = out();
         if (common.json) {
@@ -71,13 +71,9 @@ final class DoctorCommand extends RootedCommand {
         return reports.stream().allMatch(ProcessorReport::healthy) ? ExitCode.OK : ExitCode.INVALID;
     }
 
-    private static String kernelName(KernelRules rules) {
-        return rules == null ? KernelOption.NONE : rules.toString();
-    }
-
-    private static void print(PrintWriter out, Board board, SearchPath search, KernelRules rules,
+    private static void print(PrintWriter out, Board board, SearchPath search, TargetKernel rules,
                               List<ProcessorReport> reports) {
-        out.printf("%s: kernel %s, release %s, search path %s%n", board.source(), kernelName(rules),
+        out.printf("%s: kernel %s, release %s, search path %s%n", board.source(), rules,
                 search.release().isEmpty() ? "unknown" : search.release(), search.directories());
         int healthy = 0;
         int disabled = 0;
@@ -126,8 +122,8 @@ final class DoctorCommand extends RootedCommand {
     }
 
     /** The JSON form, built in one place: the board, the kernel judged for, and each processor with its findings. */
-    private static View json(Board board, SearchPath search, KernelRules rules, List<ProcessorReport> reports) {
-        return new View(board.source(), kernelName(rules), search.release(),
+    private static View json(Board board, SearchPath search, TargetKernel rules, List<ProcessorReport> reports) {
+        return new View(board.source(), rules.toString(), search.release(),
                 search.directories().stream().map(Path::toString).toList(),
                 reports.stream().allMatch(ProcessorReport::healthy),
                 reports.stream().map(r -> new ProcessorView(r.processor().name(), r.processor().path(),

@@ -3,6 +3,7 @@ package dev.mdtload.cli;
 import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.kernel.RunningKernel;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.mdtload.kernel.TargetKernel;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -15,7 +16,7 @@ import java.util.List;
  */
 final class KernelOption {
     static final String ALL = "all";
-    static final String NONE = "none";
+    static final String NONE = TargetKernel.NONE.toString();
 
     @Option(names = "--kernel", paramLabel = "VERSION",
             description = "Kernel whose loader rules apply, e.g. 6.1.192 (default: the running kernel on a Qualcomm "
@@ -30,14 +31,16 @@ final class KernelOption {
         return ALL.equals(kernel);
     }
 
-    /** The one kernel asked for, or the default, or null for none; not for {@link #all()}. */
-    KernelRules rules() {
+    /** The one kernel asked for, or the default, or none; not for {@link #all()}. */
+    TargetKernel rules() {
         if (all()) {
             throw new UsageException("--kernel all judges images (validate); this command needs one kernel");
         }
-        if (NONE.equals(kernel)) {
-            return null;
-        }
+        return NONE.equals(kernel) ? TargetKernel.NONE : release();
+    }
+
+    /** The release given, or the default. */
+    private KernelRules release() {
         if (kernel == null) {
             KernelRules rules = RunningKernel.defaultRules(Path.of("/"));
             if (Verbosity.of(command) == Verbosity.VERBOSE) {
@@ -61,11 +64,11 @@ final class KernelOption {
         if (all() || NONE.equals(kernel)) {
             throw new UsageException("--kernel " + kernel + ": provision brings up a board, which runs one kernel");
         }
-        return rules();
+        return release();
     }
 
     /** The kernels to judge against: one, or the first release of every modelled range. */
-    List<KernelRules> each() {
-        return all() ? KernelRules.boundaries().stream().map(KernelRules::new).toList() : List.of(rules());
+    List<TargetKernel> each() {
+        return all() ? KernelRules.boundaries().stream().<TargetKernel>map(KernelRules::new).toList() : List.of(rules());
     }
 }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
-import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.kernel.TargetKernel;
 import dev.mdtload.parallel.BiggestFirst;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
+import dev.mdtload.signature.RootRequirement;
 import dev.mdtload.signature.TrustAnchor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -88,11 +89,11 @@ final class ValidateCommand implements Callable<Integer> {
         if (kernel.all()) {
             return perKernel(ImageFinder.find(paths));
         }
-        KernelRules rules = kernel.rules();
+        TargetKernel rules = kernel.rules();
         List<Path> images = ImageFinder.find(paths);
         Validator validator = new Validator(unsigned.allowUnsigned, strict.strict, rules);
-        TrustAnchor root = anchor == null ? null : anchor.resolve();
-        boolean checkSignatures = signatures || root != null;
+        RootRequirement root = anchor == null ? RootRequirement.ANY : anchor.resolve();
+        boolean checkSignatures = signatures || anchor != null;
         // images on every core, biggest first, each hashing its segments the same way on the same pool
         List<Outcome> outcomes = BiggestFirst.map(images, ImageFinder::bytesOnDisk,
                 p -> Outcome.of(validator, p, checkSignatures, root, unsigned.allowUnsigned));
@@ -114,7 +115,7 @@ final class ValidateCommand implements Callable<Integer> {
             } else {
                 invalid++;
             }
-            out.println(common.json ? Json.line(new Judged(r, rules == null ? KernelOption.NONE : rules.toString(), o.signature)) : verdict(r));
+            out.println(common.json ? Json.line(new Judged(r, rules.toString(), o.signature)) : verdict(r));
             if (o.signature != null && !common.json) {
                 out.println("  signature: " + describe(o.signature));
             }
@@ -171,11 +172,11 @@ final class ValidateCommand implements Callable<Integer> {
      */
     private int perKernel(List<Path> images) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<KernelRules> kernels = kernel.each();
+        List<TargetKernel> kernels = kernel.each();
         boolean anyInvalid = false;
         for (Path image : images) {
             List<Range> ranges = new java.util.ArrayList<>();
-            for (KernelRules k : kernels) {
+            for (TargetKernel k : kernels) {
                 ImageReport r = new Validator(unsigned.allowUnsigned, strict.strict, k).validate(image);
                 List<String> errors = r.errors().stream().map(v -> v.rule().id()).distinct().toList();
                 String first = r.errors().isEmpty() ? null : r.errors().getFirst().line();
@@ -213,7 +214,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The result of one image: a report (with its signature verdict when asked), or the environment error that stopped it being read. */
     private record Outcome(ImageReport report, SignatureReport signature, Exception failure) {
-        static Outcome of(Validator validator, Path path, boolean signatures, TrustAnchor root, boolean allowUnsigned) {
+        static Outcome of(Validator validator, Path path, boolean signatures, RootRequirement root, boolean allowUnsigned) {
             try {
                 ImageReport report = validator.validate(path);
                 if (!signatures) {

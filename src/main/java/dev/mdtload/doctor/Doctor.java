@@ -10,6 +10,7 @@ import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
 import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.FirmwareNameException;
+import dev.mdtload.signature.RootRequirement;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
 
@@ -87,7 +88,7 @@ public record Doctor(Board board, SearchPath searchPath, Validator validator) {
         // a file that cannot be read is the machine's failure (exit 3), as for validate, not the board's
         ImageReport report = validator.validate(path.get());
         // an unsigned image is a fact here, not a fault: loaders without a secure world (IPQ8074's WCSS) take it
-        SignatureReport signature = Signatures.verify(path.get(), null, true);
+        SignatureReport signature = Signatures.verify(path.get(), RootRequirement.ANY, true);
         report.errors().forEach(v -> findings.add(Finding.of(p.name(), v, Severity.ERROR)));
         report.warnings().forEach(v -> findings.add(Finding.of(p.name(), v, Severity.WARNING)));
         // the hash segment's faults are in both verdicts; say each once

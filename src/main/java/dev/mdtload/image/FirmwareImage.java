@@ -37,20 +37,20 @@ public final class FirmwareImage implements AutoCloseable {
     private final Elf elf;
     private final boolean split;
     private final List<ImageSegment> segments;
-    private final HashSegment hashSegment;
+    private final HashTable hashTable;
     private final LoadLayout layout;
     private final List<Violation> violations;
     private final long inputBytes;
 
     private FirmwareImage(Path path, Arena arena, MemorySegment file, Elf elf, boolean split, List<ImageSegment> segments,
-                          HashSegment hashSegment, LoadLayout layout, List<Violation> violations, long inputBytes) {
+                          HashTable hashTable, LoadLayout layout, List<Violation> violations, long inputBytes) {
         this.path = path;
         this.arena = arena;
         this.file = file;
         this.elf = elf;
         this.split = split;
         this.segments = List.copyOf(segments);
-        this.hashSegment = hashSegment;
+        this.hashTable = hashTable;
         this.layout = layout;
         this.violations = Collections.unmodifiableList(violations);
         this.inputBytes = inputBytes;
@@ -86,7 +86,7 @@ public final class FirmwareImage implements AutoCloseable {
             for (ProgramHeader phdr : elf.phdrs()) {
                 segments.add(resolver.resolve(phdr));
             }
-            HashSegment hash = readHashSegment(name, elf, segments, violations);
+            HashTable hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
             return new FirmwareImage(path, arena, file, elf, split, segments, hash, layout, violations,
                     file.byteSize() + parts.mappedBytes());
@@ -127,11 +127,21 @@ public final class FirmwareImage implements AutoCloseable {
         return false;
     }
 
-    private static HashSegment readHashSegment(String name, Elf elf, List<ImageSegment> segments,
+    /**
+     * What the hash segment gave: its parsed digest table, or nothing to check digests against
+     * (none declared, no bytes, or unparsable; the violations say which).
+     */
+    private sealed interface HashTable {
+        record Parsed(HashSegment segment) implements HashTable {}
+
+        record Unusable() implements HashTable {}
+    }
+
+    private static HashTable readHashSegment(String name, Elf elf, List<ImageSegment> segments,
                                                List<Violation> violations) {
         List<ProgramHeader> hashes = elf.phdrs().stream().filter(ProgramHeader::isHashSegment).toList();
         if (hashes.isEmpty()) {
-            return null;
+            return new HashTable.Unusable();
         }
         if (hashes.size() > 1) {
             violations.add(Violation.of(Rule.HASH_SEGMENT_DUPLICATE, name, hashes.get(1).index(),
@@ -149,7 +159,7 @@ public final class FirmwareImage implements AutoCloseable {
         }
         ImageSegment seg = segments.get(h.index());
         if (!seg.hasData()) {
-            return null;
+            return new HashTable.Unusable();
         }
         try {
             HashSegment hash = HashSegment.parse(seg.data(), elf.phdrs().size(), name, h.index());
@@ -159,10 +169,10 @@ public final class FirmwareImage implements AutoCloseable {
                         hash.version(), hash.algorithm(), hash.digestTable().length(), elf.phdrs().size(),
                         DigestAlgorithm.forVersion(hash.version()))));
             }
-            return hash;
+            return new HashTable.Parsed(hash);
         } catch (InvalidImageException e) {
             violations.addAll(e.violations());
-            return null;
+            return new HashTable.Unusable();
         }
     }
 
@@ -212,7 +222,7 @@ public final class FirmwareImage implements AutoCloseable {
     }
 
     public Optional<HashSegment> hashSegment() {
-        return Optional.ofNullable(hashSegment);
+        return hashTable instanceof HashTable.Parsed(HashSegment h) ? Optional.of(h) : Optional.empty();
     }
 
     /** True when a hash-segment program header exists, even if its bytes could not be parsed. */

@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds and maps the {@code .bNN} parts of a split image, named as the kernel names them
@@ -46,23 +47,23 @@ final class Parts {
     }
 
     /**
-     * Maps the part of {@code phdr}, or records why it cannot be used and returns null.
+     * Maps the part of {@code phdr}, or records why it cannot be used and returns empty.
      *
      * @throws IOException the part exists but the environment will not let us read it (permission, I/O)
      */
-    MemorySegment map(ProgramHeader phdr, List<Violation> violations) throws IOException {
+    Optional<MemorySegment> map(ProgramHeader phdr, List<Violation> violations) throws IOException {
         int index = phdr.index();
         String imageName = image.toString();
         if (index > PartName.MAX_INDEX) {
             violations.add(Violation.of(Rule.TOO_MANY_PHDRS, imageName, index,
                     "split part index " + index + " does not fit the two-digit .bNN name"));
-            return null;
+            return Optional.empty();
         }
         Path part = path(index);
         String partName = part.getFileName().toString();
         if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
             violations.add(Violation.of(Rule.PART_MISSING, imageName, index, partName + " is missing"));
-            return null;
+            return Optional.empty();
         }
         Path real;
         try {
@@ -73,37 +74,37 @@ final class Parts {
             // it exists as a name (checked above) but not once followed: a link to nothing
             violations.add(Violation.of(Rule.PART_UNREADABLE, imageName, index,
                     partName + " is a dangling link: its target does not exist"));
-            return null;
+            return Optional.empty();
         } catch (FileSystemException e) {
             violations.add(Violation.of(Rule.PART_UNREADABLE, imageName, index,
                     partName + " cannot be resolved: " + reason(e)));
-            return null;
+            return Optional.empty();
         }
         if (!real.startsWith(realDirectory())) {
             violations.add(Violation.of(Rule.PART_OUTSIDE_DIRECTORY, imageName, index,
                     partName + " resolves to " + real + ", outside " + realDirectory()));
-            return null;
+            return Optional.empty();
         }
         if (!Files.isRegularFile(real)) {
             violations.add(Violation.of(Rule.PART_NOT_REGULAR_FILE, imageName, index,
                     partName + " is " + (Files.isDirectory(real) ? "a directory" : "not a regular file")));
-            return null;
+            return Optional.empty();
         }
         long size = Files.size(real);
         if (size != phdr.p_filesz()) {
             violations.add(Violation.of(Rule.PART_SIZE_MISMATCH, imageName, index,
                     String.format("%s is %d bytes, p_filesz is %d", partName, size, phdr.p_filesz())));
-            return null;
+            return Optional.empty();
         }
         MemorySegment data = MappedFile.map(real, arena);
         // the file may have been replaced or cut between the size check and the mapping
         if (data.byteSize() != phdr.p_filesz() || Files.size(real) != phdr.p_filesz()) {
             violations.add(Violation.of(Rule.PART_CHANGED, imageName, index,
                     partName + " changed size while it was being read"));
-            return null;
+            return Optional.empty();
         }
         mappedBytes += data.byteSize();
-        return data;
+        return Optional.of(data);
     }
 
     /** Bytes of every part mapped so far. */

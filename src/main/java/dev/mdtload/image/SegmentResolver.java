@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides, for one program header, where its file bytes are and whether the header obeys the
@@ -41,11 +42,11 @@ final class SegmentResolver {
         boolean cut = false;
         for (ProgramHeader p : elf.phdrs()) {
             boolean wrapped = p.p_offset() < 0 || p.p_filesz() < 0;
-            if (p.p_filesz() == 0 || !wrapped && inFile(p) != null) {
+            if (p.p_filesz() == 0 || !wrapped && inFile(p).isPresent()) {
                 continue;
             }
             past = past < 0 ? p.index() : past;
-            cut |= wrapped || metadataCopy(p) == null;
+            cut |= wrapped || metadataCopy(p).isEmpty();
         }
         this.firstPastEnd = past;
         this.cutShort = cut;
@@ -68,21 +69,21 @@ final class SegmentResolver {
             return ImageSegment.none(p);
         }
         if (!split) {
-            MemorySegment inFile = inFile(p);
-            return inFile == null ? ImageSegment.unavailable(p) : ImageSegment.read(p, file(), inFile);
+            Optional<MemorySegment> inFile = inFile(p);
+            return inFile.isEmpty() ? ImageSegment.unavailable(p) : ImageSegment.read(p, file(), inFile.get());
         }
-        MemorySegment inImage = metadataCopy(p);
-        if (inImage != null) {
+        Optional<MemorySegment> inImage = metadataCopy(p);
+        if (inImage.isPresent()) {
             if (parts.exists(i)) {
-                checkPartMatches(p, inImage);
+                checkPartMatches(p, inImage.get());
             }
-            return ImageSegment.read(p, file(), inImage);
+            return ImageSegment.read(p, file(), inImage.get());
         }
         if (!anyPart) {
             // No part at all: a single file cut short. Segments still inside it are read (and their
             // digests checked) so that only the segments really cut are reported.
-            MemorySegment kept = inFile(p);
-            if (kept != null && !cutShort) {
+            Optional<MemorySegment> kept = inFile(p);
+            if (kept.isPresent() && !cutShort) {
                 // Only the metadata reaches past the end, yet that makes the image split: the
                 // kernel reads this segment from its part, so bytes in the image file do not count.
                 ProgramHeader cause = elf.phdrs().get(firstPastEnd);
@@ -91,16 +92,16 @@ final class SegmentResolver {
                                 + "so the image is split and segment %d comes from its part",
                         parts.path(i).getFileName(), cause.index(), cause.p_offset(), cause.p_filesz(), i)));
             }
-            if (kept != null) {
-                return ImageSegment.read(p, file(), kept);
+            if (kept.isPresent()) {
+                return ImageSegment.read(p, file(), kept.get());
             }
             violations.add(Violation.of(Rule.SEGMENT_TRUNCATED, name, i, String.format(
                     "p_offset 0x%x + p_filesz 0x%x runs past the end of the file (%d bytes) and no %s exists",
                     p.p_offset(), p.p_filesz(), file.byteSize(), parts.path(i).getFileName())));
             return ImageSegment.unavailable(p);
         }
-        MemorySegment data = parts.map(p, violations);
-        return data == null ? ImageSegment.unavailable(p) : ImageSegment.read(p, parts.path(i), data);
+        Optional<MemorySegment> data = parts.map(p, violations);
+        return data.isEmpty() ? ImageSegment.unavailable(p) : ImageSegment.read(p, parts.path(i), data.get());
     }
 
     private Path file() {
@@ -114,31 +115,36 @@ final class SegmentResolver {
      * headers plus hash segment, else at its p_offset. That order is qcom_mdt_read_metadata()'s,
      * and it matters when both fit: the bytes hashed must be the bytes the secure world is sent.
      */
-    private MemorySegment metadataCopy(ProgramHeader p) {
+    private Optional<MemorySegment> metadataCopy(ProgramHeader p) {
         long size = file.byteSize();
         if (p.index() == 0) {
-            return p.p_filesz() <= size ? file.asSlice(0, p.p_filesz()) : null;
+            return p.p_filesz() <= size ? Optional.of(file.asSlice(0, p.p_filesz())) : Optional.empty();
         }
         if (!p.isHashSegment()) {
-            return null;
+            return Optional.empty();
         }
         long headers = elf.phdrs().getFirst().p_filesz();
         if (headers >= 0 && headers <= size && p.p_filesz() == size - headers) {
-            return file.asSlice(headers, p.p_filesz());
+            return Optional.of(file.asSlice(headers, p.p_filesz()));
         }
         return inFile(p);
     }
 
-    /** The segment's bytes at p_offset of the image file, or null when they run past its end. */
-    private MemorySegment inFile(ProgramHeader p) {
+    /** The segment's bytes at p_offset of the image file; empty when they run past its end. */
+    private Optional<MemorySegment> inFile(ProgramHeader p) {
         long size = file.byteSize();
-        return p.p_offset() <= size && p.p_filesz() <= size - p.p_offset() ? file.asSlice(p.p_offset(), p.p_filesz()) : null;
+        return p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()
+                ? Optional.of(file.asSlice(p.p_offset(), p.p_filesz())) : Optional.empty();
     }
 
     /** A part that duplicates metadata the image file already holds must say the same thing. */
     private void checkPartMatches(ProgramHeader p, MemorySegment inImage) throws IOException {
-        MemorySegment part = parts.map(p, violations);
-        if (part != null && part.mismatch(inImage) != -1) {
+        Optional<MemorySegment> mapped = parts.map(p, violations);
+        if (mapped.isEmpty()) {
+            return;
+        }
+        MemorySegment part = mapped.get();
+        if (part.mismatch(inImage) != -1) {
             violations.add(Violation.of(Rule.PART_DIFFERS, name, p.index(), String.format(
                     "%s differs from the segment's copy in the image file at byte %d",
                     parts.path(p.index()).getFileName(), part.mismatch(inImage))));

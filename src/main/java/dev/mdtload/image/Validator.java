@@ -5,6 +5,7 @@ import dev.mdtload.check.Rule;
 import dev.mdtload.check.Verdict;
 import dev.mdtload.check.Violation;
 import dev.mdtload.kernel.KernelRules;
+import dev.mdtload.kernel.TargetKernel;
 import dev.mdtload.mbn.HashSegment;
 
 import java.io.IOException;
@@ -24,11 +25,9 @@ import java.util.Optional;
  *
  * @param allowUnsigned accept a plain ELF without a hash segment (digests then report "missing")
  * @param strict        count warnings as errors ({@code --strict})
- * @param kernel        the kernel whose loader rules apply ({@code --kernel}); null for mdtload's own
- *                      structural rules only ({@code --kernel none}, and the tools that transform images:
- *                      mdtload reads ELF64, which no kernel loads)
+ * @param kernel        the kernel whose loader rules apply ({@code --kernel}), or none
  */
-public record Validator(boolean allowUnsigned, boolean strict, KernelRules kernel) {
+public record Validator(boolean allowUnsigned, boolean strict, TargetKernel kernel) {
 
     /** A structural validator that lists warnings without failing on them. */
     public Validator(boolean allowUnsigned) {
@@ -37,7 +36,7 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
 
     /** A structural validator: mdtload's own rules, no kernel's. */
     public Validator(boolean allowUnsigned, boolean strict) {
-        this(allowUnsigned, strict, null);
+        this(allowUnsigned, strict, TargetKernel.NONE);
     }
 
     /** Validates the image at {@code path}; a broken ELF header yields an invalid report, not an exception. */
@@ -52,8 +51,9 @@ public record Validator(boolean allowUnsigned, boolean strict, KernelRules kerne
     public ImageReport validate(FirmwareImage image) {
         String name = image.path().toString();
         List<Violation> found = new ArrayList<>(image.violations());
-        if (kernel != null) {
-            found.addAll(KernelChecks.of(image, kernel));
+        switch (kernel) {
+            case KernelRules rules -> found.addAll(KernelChecks.of(image, rules));
+            case TargetKernel.None _ -> { }
         }
         if (!image.declaresHashSegment() && !allowUnsigned) {
             found.add(Violation.of(Rule.HASH_SEGMENT_MISSING, name,

@@ -8,7 +8,7 @@ import java.util.TreeSet;
  * 6.1 (the oldest kernel checked against, Debian 12's): older releases predate the split-image
  * loader's current shape and are refused rather than guessed.
  */
-public record KernelRules(KernelVersion version) {
+public record KernelRules(KernelVersion version) implements TargetKernel {
     /** The oldest release the model covers. */
     public static final KernelVersion OLDEST = new KernelVersion(6, 1, 0);
 

@@ -31,7 +31,7 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
 
     /** This manifest with its kernel setting replaced (provision --kernel). */
     public Manifest withKernel(KernelRules kernel) {
-        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), kernel,
+        return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), new Kernel.Named(kernel),
                 settings.facts()), processors);
     }
 
@@ -56,23 +56,33 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     }
 
     /**
-     * The top-level options, defaults filled in: sim, smc64, real; {@code kernel} (whose loader rules
-     * judge the images) stays null for the default, the board's own running kernel.
+     * The top-level options, defaults filled in: sim, smc64, real, and the board's own kernel.
      *
      * @param facts the board's fuses ({@code facts:}): the simulated secure world refuses what that board would
      */
-    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel, BoardFacts facts) {
+    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, Kernel kernel, BoardFacts facts) {
         public Settings {
             Objects.requireNonNull(scm, "scm");
             Objects.requireNonNull(convention, "convention");
             Objects.requireNonNull(sysfs, "sysfs");
+            Objects.requireNonNull(kernel, "kernel");
             Objects.requireNonNull(facts, "facts");
         }
 
         /** Settings for a board whose fuses are not known. */
-        public Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, KernelRules kernel) {
+        public Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, Kernel kernel) {
             this(scm, convention, sysfs, kernel, BoardFacts.NONE);
         }
+    }
+
+    /** Whose loader rules judge the images: a release the manifest (or --kernel) names, or the board's own. */
+    public sealed interface Kernel {
+        /** The default: the running kernel, read under the board's ROOT as validate reads it. */
+        Kernel BOARDS_OWN = new BoardsOwn();
+
+        record Named(KernelRules rules) implements Kernel {}
+
+        record BoardsOwn() implements Kernel {}
     }
 
     /**

@@ -441,16 +441,16 @@ public final class ManifestReader {
             return facts;
         }
 
-        /** The manifest's kernel setting, or null (the board's running kernel) when absent or refused. */
-        private KernelRules kernel(String version) {
+        /** The manifest's kernel setting; the board's own when absent or refused. */
+        private Manifest.Kernel kernel(String version) {
             if (version == null) {
-                return null;
+                return Manifest.Kernel.BOARDS_OWN;
             }
             try {
-                return KernelRules.of(version);
+                return new Manifest.Kernel.Named(KernelRules.of(version));
             } catch (IllegalArgumentException e) {
                 problem("kernel", "kernel: " + e.getMessage());
-                return null;
+                return Manifest.Kernel.BOARDS_OWN;
             }
         }
 

@@ -66,8 +66,10 @@ final class Planner {
 
     /** The manifest's kernel, else the board's: the running kernel read under ROOT, as validate's default. */
     private KernelRules kernel() {
-        KernelRules given = manifest.settings().kernel();
-        return given != null ? given : RunningKernel.defaultRules(root);
+        return switch (manifest.settings().kernel()) {
+            case Manifest.Kernel.Named(KernelRules rules) -> rules;
+            case Manifest.Kernel.BoardsOwn _ -> RunningKernel.defaultRules(root);
+        };
     }
 
     Planner(Manifest manifest, Path root, boolean dryRun) {

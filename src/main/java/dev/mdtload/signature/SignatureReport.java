@@ -67,10 +67,10 @@ public record SignatureReport(Status status, Integer mbnVersion, Long signedLeng
      * @param label  from {@link KnownRoots}, "unknown" for a root not in it
      */
     public record Root(String sha256, String label, KnownRoots.Kind kind, Pinning pinning) {
-        static Root of(X509Certificate root, TrustAnchor anchor) {
+        static Root of(X509Certificate root, RootRequirement required) {
             KnownRoots.Root known = KnownRoots.of(root);
-            Pinning pinning = anchor == null ? Pinning.NOT_PINNED : anchor.matches(root) ? Pinning.PINNED : Pinning.MISMATCH;
-            return new Root(HexFormat.of().formatHex(CertificateChain.sha256(root)), known.label(), known.kind(), pinning);
+            return new Root(HexFormat.of().formatHex(CertificateChain.sha256(root)), known.label(), known.kind(),
+                    required.pinning(root));
         }
 
         /** "test root "label" sha256 HEX, not pinned" and the like. */

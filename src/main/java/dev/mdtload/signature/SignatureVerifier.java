@@ -21,10 +21,10 @@ import java.util.Optional;
  * key and certificate point to (docs/signatures.md). Only a key no known scheme uses leaves the
  * scheme unknown.
  *
- * @param anchor         the root the chain must end in; null to accept any self-signed root (reported as not pinned)
+ * @param anchor         the root the chain must end in, or any self-signed root (reported as not pinned)
  * @param allowUnsigned  an image without a signature is reported unsigned without an error
  */
-public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
+public record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
 
     public SignatureReport verify(ImageSignature image) {
         Check check = new Check(image);
@@ -49,14 +49,15 @@ public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
             }
         }
         ImageSignature.Signed oem = complete.get();
-        CertificateChain chain = check.chain(oem);
-        if (chain == null) {
+        Optional<CertificateChain> decoded = check.chain(oem);
+        if (decoded.isEmpty()) {
             return check.report(SignatureReport.Status.INVALID, null, null, null, "certificate chain cannot be decoded");
         }
+        CertificateChain chain = decoded.get();
         SignatureReport.Root root = SignatureReport.Root.of(chain.root(), anchor);
-        if (root.pinning() == SignatureReport.Pinning.MISMATCH) {
+        if (anchor instanceof TrustAnchor pinned && root.pinning() == SignatureReport.Pinning.MISMATCH) {
             check.fail(Rule.ROOT_MISMATCH, String.format("root certificate sha256 %s (%s) is not the trust anchor %s (%s)",
-                    root.sha256(), root.label(), anchor.hex(), anchor.source()));
+                    root.sha256(), root.label(), pinned.hex(), pinned.source()));
         }
         // a root that is not the pinned one is said beside the root, not as a broken chain
         String chainText = check.errors.stream().anyMatch(v -> v.rule() == Rule.CHAIN_INVALID) ? "chain invalid" : "chain verified";
@@ -108,18 +109,18 @@ public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
             errors.add(Violation.of(rule, image.file(), image.segment(), message));
         }
 
-        /** Decodes and checks one authority's chain; null when it cannot be decoded. */
-        CertificateChain chain(ImageSignature.Signed signed) {
+        /** Decodes and checks one authority's chain; empty when it cannot be decoded. */
+        Optional<CertificateChain> chain(ImageSignature.Signed signed) {
             String who = signed.authority() + " ";
             try {
                 CertificateChain chain = CertificateChain.parse(signed.certChain());
                 for (String problem : chain.linkProblems()) {
                     fail(Rule.CHAIN_INVALID, who + problem);
                 }
-                return chain;
+                return Optional.of(chain);
             } catch (CertificateChain.MalformedChainException e) {
                 fail(Rule.CHAIN_INVALID, who + e.getMessage());
-                return null;
+                return Optional.empty();
             }
         }
 

@@ -55,7 +55,7 @@ public final class Signatures {
      * (unsigned, allowed with {@code allowUnsigned}); one whose hash segment cannot be read is
      * invalid, for the reasons its validation gives too.
      */
-    public static SignatureReport verify(Path path, TrustAnchor anchor, boolean allowUnsigned) throws IOException {
+    public static SignatureReport verify(Path path, RootRequirement anchor, boolean allowUnsigned) throws IOException {
         try (FirmwareImage image = FirmwareImage.open(path)) {
             return new SignatureVerifier(anchor, allowUnsigned).verify(ImageSignature.of(image));
         } catch (InvalidImageException e) {

@@ -16,7 +16,7 @@ import java.util.HexFormat;
  *
  * @param source where it came from, for messages ("--root-sha256", or the certificate file)
  */
-public record TrustAnchor(byte[] rootSha256, String source) {
+public record TrustAnchor(byte[] rootSha256, String source) implements RootRequirement {
     public TrustAnchor {
         if (rootSha256.length != 32) {
             throw new IllegalArgumentException("a root SHA-256 is 32 bytes, not " + rootSha256.length);
@@ -45,6 +45,11 @@ public record TrustAnchor(byte[] rootSha256, String source) {
 
     public boolean matches(X509Certificate root) {
         return Arrays.equals(rootSha256, CertificateChain.sha256(root));
+    }
+
+    @Override
+    public SignatureReport.Pinning pinning(X509Certificate root) {
+        return matches(root) ? SignatureReport.Pinning.PINNED : SignatureReport.Pinning.MISMATCH;
     }
 
     public String hex() {

@@ -37,7 +37,7 @@ class ManifestReaderTest {
         Path file = FakeBoard.SAMPLES.resolve("board/manifest.yaml");
         Manifest m = ManifestReader.read(file);
 
-        assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.SIM, null), m.settings());
+        assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.SIM, Manifest.Kernel.BOARDS_OWN), m.settings());
         assertEquals(List.of("wpss", "venus", "q6", "m3"), m.processors().stream().map(Entry::name).toList());
         Entry wpss = m.processors().getFirst();
         assertEquals(new Method.Scm(6), wpss.method());
@@ -56,7 +56,7 @@ class ManifestReaderTest {
                 "     carveout: {spec: devmem, phys: 0x8b200000, size: 0x500000}}");
         Manifest m = ManifestReader.read(file);
 
-        assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.REAL, null), m.settings());
+        assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.REAL, Manifest.Kernel.BOARDS_OWN), m.settings());
         assertEquals(List.of("early", "late"), m.processors().stream().map(Entry::name).toList());
         Entry early = m.processors().getFirst();
         assertEquals(3, early.line());
