@@ -1,5 +1,7 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -34,18 +36,18 @@ public final class Carveouts {
             return root.resolve(path);
         }
 
-        private void check(CarveoutSpec spec) throws CarveoutException {
+        private void check(CarveoutSpec spec) throws UsageFailure {
             if (size <= 0) {
-                throw new CarveoutException(String.format("carveout %s: size %d is not positive", spec, size));
+                throw new UsageFailure(String.format("carveout %s: size %d is not positive", spec, size));
             }
             if (size % PAGE_SIZE != 0) {
-                throw new CarveoutException(String.format(
+                throw new UsageFailure(String.format(
                         "carveout %s: size 0x%x is not a multiple of the %d-byte page", spec, size, PAGE_SIZE));
             }
             if (phys.isPresent()) {
                 requireAligned(spec, phys.get());
                 if (phys.get().value() > Long.MAX_VALUE - size) {
-                    throw new CarveoutException(String.format(
+                    throw new UsageFailure(String.format(
                             "carveout %s: 0x%x bytes at %s run past the largest address a mapping can reach",
                             spec, size, phys.get()));
                 }
@@ -56,21 +58,21 @@ public final class Carveouts {
          * The base of this request inside a region the kind names (a UIO map, a reserved-memory
          * region): the requested address, or the region's start when none was given.
          */
-        PhysAddr placeIn(CarveoutSpec spec, String region, PhysAddr regionBase, long regionSize) throws CarveoutException {
+        PhysAddr placeIn(CarveoutSpec spec, String region, PhysAddr regionBase, long regionSize) throws UsageFailure {
             PhysAddr base = phys.orElse(regionBase);
             requireAligned(spec, base);
             long offset = base.value() - regionBase.value();
             if (base.compareTo(regionBase) < 0 || offset > regionSize || size > regionSize - offset) {
-                throw new CarveoutException(String.format(
+                throw new UsageFailure(String.format(
                         "carveout %s: 0x%x bytes at %s do not fit in %s, which is 0x%x bytes at %s",
                         spec, size, base, region, regionSize, regionBase));
             }
             return base;
         }
 
-        private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws CarveoutException {
+        private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws UsageFailure {
             if (!base.isAligned(PAGE_SIZE)) {
-                throw new CarveoutException(String.format(
+                throw new UsageFailure(String.format(
                         "carveout %s: %s is not aligned to the %d-byte page", spec, base, PAGE_SIZE));
             }
         }
@@ -78,10 +80,10 @@ public final class Carveouts {
 
     /**
      * Checks {@code request} against {@code spec} and maps the carveout. A wrong request is a
-     * {@link CarveoutException}, raised before any file is created or mapped; a carveout that
+     * {@link UsageFailure}, raised before any file is created or mapped; a carveout that
      * cannot be opened or is in use by another run is an {@link IOException}.
      */
-    public static Carveout open(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+    public static Carveout open(CarveoutSpec spec, Request request) throws Failure, IOException {
         request.check(spec);
         return switch (spec) {
             case CarveoutSpec.File file -> FileCarveout.open(file, request);
@@ -99,7 +101,7 @@ public final class Carveouts {
      * and the device behind {@code devmem} and {@code reserved:} (present; a stand-in file long
      * enough). For planning several loads before the first one writes.
      */
-    public static void check(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+    public static void check(CarveoutSpec spec, Request request) throws Failure, IOException {
         request.check(spec);
         switch (spec) {
             case CarveoutSpec.DevMem devMem -> DevMemCarveout.check(devMem, request);

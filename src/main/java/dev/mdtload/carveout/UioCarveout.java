@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -23,7 +24,7 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
         this.device = device;
     }
 
-    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws UsageFailure, IOException {
         Path map = request.underRoot("sys/class/uio").resolve(spec.name()).resolve("maps").resolve("map" + spec.map());
         if (!Files.isDirectory(map)) {
             throw new IOException("carveout " + spec + ": " + map + " does not exist (no such UIO device or map)");

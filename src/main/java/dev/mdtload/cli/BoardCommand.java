@@ -1,6 +1,7 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.board.Board;
+import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.board.Carveout;
 import dev.mdtload.board.Overlap;
 import dev.mdtload.board.Processor;
@@ -39,7 +40,7 @@ final class BoardCommand extends RootedCommand {
     record OverlapView(String first, String second, long start, long end) {}
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, DeviceTreeException {
         Board board = dtb != null ? Board.readDtb(dtb) : Board.read(root.root);
         if (common.json) {
             out().println(Json.line(View.of(board)));

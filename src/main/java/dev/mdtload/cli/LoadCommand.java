@@ -1,11 +1,11 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
-import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.InvalidImageException;
@@ -128,10 +128,10 @@ final class LoadCommand implements Callable<Integer> {
     Path root;
 
     @Override
-    public Integer call() throws IOException, InvalidImageException, AddressException, CarveoutException, ScmException {
+    public Integer call() throws IOException, Failure {
         if (recordFile != null && backend != Backend.record) {
             // silently dropping it would let a script believe it has a record to replay
-            throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
+            throw new UsageFailure("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
         }
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Optional<Target> target = address == null ? Optional.empty()
@@ -165,7 +165,7 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
-    private SecureMonitor monitor(PhysAddr base, Writer record) throws IOException {
+    private SecureMonitor monitor(PhysAddr base, Writer record) throws IOException, UsageFailure {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(base);
         return switch (backend) {
             case sim -> SimSecureMonitor.open(meta);
@@ -177,9 +177,9 @@ final class LoadCommand implements Callable<Integer> {
      * Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB.
      * Where the base is known only once the carveout is open (uio), no guess is safe.
      */
-    private PhysAddr defaultMetadataBase(PhysAddr base) {
+    private PhysAddr defaultMetadataBase(PhysAddr base) throws UsageFailure {
         if (base == null) {
-            throw new UsageException(carveout + ": its physical base is read when it is opened; "
+            throw new UsageFailure(carveout + ": its physical base is read when it is opened; "
                     + "give --phys, or --metadata-phys for the metadata buffer");
         }
         return base.value() >= (1 << 20) ? base.minus(1 << 20) : base.plus(size);

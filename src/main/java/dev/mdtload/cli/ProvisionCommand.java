@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.provision.Drivers;
@@ -58,7 +60,7 @@ final class ProvisionCommand extends RootedCommand {
     record View(String result, int exitCode, @JsonUnwrapped Report report) {}
 
     @Override
-    public Integer call() throws IOException, ManifestException {
+    public Integer call() throws IOException, UsageFailure {
         // outputs are written after the run: a directory that is not there must stop it before it starts
         for (Path output : new Path[] {reportFile, recordFile}) {
             Path parent = output == null ? null : output.toAbsolutePath().getParent();
@@ -72,7 +74,7 @@ final class ProvisionCommand extends RootedCommand {
         }
         if (recordFile != null && !dryRun && m.settings().scm() != Manifest.ScmBackend.RECORD) {
             // an empty record would pass for a run that made no secure-world calls
-            throw new UsageException("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "
+            throw new UsageFailure("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "
                     + "with scm: " + m.settings().scm().toString().toLowerCase(java.util.Locale.ROOT) + " no calls are recorded");
         }
         StringWriter record = new StringWriter();
@@ -87,7 +89,7 @@ final class ProvisionCommand extends RootedCommand {
             }
         }
         int exit = report.refused() ? ExitCode.INVALID
-                : report.failed().map(f -> Errors.exitCode(f.cause())).orElse(ExitCode.OK);
+                : report.failed().map(f -> Failure.of(f.cause()).kind().exitCode()).orElse(ExitCode.OK);
         View view = new View(result(exit, report), exit, report);
         out().println(common.json ? Json.line(view) : text(view));
         out().flush();
@@ -106,13 +108,14 @@ final class ProvisionCommand extends RootedCommand {
     }
 
     private static String result(int exit, Report report) {
-        return switch (exit) {
+        if (exit == ExitCode.OK) {
             // a recording secure world answers every call: the run went through, but authenticated nothing
-            case ExitCode.OK -> recorded(report).isEmpty() ? "ok" : "recorded";
-            case ExitCode.INVALID -> "refused before anything was written";
-            case ExitCode.REFUSED -> "refused by the secure world or a remote processor; rolled back";
-            default -> "failed; rolled back";
-        };
+            return recorded(report).isEmpty() ? "ok" : "recorded";
+        }
+        if (exit == ExitCode.INVALID) {
+            return "refused before anything was written";
+        }
+        return exit == ExitCode.REFUSED ? "refused by the secure world or a remote processor; rolled back" : "failed; rolled back";
     }
 
     /** The processors whose secure-world calls were only recorded. */

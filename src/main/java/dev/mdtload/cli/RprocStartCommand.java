@@ -1,12 +1,10 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.Validator;
 import dev.mdtload.rproc.FirmwareName;
-import dev.mdtload.rproc.FirmwareNameException;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import dev.mdtload.rproc.Remoteprocs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +47,7 @@ final class RprocStartCommand extends RprocSubcommand {
     record View(Remoteproc processor, String firmware, List<String> staged, long elapsedMs) {}
 
     @Override
-    public Integer call() throws IOException, InvalidImageException, FirmwareNameException,
-            NoSuchRemoteprocException, RemoteprocException {
+    public Integer call() throws IOException, Failure {
         FirmwareName firmware = FirmwareName.of(as != null ? as : String.valueOf(image.getFileName()));
         Remoteprocs.Started s = remoteprocs().start(name, image, firmware, new Validator(unsigned.allowUnsigned), timeout);
         if (common.json) {

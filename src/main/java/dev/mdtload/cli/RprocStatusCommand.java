@@ -1,6 +1,6 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.rproc.Remoteproc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -14,7 +14,7 @@ final class RprocStatusCommand extends RprocSubcommand {
     String name;
 
     @Override
-    public Integer call() throws IOException, NoSuchRemoteprocException {
+    public Integer call() throws IOException, UsageFailure {
         Remoteproc p = remoteprocs().get(name);
         if (common.json) {
             out().println(Json.line(p));

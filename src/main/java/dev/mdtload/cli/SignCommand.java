@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.sign.ImageSigner;
 import dev.mdtload.signature.SignatureScheme;
@@ -16,7 +18,6 @@ import picocli.CommandLine.TypeConversionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,13 +85,13 @@ final class SignCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, InvalidImageException, GeneralSecurityException {
+    public Integer call() throws IOException, Failure {
         ImageSigner.Result result;
         try {
             result = ImageSigner.sign(new ImageSigner.Request(elf, mbnVersion, swId, hwId, scheme,
                     userKey == null ? null : userKey.key, userKey == null ? null : userKey.chain, output, force));
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageFailure(e.getMessage());
         }
         List<Path> written = new ArrayList<>(List.of(result.image()));
         PrintWriter out = spec.commandLine().getOut();

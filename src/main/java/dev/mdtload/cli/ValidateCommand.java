@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
@@ -71,11 +73,11 @@ final class ValidateCommand implements Callable<Integer> {
         @Option(names = "--root-sha256", paramLabel = "HEX", description = "SHA-256 of the root certificate's DER.")
         String rootSha256;
 
-        TrustAnchor resolve() throws IOException {
+        TrustAnchor resolve() throws IOException, UsageFailure {
             try {
                 return rootCert != null ? TrustAnchor.ofCertificateFile(rootCert) : TrustAnchor.ofHex(rootSha256);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+                throw new UsageFailure(e.getMessage());
             }
         }
     }
@@ -84,7 +86,7 @@ final class ValidateCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, UsageFailure {
         if (kernel.all()) {
             return perKernel(ImageFinder.find(paths));
         }
@@ -105,7 +107,7 @@ final class ValidateCommand implements Callable<Integer> {
         for (Outcome o : outcomes) {
             if (o.failure != null) {
                 failed++;
-                err.println("mdtload: " + Errors.describe(o.failure));
+                err.println("mdtload: " + Failure.of(o.failure).line());
                 continue;
             }
             ImageReport r = o.report;
@@ -168,7 +170,7 @@ final class ValidateCommand implements Callable<Integer> {
      * --kernel all: each image judged under the first release of every modelled range, consecutive
      * ranges with the same errors merged, e.g. "loads on 6.5 and later; 6.1 to 6.5: taken-as-split ...".
      */
-    private int perKernel(List<Path> images) throws IOException {
+    private int perKernel(List<Path> images) throws IOException, UsageFailure {
         PrintWriter out = spec.commandLine().getOut();
         List<KernelRules> kernels = kernel.each();
         boolean anyInvalid = false;

@@ -1,7 +1,6 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.address.AddressException;
-import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.load.LoadResult;
 import dev.mdtload.load.Loader;
@@ -10,11 +9,8 @@ import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
 import dev.mdtload.provision.Planned.RemoteprocStart;
 import dev.mdtload.provision.Planned.ScmLoad;
-import dev.mdtload.provision.Report.Failure;
-import dev.mdtload.rproc.FirmwareNameException;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.provision.Report.FailedStep;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import dev.mdtload.rproc.RemoteprocState;
 import dev.mdtload.rproc.Remoteprocs;
 import dev.mdtload.scm.PasClient;
@@ -50,8 +46,7 @@ public final class Provisioner {
     @FunctionalInterface
     private interface Action {
         /** Does the step; returns what it did, for the report. */
-        String run() throws IOException, AddressException, CarveoutException, ScmException, FirmwareNameException,
-                NoSuchRemoteprocException, RemoteprocException;
+        String run() throws IOException, Failure;
     }
 
     private Provisioner(Plan plan, Consumer<ReportStep> progress) {
@@ -87,7 +82,7 @@ public final class Provisioner {
                 .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())
                 .toList();
         boolean scm = plan.items().stream().anyMatch(i -> i instanceof ScmLoad);
-        Failure failure;
+        FailedStep failure;
         try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
              DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
              SecureMonitor monitor = scm ? drivers.secureWorld(plan.sharedBase()) : null) {
@@ -101,7 +96,7 @@ public final class Provisioner {
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
-    private Failure startAll(Loader loader, PasClient pas, Remoteprocs remoteprocs) {
+    private FailedStep startAll(Loader loader, PasClient pas, Remoteprocs remoteprocs) {
         Deque<Planned> started = new ArrayDeque<>();
         for (Planned item : plan.items()) {
             try {
@@ -111,9 +106,8 @@ public final class Provisioner {
                 }
                 started.push(item);
                 states.put(name(item), item instanceof ScmLoad && recordsOnly ? "recorded" : "running");
-            } catch (IOException | InvalidImageException | AddressException | CarveoutException | ScmException
-                     | FirmwareNameException | NoSuchRemoteprocException | RemoteprocException e) {
-                Failure failure = new Failure(name(item), failedStep(item, e), Failures.line(e), e);
+            } catch (IOException | Failure e) {
+                FailedStep failure = new FailedStep(name(item), failedStep(item, e), Failure.of(e).line(), e);
                 states.put(name(item), "failed");
                 if (item instanceof RemoteprocStart r) {
                     stopIfRunning(remoteprocs, r);
@@ -128,8 +122,7 @@ public final class Provisioner {
     }
 
     /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
-    private void load(Loader loader, ScmLoad s) throws IOException, InvalidImageException, AddressException,
-            CarveoutException, ScmException {
+    private void load(Loader loader, ScmLoad s) throws IOException, Failure {
         loader.execute(s.load(), new StepListener() {
             private String phase = ReportStep.RUN;
 
@@ -140,14 +133,13 @@ public final class Provisioner {
 
             @Override
             public void failed(String name, long micros, Exception failure) {
-                record(phase, s, name, ReportStep.FAILED, micros, Failures.line(failure));
+                record(phase, s, name, ReportStep.FAILED, micros, Failure.of(failure).line());
                 phase = ReportStep.ROLLBACK;
             }
         });
     }
 
-    private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, AddressException,
-            CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+    private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, Failure {
         timed(ReportStep.RUN, r, "stage", () -> {
             List<Path> staged = remoteprocs.stage(r.image(), r.firmware());
             return r.firmware() + ": " + staged.size() + " file(s) into " + staged.getLast().getParent();
@@ -165,7 +157,7 @@ public final class Provisioner {
                 return step.step();
             }
         }
-        record(ReportStep.RUN, item, "prepare", ReportStep.FAILED, 0, Failures.line(failure));
+        record(ReportStep.RUN, item, "prepare", ReportStep.FAILED, 0, Failure.of(failure).line());
         return "prepare";
     }
 
@@ -205,8 +197,8 @@ public final class Provisioner {
             Remoteproc after = remoteprocs.stop(now.id());
             record(ReportStep.ROLLBACK, r, "stop", ReportStep.OK, Planner.micros(start), after.label() + " is " + after.state());
             return true;
-        } catch (IOException | NoSuchRemoteprocException | RemoteprocException e) {
-            record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+        } catch (IOException | Failure e) {
+            record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failure.of(e).line());
             return false;
         }
     }
@@ -216,21 +208,18 @@ public final class Provisioner {
         try {
             timed(ReportStep.ROLLBACK, item, name, action);
             return true;
-        } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
-                 | NoSuchRemoteprocException | RemoteprocException e) {
+        } catch (IOException | Failure e) {
             return false;
         }
     }
 
-    private void timed(String phase, Planned item, String name, Action action) throws IOException, AddressException,
-            CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+    private void timed(String phase, Planned item, String name, Action action) throws IOException, Failure {
         long start = System.nanoTime();
         try {
             String detail = action.run();
             record(phase, item, name, ReportStep.OK, Planner.micros(start), detail);
-        } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
-                 | NoSuchRemoteprocException | RemoteprocException | RuntimeException e) {
-            record(phase, item, name, ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+        } catch (IOException | Failure | RuntimeException e) {
+            record(phase, item, name, ReportStep.FAILED, Planner.micros(start), Failure.of(e).line());
             throw e;
         }
     }
@@ -245,7 +234,7 @@ public final class Provisioner {
         return item.entry().name();
     }
 
-    private Report report(Failure failure, long micros) {
+    private Report report(FailedStep failure, long micros) {
         List<Report.ProcessorState> processors = plan.manifest().processors().stream()
                 .map(e -> new Report.ProcessorState(e.name(), method(e), e.order(), states.get(e.name()))).toList();
         List<ReportStep> all = new ArrayList<>(plan.checks());

@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.ScmArg.Access;
 import dev.mdtload.scm.ScmArg.Buffer;
@@ -50,7 +50,7 @@ public final class PasClient {
      * (INFO IS_CALL_AVAIL, which names it as the convention does), then whether it supports this
      * id. As there, a refused query means no.
      */
-    public boolean isSupported(long pasId) throws AddressException, IOException {
+    public boolean isSupported(long pasId) throws Failure, IOException {
         PasCommand query = PasCommand.IS_SUPPORTED;
         long callId = convention.isSmccc()
                 ? Smccc.availabilityId(query.service(), query.command())
@@ -64,28 +64,28 @@ public final class PasClient {
     }
 
     /** Hands the secure world the metadata (ELF header, program headers, hash segment) to check. */
-    public void initImage(long pasId, MetadataBuffer metadata) throws ScmException, AddressException, IOException {
+    public void initImage(long pasId, MetadataBuffer metadata) throws Failure, IOException {
         run(PasCommand.INIT_IMAGE, pasId, new Value(pasId),
                 new Buffer(metadata.addr(), metadata.memory().byteSize(), Access.RW));
     }
 
     /** Gives a relocatable image its place: {@code size} bytes (the load size) at {@code base}. */
-    public void memSetup(long pasId, PhysAddr base, long size) throws ScmException, AddressException, IOException {
+    public void memSetup(long pasId, PhysAddr base, long size) throws Failure, IOException {
         run(PasCommand.MEM_SETUP, pasId, new Value(pasId), new Region(base, size), new Value(size));
     }
 
     /** Asks the secure world to authenticate the loaded segments and start the peripheral. */
-    public void authAndReset(long pasId) throws ScmException, AddressException, IOException {
+    public void authAndReset(long pasId) throws Failure, IOException {
         run(PasCommand.AUTH_AND_RESET, pasId, new Value(pasId));
     }
 
-    public void shutdown(long pasId) throws ScmException, AddressException, IOException {
+    public void shutdown(long pasId) throws Failure, IOException {
         run(PasCommand.SHUTDOWN, pasId, new Value(pasId));
     }
 
     /** The kernel's PAS calls return {@code ret ?: res.result[0]}: a non-zero result fails too. */
     private void run(PasCommand command, long pasId, ScmArg... args)
-            throws ScmException, AddressException, IOException {
+            throws Failure, IOException {
         ScmResult result = call(command, pasId, args);
         if (result.result0() != 0) {
             throw new ScmException(command, pasId, result.status(), "EIO",
@@ -94,7 +94,7 @@ public final class PasClient {
     }
 
     private ScmResult call(PasCommand command, long pasId, ScmArg... args)
-            throws ScmException, AddressException, IOException {
+            throws Failure, IOException {
         requirePasId(pasId);
         ScmCall call = ScmCall.of(convention, command, args);
         for (int attempt = 1; ; attempt++) {

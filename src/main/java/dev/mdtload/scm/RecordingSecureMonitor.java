@@ -1,11 +1,11 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -61,7 +61,7 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
         CallRecord record;
         try (Arena local = Arena.ofConfined()) {
             record = switch (WireCall.encode(call, this::allocateMetadata, local)) {

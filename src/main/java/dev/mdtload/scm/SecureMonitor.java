@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -15,10 +15,10 @@ public interface SecureMonitor extends AutoCloseable {
      * Encodes {@code call} for its convention and makes it. The encoding checks every address
      * against the convention's width first, so nothing is called when one does not fit.
      *
-     * @throws AddressException an address argument does not fit the convention ("32-bit")
+     * @throws UsageFailure an address argument does not fit the convention ("32-bit")
      * @throws IOException      the secure world could not be reached (or the call not recorded)
      */
-    ScmResult invoke(ScmCall call) throws AddressException, IOException;
+    ScmResult invoke(ScmCall call) throws UsageFailure, IOException;
 
     /**
      * Tells the secure world that physical {@code [base, base + size)} is backed by

@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -49,13 +49,13 @@ public final class SimSecureMonitor implements SecureMonitor {
      * Opens the simulated secure world with no peripheral started and no memory attached.
      *
      * @param metadataBase where shared buffers start; must overlap no carveout attached later
-     * @throws ScmEnvironmentException the library is not built, or another monitor is open
+     * @throws IOException the library is not built, or another monitor is open
      */
     public static SimSecureMonitor open(PhysAddr metadataBase) throws IOException {
         Objects.requireNonNull(metadataBase, "metadataBase");
         library();
         if (!IN_USE.compareAndSet(false, true)) {
-            throw new ScmEnvironmentException("the simulated secure world is already open in this process");
+            throw new IOException("the simulated secure world is already open in this process");
         }
         try {
             SimSecureMonitor monitor = new SimSecureMonitor(metadataBase, Files.createTempDirectory("mdtload-sim-"));
@@ -68,21 +68,21 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     /** The library's path, or the reason it cannot be used. */
-    static Path library() throws ScmEnvironmentException {
+    static Path library() throws IOException {
         String dir = System.getProperty(NATIVE_DIR_PROPERTY);
         if (dir == null || dir.isBlank()) {
-            throw new ScmEnvironmentException("simulated secure world not built: run make (system property "
+            throw new IOException("simulated secure world not built: run make (system property "
                     + NATIVE_DIR_PROPERTY + " is not set)");
         }
         Path library = Path.of(dir, LIBRARY_NAME).toAbsolutePath();
         if (!Files.isRegularFile(library)) {
-            throw new ScmEnvironmentException("simulated secure world not built: run make (" + library + " is missing)");
+            throw new IOException("simulated secure world not built: run make (" + library + " is missing)");
         }
         return library;
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             return switch (WireCall.encode(call, this::allocateMetadata, local)) {

@@ -1,5 +1,6 @@
 package dev.mdtload.signature;
 
+import dev.mdtload.failure.InvalidInput;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
 
@@ -112,7 +113,7 @@ public record SignatureVerifier(TrustAnchor anchor, boolean allowUnsigned) {
                     fail(Rule.CHAIN_INVALID, who + problem);
                 }
                 return chain;
-            } catch (CertificateChain.MalformedChainException e) {
+            } catch (InvalidInput e) {
                 fail(Rule.CHAIN_INVALID, who + e.getMessage());
                 return null;
             }

@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Refusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.provision.Drivers;

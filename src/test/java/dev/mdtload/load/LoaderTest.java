@@ -1,6 +1,6 @@
 package dev.mdtload.load;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
@@ -138,7 +138,7 @@ class LoaderTest {
 
         try (LoadPlan plan = Loader.plan(request(venus.path(), carveout, 0x1_0000_0000L, venus.loadSize));
              SimSecureMonitor sim = SimSecureMonitor.open(LOW_METADATA)) {
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.LEGACY)).execute(plan));
 
             assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
@@ -155,7 +155,7 @@ class LoaderTest {
 
         try (LoadPlan plan = Loader.plan(request(m3.path(), carveout, m3.minAddress, m3.loadSize));
              SimSecureMonitor sim = SimSecureMonitor.open(PhysAddr.of(0x1_0000_0000L))) {
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.LEGACY)).execute(plan));
 
             assertTrue(e.getMessage().contains("metadata") && e.getMessage().contains("32-bit"), e.getMessage());

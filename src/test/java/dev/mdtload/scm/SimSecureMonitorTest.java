@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.elf.ElfWriter;
@@ -297,7 +297,7 @@ class SimSecureMonitorTest {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_HIGH)) {
             MetadataBuffer metadata = prepareWpss(sim);
             long calls = sim.callCount();
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new PasClient(sim, convention).initImage(WPSS_PAS, metadata));
             assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
             assertEquals(calls, sim.callCount(), "no call reached the secure world");
@@ -315,7 +315,7 @@ class SimSecureMonitorTest {
             PasClient pas = new PasClient(sim, ScmConvention.LEGACY);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             long calls = sim.callCount();
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> pas.memSetup(VENUS_PAS, PhysAddr.of(0xfff0_0000L), venus.loadSize()));
             assertTrue(e.getMessage().contains("32-bit") && e.getMessage().contains("mem_setup"), e.getMessage());
             assertEquals(calls, sim.callCount());
@@ -446,7 +446,7 @@ class SimSecureMonitorTest {
         String saved = System.getProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY);
         try {
             System.setProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY, empty.toString());
-            ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class, () -> SimSecureMonitor.open(SHARED_LOW));
+            IOException e = assertThrows(IOException.class, () -> SimSecureMonitor.open(SHARED_LOW));
             assertTrue(e.getMessage().startsWith("simulated secure world not built: run make"), e.getMessage());
         } finally {
             System.setProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY, saved);
@@ -456,7 +456,7 @@ class SimSecureMonitorTest {
     @Test
     void open_refusesASecondMonitorInTheSameProcess() throws Exception {
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
-            assertThrows(ScmEnvironmentException.class, () -> SimSecureMonitor.open(SHARED_HIGH));
+            assertThrows(IOException.class, () -> SimSecureMonitor.open(SHARED_HIGH));
             assertEquals(PeripheralState.IDLE, sim.state(0));
         }
     }
@@ -466,18 +466,18 @@ class SimSecureMonitorTest {
         Path small = Files.write(dir.resolve("small.bin"), new byte[4096]);
         try (SimSecureMonitor sim = SimSecureMonitor.open(SHARED_LOW)) {
             Path missing = dir.resolve("missing.bin");
-            ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class,
+            IOException e = assertThrows(IOException.class,
                     () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, missing, 0));
             assertEquals("sim_attach(" + missing + " at phys 0x10000000 +0x1000): open(" + missing
                     + ") failed: ENOENT (No such file or directory)", e.getMessage());
             // a character device is mapped at its offset; /dev/null refuses any mapping
-            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, Path.of("/dev/null"), 0));
+            e = assertThrows(IOException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, Path.of("/dev/null"), 0));
             assertEquals("sim_attach(/dev/null at phys 0x10000000 +0x1000): mmap(/dev/null) failed: ENODEV (No such device)",
                     e.getMessage());
-            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 8192, small, 0));
+            e = assertThrows(IOException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 8192, small, 0));
             assertTrue(e.getMessage().contains("EINVAL"), "a range past the end of its file: " + e.getMessage());
             sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0);
-            e = assertThrows(ScmEnvironmentException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0));
+            e = assertThrows(IOException.class, () -> sim.attach(PhysAddr.of(0x1000_0000L), 4096, small, 0));
             assertTrue(e.getMessage().contains("EEXIST"), "overlapping ranges: " + e.getMessage());
         }
     }

@@ -1,6 +1,6 @@
 package dev.mdtload.testing;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.MetadataBuffer;
 import dev.mdtload.scm.ScmCall;
@@ -20,7 +20,7 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    public ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
         return sim.invoke(call);
     }
 

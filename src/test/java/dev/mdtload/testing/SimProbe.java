@@ -1,6 +1,6 @@
 package dev.mdtload.testing;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.ScmCall;
@@ -103,7 +103,7 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         }
 
         @Override
-        public ScmResult invoke(ScmCall call) throws AddressException, IOException {
+        public ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
             call.pasCommand().ifPresent(commands::add);
             if (flipAt.isPresent() && call.pasCommand().equals(Optional.of(PasCommand.AUTH_AND_RESET))) {
                 flip(flipAt.get());
