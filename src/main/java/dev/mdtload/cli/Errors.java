@@ -31,8 +31,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         Failure failure = Failure.of(isMachineError(e) ? e.getCause() : e);
+        if (matched(parsed, "--json")) {
+            // scripts get JSON exactly when they need it: the failure's envelope, as on success
+            cmd.getOut().println(Json.failure(cmd.getCommandSpec(), failure));
+            cmd.getOut().flush();
+        }
         failure.lines().forEach(line -> err.println("mdtload: " + line));
-        if (isDebug(parsed)) {
+        if (matched(parsed, "--debug")) {
             failure.printStackTrace(err);
         }
         err.flush();
@@ -54,9 +59,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return e instanceof CommandLine.ExecutionException && e.getCause() instanceof VirtualMachineError;
     }
 
-    private static boolean isDebug(CommandLine.ParseResult parsed) {
+    private static boolean matched(CommandLine.ParseResult parsed, String option) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption("--debug")) {
+            if (p.hasMatchedOption(option)) {
                 return true;
             }
         }

@@ -47,8 +47,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         ImageReport r = new Validator(unsigned.allowUnsigned, strict.strict).validate(image);
         PrintWriter out = spec.commandLine().getOut();
+        int exit = r.valid() ? ExitCode.OK : ExitCode.INVALID;
         if (common.json) {
-            out.println(Json.line(r));
+            out.println(Json.verdict(spec, exit, new ValidateCommand.Judged(r, null, null), r.errors(), r.warnings()));
         } else {
             print(out, r);
         }
@@ -56,7 +57,7 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Errors.print(err, r);
         err.flush();
-        return r.valid() ? ExitCode.OK : ExitCode.INVALID;
+        return exit;
     }
 
     private static void print(PrintWriter out, ImageReport r) {

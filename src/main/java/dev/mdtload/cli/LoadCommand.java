@@ -148,7 +148,8 @@ final class LoadCommand implements Callable<Integer> {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();
         }
-        String report = common.json ? Json.line(LoadView.of(result, authenticated)) : summary(result, authenticated);
+        String report = common.json ? Json.verdict(spec, ExitCode.OK, LoadView.of(result, carveoutSpec, authenticated),
+                List.of(), result.warnings()) : summary(result, authenticated);
         PrintWriter out = spec.commandLine().getOut();
         if (backend == Backend.record && recordFile == null) {
             // scripts replay stdout line by line: only the calls go there
@@ -185,15 +186,15 @@ final class LoadCommand implements Callable<Integer> {
         return base.value() >= (1 << 20) ? base.minus(1 << 20) : base.plus(size);
     }
 
-    /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */
+    /** {@code load --json}: the carveout's spec as given, addresses as numbers, placements as {@code map --json} shows them. */
     record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
                     boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
-                    List<LoadResult.Step> steps, List<Violation> warnings, String result) {
-        /** result: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
-        static LoadView of(LoadResult r, boolean authenticated) {
-            return new LoadView(r.image(), r.carveout(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
+                    List<LoadResult.Step> steps, String state) {
+        /** state: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
+        static LoadView of(LoadResult r, CarveoutSpec spec, boolean authenticated) {
+            return new LoadView(r.image(), spec.toString(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
                     r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
-                    Json.PlacementView.of(r.placements()), r.steps(), r.warnings(), authenticated ? "running" : "recorded");
+                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded");
         }
     }
 

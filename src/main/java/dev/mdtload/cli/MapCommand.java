@@ -45,6 +45,9 @@ final class MapCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing SVG file.")
     boolean force;
 
+    /** {@code map --json}: the image, the carveout it was placed in, and where each segment lands. */
+    record View(String image, long base, long size, boolean relocatable, long loadSize, List<Json.PlacementView> placements) {}
+
     @Override
     public Integer call() throws IOException, InvalidImageException {
         try (FirmwareImage fw = FirmwareImage.open(image)) {
@@ -58,7 +61,8 @@ final class MapCommand implements Callable<Integer> {
                 AtomicFile.write(svg, force, picture.svg().getBytes(StandardCharsets.UTF_8));
             }
             if (common.json) {
-                spec.commandLine().getOut().println(Json.line(Json.PlacementView.of(placements)));
+                spec.commandLine().getOut().println(Json.success(spec, new View(image.toString(), phys.value(), size,
+                        layout.relocatable(), layout.loadSize(), Json.PlacementView.of(placements))));
             } else {
                 spec.commandLine().getOut().print(picture.text());
             }

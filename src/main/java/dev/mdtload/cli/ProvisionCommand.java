@@ -2,6 +2,7 @@ package dev.mdtload.cli;
 
 import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.provision.Drivers;
@@ -56,8 +57,8 @@ final class ProvisionCommand extends RootedCommand {
     @Mixin
     KernelOption kernel;
 
-    /** The JSON report: the exit code and its meaning, then everything the run recorded. */
-    record View(String result, int exitCode, @JsonUnwrapped Report report) {}
+    /** The report: what the exit code means for this run, then everything the run recorded. */
+    record View(String outcome, @JsonIgnore int exitCode, @JsonUnwrapped Report report) {}
 
     @Override
     public Integer call() throws IOException, UsageFailure {
@@ -91,13 +92,14 @@ final class ProvisionCommand extends RootedCommand {
         int exit = report.refused() ? ExitCode.INVALID
                 : report.failed().map(f -> Failure.of(f.cause()).kind().exitCode()).orElse(ExitCode.OK);
         View view = new View(result(exit, report), exit, report);
-        out().println(common.json ? Json.line(view) : text(view));
+        String json = json(view);
+        out().println(common.json ? json : text(view));
         out().flush();
         if (recordFile != null) {
             AtomicFile.write(recordFile, true, record.toString().getBytes(StandardCharsets.UTF_8));
         }
         if (reportFile != null) {
-            AtomicFile.write(reportFile, true, (Json.line(view) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(reportFile, true, (json + "\n").getBytes(StandardCharsets.UTF_8));
         }
         PrintWriter err = spec.commandLine().getErr();
         report.problems().forEach(p -> err.println("mdtload: " + p));
@@ -105,6 +107,16 @@ final class ProvisionCommand extends RootedCommand {
                 f.message(), report.rolledBack().isEmpty() ? "" : "; stopped again: " + String.join(", ", report.rolledBack())));
         err.flush();
         return exit;
+    }
+
+    /** The envelope: every plan problem, then the step that failed, as errors; the report as the result. */
+    private String json(View view) {
+        Report r = view.report();
+        List<Json.Problem> errors = new java.util.ArrayList<>(r.problems().stream()
+                .map(p -> new Json.Problem("provision-plan", r.manifest(), p)).toList());
+        r.failed().ifPresent(f -> errors.add(new Json.Problem(Failure.of(f.cause()).ruleId(), r.manifest(),
+                "processor " + f.processor() + ": " + f.step() + " failed: " + f.message())));
+        return Json.envelope(spec, view.exitCode(), view, errors, List.of());
     }
 
     private static String result(int exit, Report report) {
@@ -139,7 +151,7 @@ final class ProvisionCommand extends RootedCommand {
             b.append(String.format("  secure-world calls for %s recorded, not made: nothing was authenticated or started%n",
                     String.join(", ", recorded)));
         }
-        b.append(String.format("result: %s (exit %d, %.1f ms)", view.result(), view.exitCode(), r.micros() / 1000.0));
+        b.append(String.format("result: %s (exit %d, %.1f ms)", view.outcome(), view.exitCode(), r.micros() / 1000.0));
         return b.toString();
     }
 }

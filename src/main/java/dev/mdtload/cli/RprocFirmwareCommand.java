@@ -36,7 +36,7 @@ final class RprocFirmwareCommand extends RprocSubcommand {
                 spec.commandLine().getErr().flush();
             }
         }
-        out().println(common.json ? Json.line(p) : p.label() + ": " + p.firmware());
+        out().println(common.json ? Json.success(spec, p) : p.label() + ": " + p.firmware());
         return done();
     }
 }

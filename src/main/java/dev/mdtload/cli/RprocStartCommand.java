@@ -51,7 +51,7 @@ final class RprocStartCommand extends RprocSubcommand {
         FirmwareName firmware = FirmwareName.of(as != null ? as : String.valueOf(image.getFileName()));
         Remoteprocs.Started s = remoteprocs().start(name, image, firmware, new Validator(unsigned.allowUnsigned), timeout);
         if (common.json) {
-            out().println(Json.line(new View(s.processor(), s.firmware().value(),
+            out().println(Json.success(spec, new View(s.processor(), s.firmware().value(),
                     s.staged().stream().map(String::valueOf).toList(), s.elapsed().toMillis())));
         } else {
             out().printf("%s: staged %s (%d file%s) in %s%n", s.processor().label(), s.firmware(), s.staged().size(),

@@ -17,7 +17,7 @@ final class RprocStatusCommand extends RprocSubcommand {
     public Integer call() throws IOException, UsageFailure {
         Remoteproc p = remoteprocs().get(name);
         if (common.json) {
-            out().println(Json.line(p));
+            out().println(Json.success(spec, p));
         } else {
             out().printf("%s%n  name:     %s%n  state:    %s%n  firmware: %s%n  recovery: %s%n  coredump: %s%n",
                     p.id(), p.name(), p.state(), p.firmware(), orAbsent(p.recovery()), orAbsent(p.coredump()));

@@ -16,7 +16,7 @@ final class RprocStopCommand extends RprocSubcommand {
     @Override
     public Integer call() throws IOException, Failure {
         Remoteproc p = remoteprocs().stop(name);
-        out().println(common.json ? Json.line(p) : p.label() + ": " + p.state());
+        out().println(common.json ? Json.success(spec, p) : p.label() + ": " + p.state());
         return done();
     }
 }

@@ -104,7 +104,7 @@ final class SignCommand implements Callable<Integer> {
         } else if (!common.json) {
             out.printf("signed with %s%n", result.scheme().id());
         }
-        Written.of(elf, written).print(out, common.json);
+        Written.of(elf, written).print(spec, common.json);
         return ExitCode.OK;
     }
 }

@@ -47,7 +47,7 @@ final class SplitCommand implements Callable<Integer> {
                     + " they are not in the split and squash will not restore them%n", image, result.strayBytes());
             err.flush();
         }
-        Written.of(image, result.files()).print(spec.commandLine().getOut(), common.json);
+        Written.of(image, result.files()).print(spec, common.json);
         return ExitCode.OK;
     }
 }

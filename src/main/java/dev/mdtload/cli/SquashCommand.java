@@ -38,7 +38,7 @@ final class SquashCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InvalidImageException {
         Squasher.squash(image, output, force);
-        Written.of(image, List.of(output)).print(spec.commandLine().getOut(), common.json);
+        Written.of(image, List.of(output)).print(spec, common.json);
         return ExitCode.OK;
     }
 }

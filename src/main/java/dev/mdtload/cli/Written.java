@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,9 +16,10 @@ record Written(String input, List<String> outputs) {
         return new Written(input.toString(), outputs.stream().map(Path::toString).toList());
     }
 
-    void print(PrintWriter out, boolean json) {
+    void print(CommandSpec spec, boolean json) {
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.line(this));
+            out.println(Json.success(spec, this));
         } else {
             outputs.forEach(o -> out.println("wrote " + o));
         }

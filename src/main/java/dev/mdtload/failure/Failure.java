@@ -57,7 +57,8 @@ public abstract sealed class Failure extends Exception
             case UncheckedIOException u -> of(u.getCause());
             case NoSuchFileException n -> new UsageFailure(n.getFile() + ": no such file or directory", n);
             case NotDirectoryException n -> new UsageFailure(n.getFile() + ": not a directory", n);
-            case FileAlreadyExistsException e -> new UsageFailure(e.getFile() + ": already exists (--force replaces it)", e);
+            case FileAlreadyExistsException e -> new UsageFailure(e.getFile() + ": "
+                    + (e.getReason() == null ? "already exists (use --force to replace it)" : e.getReason()), e);
             case AccessDeniedException a -> new EnvironmentFailure(Errno.EACCES.name(), a.getFile() + ": permission denied", a);
             case FileSystemException f -> new EnvironmentFailure(Kind.ENVIRONMENT.id(), f.getFile() + ": " + reason(f), f);
             case PosixException p -> new EnvironmentFailure(p.errnoName(), p.getMessage(), p);
