@@ -1,6 +1,8 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.EnvironmentFailure;
 import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.Kind;
 import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -114,7 +116,9 @@ final class ValidateCommand implements Callable<Integer> {
         for (Outcome o : outcomes) {
             if (o.failure != null) {
                 failed++;
-                worst = Math.max(worst, report(Failure.of(o.failure)));
+                // it was there when found: one that cannot be read now (a dangling link in a tree) is the machine's
+                Failure f = Failure.of(o.failure);
+                worst = Math.max(worst, report(f.kind() == Kind.ENVIRONMENT ? f : new EnvironmentFailure(f.ruleId(), f.getMessage(), o.failure)));
                 continue;
             }
             ImageReport r = o.report;

@@ -58,7 +58,7 @@ class DmaSeamCompileTest {
                 import dev.mdtload.address.*;
                 import dev.mdtload.scm.ScmArg;
                 class Caller {
-                    ScmArg right(DmaAddr dma, IommuMap map) throws UsageFailure {
+                    ScmArg right(DmaAddr dma, IommuMap map) throws dev.mdtload.failure.UsageFailure {
                         return new ScmArg.Region(map.translate(dma, 4096), 4096);
                     }
                 }""");
