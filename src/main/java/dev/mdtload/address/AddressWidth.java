@@ -1,5 +1,7 @@
 package dev.mdtload.address;
 
+import dev.mdtload.failure.UsageFailure;
+
 /** How many bits of an address a call carries. A value that does not fit is refused, never cut. */
 public enum AddressWidth {
     BITS32(32),
@@ -20,10 +22,10 @@ public enum AddressWidth {
     }
 
     /** Checks that [{@code addr}, {@code addr + length}) is addressable at this width. */
-    public PhysAddr require(PhysAddr addr, long length, String what) throws AddressException {
+    public PhysAddr require(PhysAddr addr, long length, String what) throws UsageFailure {
         long last = length == 0 ? addr.value() : addr.value() + length - 1;
         if (!fits(addr.value()) || !fits(last) || last < addr.value()) {
-            throw new AddressException(String.format(
+            throw new UsageFailure(String.format(
                     "%s at 0x%x (+0x%x) does not fit a %d-bit address: refusing rather than truncating it",
                     what, addr.value(), length, bits));
         }

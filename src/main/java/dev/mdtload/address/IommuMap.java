@@ -1,5 +1,6 @@
 package dev.mdtload.address;
 
+import dev.mdtload.failure.UsageFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -64,15 +65,15 @@ public final class IommuMap {
     /**
      * The physical address behind {@code [addr, addr + length)} as {@code addr}'s device sees it.
      *
-     * @throws AddressException no declared window of that device covers the whole range
+     * @throws UsageFailure no declared window of that device covers the whole range
      */
-    public PhysAddr translate(DmaAddr addr, long length) throws AddressException {
+    public PhysAddr translate(DmaAddr addr, long length) throws UsageFailure {
         for (Window w : windows) {
             if (w.covers(addr, length)) {
                 return w.phys.plus(addr.iova() - w.iova);
             }
         }
-        throw new AddressException(String.format(
+        throw new UsageFailure(String.format(
                 "%s (+0x%x) has no declared IOMMU translation; a DMA address is not a physical address "
                         + "(declare one with --iommu-map %s:IOVA=PHYS+SIZE)", addr, length, addr.device()));
     }

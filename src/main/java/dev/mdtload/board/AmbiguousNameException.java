@@ -1,10 +1,11 @@
 package dev.mdtload.board;
 
-import java.io.IOException;
+import dev.mdtload.failure.UsageFailure;
+
 import java.util.List;
 
 /** A reserved-memory name that matches several carveouts: picking one would be a guess. */
-public final class AmbiguousNameException extends IOException {
+public final class AmbiguousNameException extends UsageFailure {
     private final List<String> candidates;
 
     public AmbiguousNameException(String name, List<String> candidates) {

@@ -34,12 +34,12 @@ public record Board(String source, List<Carveout> carveouts, List<Processor> pro
     }
 
     /** The board whose live tree is under {@code root} ({@code ROOT/sys/firmware/devicetree/base}). */
-    public static Board read(Path root) throws IOException {
+    public static Board read(Path root) throws IOException, DeviceTreeException {
         return of(DeviceTree.readLive(root.resolve(LIVE_TREE)));
     }
 
     /** The board described by a {@code .dtb} file. */
-    public static Board readDtb(Path dtb) throws IOException {
+    public static Board readDtb(Path dtb) throws IOException, DeviceTreeException {
         return of(DeviceTree.readBlob(dtb));
     }
 

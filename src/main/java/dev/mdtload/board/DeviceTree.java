@@ -47,7 +47,7 @@ public final class DeviceTree {
     }
 
     /** Reads a {@code .dtb} file; files over {@value Limits#MAX_BYTES} bytes are refused unread. */
-    public static DeviceTree readBlob(Path file) throws IOException {
+    public static DeviceTree readBlob(Path file) throws IOException, DeviceTreeException {
         long size = Files.size(file);
         if (size > Limits.MAX_BYTES) {
             throw new DeviceTreeException(file.toString(), "fdt header",
@@ -67,7 +67,7 @@ public final class DeviceTree {
     }
 
     /** Reads a live tree directory such as {@code /sys/firmware/devicetree/base}. */
-    public static DeviceTree readLive(Path dir) throws IOException {
+    public static DeviceTree readLive(Path dir) throws IOException, DeviceTreeException {
         return index(dir.toString(), LiveTreeReader.read(dir));
     }
 

@@ -28,7 +28,7 @@ final class LiveTreeReader {
         this.limits = new Limits(source);
     }
 
-    static Node read(Path dir) throws IOException {
+    static Node read(Path dir) throws IOException, DeviceTreeException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(dir.toString(), null, "no device tree directory");
         }
@@ -36,7 +36,7 @@ final class LiveTreeReader {
         return reader.node(NodeBuilder.root(reader.source), dir, 0);
     }
 
-    private Node node(NodeBuilder node, Path dir, int depth) throws IOException {
+    private Node node(NodeBuilder node, Path dir, int depth) throws IOException, DeviceTreeException {
         limits.node(node.path(), depth);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
@@ -62,7 +62,7 @@ final class LiveTreeReader {
         return node.build();
     }
 
-    private byte[] read(Path file, long size, String path) throws IOException {
+    private byte[] read(Path file, long size, String path) throws IOException, DeviceTreeException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] value = in.readNBytes((int) size + 1);
             if (value.length != size) {

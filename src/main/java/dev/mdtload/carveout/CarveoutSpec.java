@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,13 +80,18 @@ public sealed interface CarveoutSpec {
             }
         }
 
+        /** The failure when the board's reserved-memory table has no region of this name. */
+        public UsageFailure noSuchRegion() {
+            return new UsageFailure("carveout " + this + ": the board has no reserved-memory region named '" + name + "'");
+        }
+
         @Override
         public String toString() {
             return "reserved:" + name;
         }
     }
 
-    static CarveoutSpec parse(String text) throws CarveoutException {
+    static CarveoutSpec parse(String text) throws UsageFailure {
         int colon = text.indexOf(':');
         String kind = colon < 0 ? text : text.substring(0, colon);
         Optional<String> rest = colon < 0 ? Optional.empty() : Optional.of(text.substring(colon + 1));
@@ -101,7 +107,7 @@ public sealed interface CarveoutSpec {
             };
         } catch (IllegalArgumentException e) {
             // Also InvalidPathException, a subclass: every malformed spec gets the same one-line form.
-            throw new CarveoutException("carveout '" + text + "': " + e.getMessage() + "; expected " + FORMS);
+            throw new UsageFailure("carveout '" + text + "': " + e.getMessage() + "; expected " + FORMS);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
@@ -34,10 +36,10 @@ public final class Carveouts {
             return root.resolve(path);
         }
 
-        private void check(CarveoutSpec spec) throws CarveoutException {
+        private void check(CarveoutSpec spec) throws UsageFailure {
             List<String> problems = problems(phys, size, Names.FIELDS);
             if (!problems.isEmpty()) {
-                throw new CarveoutException("carveout " + spec + ": " + problems.getFirst());
+                throw new UsageFailure("carveout " + spec + ": " + problems.getFirst());
             }
         }
 
@@ -45,21 +47,21 @@ public final class Carveouts {
          * The base of this request inside a region the kind names (a UIO map, a reserved-memory
          * region): the requested address, or the region's start when none was given.
          */
-        PhysAddr placeIn(CarveoutSpec spec, String region, PhysAddr regionBase, long regionSize) throws CarveoutException {
+        PhysAddr placeIn(CarveoutSpec spec, String region, PhysAddr regionBase, long regionSize) throws UsageFailure {
             PhysAddr base = phys.orElse(regionBase);
             requireAligned(spec, base);
             long offset = base.value() - regionBase.value();
             if (base.compareTo(regionBase) < 0 || offset > regionSize || size > regionSize - offset) {
-                throw new CarveoutException(String.format(
+                throw new UsageFailure(String.format(
                         "carveout %s: 0x%x bytes at %s do not fit in %s, which is 0x%x bytes at %s",
                         spec, size, base, region, regionSize, regionBase));
             }
             return base;
         }
 
-        private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws CarveoutException {
+        private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws UsageFailure {
             if (!base.isAligned(Page.SIZE)) {
-                throw new CarveoutException(String.format(
+                throw new UsageFailure(String.format(
                         "carveout %s: %s is not aligned to the %d-byte page", spec, base, Page.SIZE));
             }
         }
@@ -98,10 +100,10 @@ public final class Carveouts {
 
     /**
      * Checks {@code request} against {@code spec} and maps the carveout. A wrong request is a
-     * {@link CarveoutException}, raised before any file is created or mapped; a carveout that
+     * {@link UsageFailure}, raised before any file is created or mapped; a carveout that
      * cannot be opened or is in use by another run is an {@link IOException}.
      */
-    public static Carveout open(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+    public static Carveout open(CarveoutSpec spec, Request request) throws IOException, Failure {
         request.check(spec);
         return switch (spec) {
             case CarveoutSpec.File file -> FileCarveout.open(file, request);
@@ -133,19 +135,19 @@ public final class Carveouts {
      * simulated secure world, given the carveout spec, maps to read the "physical memory" a load
      * wrote. Only memory with a physical address and a file other readers can open has one.
      *
-     * @throws CarveoutException the spec names memory no other reader can map (dma-heap, memfd),
-     *                           or the request does not fit it
+     * @throws Failure usage: the spec names memory no other reader can map (dma-heap, memfd), or the
+     *                 request does not fit it; invalid input: the board's reserved-memory table
      */
-    public static Location locate(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+    public static Location locate(CarveoutSpec spec, Request request) throws IOException, Failure {
         request.check(spec);
         return switch (spec) {
             case CarveoutSpec.File file -> FileCarveout.locate(file, request);
             case CarveoutSpec.DevMem devMem -> DevMemCarveout.location(devMem, request);
             case CarveoutSpec.Reserved reserved -> DevMemCarveout.location(reserved, request);
             case CarveoutSpec.Uio uio -> UioCarveout.locate(uio, request);
-            case CarveoutSpec.DmaHeap ignored -> throw new CarveoutException(
+            case CarveoutSpec.DmaHeap ignored -> throw new UsageFailure(
                     "carveout " + spec + " has no physical address another reader could map");
-            case CarveoutSpec.Memfd ignored -> throw new CarveoutException(
+            case CarveoutSpec.Memfd ignored -> throw new UsageFailure(
                     "carveout " + spec + " is anonymous memory of this process alone: no other reader can map it");
         };
     }
@@ -156,7 +158,7 @@ public final class Carveouts {
      * and the device behind {@code devmem} and {@code reserved:} (present; a stand-in file long
      * enough). For planning several loads before the first one writes.
      */
-    public static void check(CarveoutSpec spec, Request request) throws CarveoutException, IOException {
+    public static void check(CarveoutSpec spec, Request request) throws IOException, Failure {
         request.check(spec);
         switch (spec) {
             case CarveoutSpec.DevMem devMem -> DevMemCarveout.check(devMem, request);

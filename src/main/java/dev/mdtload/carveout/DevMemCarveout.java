@@ -1,5 +1,7 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Errno;
 import dev.mdtload.posix.Fd;
@@ -42,7 +44,7 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
     }
 
     private static Location locate(CarveoutSpec.DevMem spec, Carveouts.Request request)
-            throws CarveoutException, IOException {
+            throws UsageFailure, IOException {
         Path device = spec.path().orElse(request.underRoot("dev/mem"));
         Optional<PciBar> bar = spec.path().isPresent() ? PciBar.of(device) : Optional.empty();
         if (bar.isPresent()) {
@@ -50,46 +52,46 @@ public final class DevMemCarveout extends MappedCarveout implements Carveout {
             PhysAddr phys = request.placeIn(spec, b.describe(), b.start(), b.size());
             return new Location(spec, device, phys, phys.value() - b.start().value(), Optional.empty());
         }
-        PhysAddr phys = request.phys().orElseThrow(() -> new CarveoutException(
+        PhysAddr phys = request.phys().orElseThrow(() -> new UsageFailure(
                 "carveout " + spec + ": needs the physical address to map; /dev/mem has no default"));
         return new Location(spec, device, phys, phys.value(), Optional.empty());
     }
 
     private static Location locate(CarveoutSpec.Reserved spec, Carveouts.Request request)
-            throws CarveoutException, IOException {
+            throws IOException, Failure {
         if (request.reserved() == ReservedMemory.NONE) {
-            throw new CarveoutException("carveout " + spec + ": no reserved-memory table is available here to find '"
+            throw new UsageFailure("carveout " + spec + ": no reserved-memory table is available here to find '"
                     + spec.name() + "' in; give devmem and the region's physical address instead");
         }
         ReservedMemory.Region region = request.reserved().find(spec.name())
-                .orElseThrow(() -> CarveoutException.noSuchRegion(spec));
+                .orElseThrow(() -> spec.noSuchRegion());
         PhysAddr phys = request.placeIn(spec, "reserved-memory region " + region.name(), region.base(), region.size());
         return new Location(spec, request.underRoot("dev/mem"), phys, phys.value(), Optional.of(region));
     }
 
-    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws UsageFailure, IOException {
         return map(locate(spec, request), request);
     }
 
-    static DevMemCarveout open(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static DevMemCarveout open(CarveoutSpec.Reserved spec, Carveouts.Request request) throws IOException, Failure {
         return map(locate(spec, request), request);
     }
 
     static Carveouts.Location location(CarveoutSpec.DevMem spec, Carveouts.Request request)
-            throws CarveoutException, IOException {
+            throws UsageFailure, IOException {
         return locate(spec, request).of(request);
     }
 
     static Carveouts.Location location(CarveoutSpec.Reserved spec, Carveouts.Request request)
-            throws CarveoutException, IOException {
+            throws IOException, Failure {
         return locate(spec, request).of(request);
     }
 
-    static void check(CarveoutSpec.DevMem spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static void check(CarveoutSpec.DevMem spec, Carveouts.Request request) throws UsageFailure, IOException {
         requireDevice(locate(spec, request), request);
     }
 
-    static void check(CarveoutSpec.Reserved spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static void check(CarveoutSpec.Reserved spec, Carveouts.Request request) throws IOException, Failure {
         requireDevice(locate(spec, request), request);
     }
 

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
 import dev.mdtload.posix.PosixException;
@@ -69,9 +70,9 @@ public final class DmaHeapCarveout extends MappedCarveout implements Carveout {
      * Every allocation is a fresh buffer no other process can name, so unlike the other kinds
      * there is nothing shared to lock.
      */
-    static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws UsageFailure, IOException {
         if (request.phys().isPresent()) {
-            throw new CarveoutException("carveout " + spec + ": cannot be placed at " + request.phys().get()
+            throw new UsageFailure("carveout " + spec + ": cannot be placed at " + request.phys().get()
                     + ": a dma-buf has no physical address userspace can choose or learn, only a DMA address"
                     + " once a device attaches it");
         }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Errno;
 import dev.mdtload.posix.Fd;
@@ -32,8 +33,8 @@ public final class FileCarveout extends MappedCarveout implements Carveout {
         }
     }
 
-    static Carveouts.Location locate(CarveoutSpec.File spec, Carveouts.Request request) throws CarveoutException {
-        PhysAddr base = request.phys().orElseThrow(() -> new CarveoutException(
+    static Carveouts.Location locate(CarveoutSpec.File spec, Carveouts.Request request) throws UsageFailure {
+        PhysAddr base = request.phys().orElseThrow(() -> new UsageFailure(
                 "carveout " + spec + " stands for memory at no physical address: give one"));
         return new Carveouts.Location(base, request.size(), spec.path(), 0);
     }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -15,7 +16,7 @@ public interface ReservedMemory {
     /** No reserved-memory table: a {@code reserved:} spec is refused with a usage message. */
     ReservedMemory NONE = name -> Optional.empty();
 
-    Optional<Region> find(String name) throws IOException;
+    Optional<Region> find(String name) throws IOException, Failure;
 
     /** One region; {@code noMap} regions are outside the kernel's linear map (DT {@code no-map}). */
     record Region(String name, PhysAddr base, long size, boolean noMap) {

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Fd;
@@ -30,7 +31,7 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
      * as on every x86_64 and most arm64 kernels).
      */
     static Carveouts.Location locate(CarveoutSpec.Uio spec, Carveouts.Request request)
-            throws CarveoutException, IOException {
+            throws UsageFailure, IOException {
         Path map = request.underRoot("sys/class/uio").resolve(spec.name()).resolve("maps").resolve("map" + spec.map());
         if (!Files.isDirectory(map)) {
             throw new IOException("carveout " + spec + ": " + map + " does not exist (no such UIO device or map)");
@@ -46,7 +47,7 @@ public final class UioCarveout extends MappedCarveout implements Carveout {
         return spec.map() * Page.SIZE;
     }
 
-    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws CarveoutException, IOException {
+    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws UsageFailure, IOException {
         Carveouts.Location at = locate(spec, request);
         // the driver always maps from the start of a map, so a carveout inside one is mapped from there and sliced
         long mapOffset = mapOffset(spec);

@@ -1,6 +1,7 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.board.Board;
+import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.board.Carveout;
 import dev.mdtload.board.Overlap;
 import dev.mdtload.board.Processor;
@@ -39,21 +40,30 @@ final class BoardCommand extends RootedCommand {
     record OverlapView(String first, String second, long start, long end) {}
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, DeviceTreeException {
         Board board = dtb != null ? Board.readDtb(dtb) : Board.read(root.root);
         if (common.json) {
-            out().println(Json.line(View.of(board)));
+            out().println(Json.envelope(spec, exit(board), View.of(board), board.overlaps().stream()
+                    .map(o -> new Json.Problem("carveouts-overlap", board.source(), overlap(o))).toList(), List.of()));
         } else {
             print(out(), board);
         }
         out().flush();
         PrintWriter err = spec.commandLine().getErr();
         for (Overlap o : board.overlaps()) {
-            err.printf("mdtload: %s: carveouts %s and %s overlap in [%s, %s)%n", board.source(), o.first(), o.second(),
-                    Numbers.hex(o.start().value()), Numbers.hex(o.end().value()));
+            err.printf("mdtload: %s: %s%n", board.source(), overlap(o));
         }
         err.flush();
+        return exit(board);
+    }
+
+    private static int exit(Board board) {
         return board.overlaps().isEmpty() ? ExitCode.OK : ExitCode.INVALID;
+    }
+
+    private static String overlap(Overlap o) {
+        return String.format("carveouts %s and %s overlap in [%s, %s)", o.first(), o.second(),
+                Numbers.hex(o.start().value()), Numbers.hex(o.end().value()));
     }
 
     private static List<String> users(Board board, Carveout c) {

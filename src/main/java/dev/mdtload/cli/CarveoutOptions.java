@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveouts;
 
@@ -13,10 +14,10 @@ import java.util.Optional;
 final class CarveoutOptions {
     private CarveoutOptions() {}
 
-    static void check(Optional<PhysAddr> phys, long size) {
+    static void check(Optional<PhysAddr> phys, long size) throws UsageFailure {
         List<String> problems = Carveouts.problems(phys, size, Carveouts.Names.OPTIONS);
         if (!problems.isEmpty()) {
-            throw new UsageException(problems.getFirst());
+            throw new UsageFailure(problems.getFirst());
         }
     }
 }

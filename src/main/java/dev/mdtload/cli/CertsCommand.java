@@ -40,7 +40,7 @@ final class CertsCommand implements Callable<Integer> {
         Signatures.CertsReport report = Signatures.certificates(image);
         PrintWriter out = spec.commandLine().getOut();
         if (common.json) {
-            out.println(Json.line(report));
+            out.println(Json.success(spec, report));
         } else {
             print(out, report);
         }

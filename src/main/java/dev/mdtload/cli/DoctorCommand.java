@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mdtload.board.Board;
 import dev.mdtload.board.Carveout;
@@ -47,7 +48,7 @@ final class DoctorCommand extends RootedCommand {
     KernelOption kernel;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, Failure {
         Path rootDir = root.root;
         Board board = dtb != null ? Board.readDtb(dtb) : Board.read(rootDir);
         SearchPath search = firmwarePath != null ? new SearchPath(firmwarePath, "") : SearchPath.of(rootDir);

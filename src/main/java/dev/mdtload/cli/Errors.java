@@ -1,26 +1,11 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.address.AddressException;
-import dev.mdtload.board.AmbiguousNameException;
-import dev.mdtload.board.DeviceTreeException;
-import dev.mdtload.carveout.CarveoutException;
-import dev.mdtload.check.InvalidImageException;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
-import dev.mdtload.provision.ManifestException;
-import dev.mdtload.rproc.FirmwareNameException;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
-import dev.mdtload.rproc.RemoteprocException;
-import dev.mdtload.scm.ScmException;
 import picocli.CommandLine;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.util.List;
 
 /**
@@ -45,21 +30,18 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        Throwable cause = e instanceof UncheckedIOException || isMachineError(e) ? e.getCause() : e;
-        if (cause instanceof InvalidImageException invalid) {
-            for (Violation v : invalid.violations()) {
-                err.println("mdtload: " + v.line());
-            }
-        } else if (cause instanceof ManifestException manifest) {
-            manifest.problems().forEach(p -> err.println("mdtload: " + p));
-        } else {
-            err.println("mdtload: " + describe(cause));
+        Failure failure = Failure.of(isMachineError(e) ? e.getCause() : e);
+        if (matched(parsed, "--json")) {
+            // scripts get JSON exactly when they need it: the failure's envelope, as on success
+            cmd.getOut().println(Json.failure(cmd.getCommandSpec(), failure));
+            cmd.getOut().flush();
         }
-        if (isDebug(parsed)) {
-            cause.printStackTrace(err);
+        failure.lines().forEach(line -> err.println("mdtload: " + line));
+        if (matched(parsed, "--debug")) {
+            failure.printStackTrace(err);
         }
         err.flush();
-        return exitCode(cause);
+        return failure.kind().exitCode();
     }
 
     @Override
@@ -73,48 +55,14 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return ExitCode.USAGE;
     }
 
-    static int exitCode(Throwable e) {
-        return switch (e) {
-            case InvalidImageException ignored -> ExitCode.INVALID;
-            case DeviceTreeException ignored -> ExitCode.INVALID;
-            case UsageException ignored -> ExitCode.USAGE;
-            case ManifestException ignored -> ExitCode.USAGE;
-            case AddressException ignored -> ExitCode.USAGE;
-            case CarveoutException ignored -> ExitCode.USAGE;
-            case ScmException ignored -> ExitCode.REFUSED;
-            case AmbiguousNameException ignored -> ExitCode.USAGE;
-            case FirmwareNameException ignored -> ExitCode.USAGE;
-            case NoSuchRemoteprocException ignored -> ExitCode.USAGE;
-            case RemoteprocException ignored -> ExitCode.REFUSED;
-            case NoSuchFileException ignored -> ExitCode.USAGE;
-            // an output that exists and was not to be replaced (no --force): the request is wrong
-            case FileAlreadyExistsException ignored -> ExitCode.USAGE;
-            case IOException ignored -> ExitCode.ENVIRONMENT;
-            default -> ExitCode.ENVIRONMENT;
-        };
-    }
-
-    /** One line, lowercase-first like the kernel's, naming the file where the exception knows it. */
-    static String describe(Throwable e) {
-        return switch (e) {
-            case NoSuchFileException n -> n.getFile() + ": no such file or directory";
-            case AccessDeniedException a -> a.getFile() + ": permission denied";
-            case FileSystemException f -> f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
-            case InvalidImageException i -> i.getMessage();
-            case OutOfMemoryError m -> "out of memory (" + m.getMessage() + "): raise -Xmx, or the input asks for too much";
-            case VirtualMachineError v -> "internal error: " + (v.getMessage() == null ? v.toString() : v.getMessage());
-            default -> e.getMessage() == null ? e.toString() : e.getMessage();
-        };
-    }
-
     /** How Main hands over an Error picocli would not: an ExecutionException around it. */
     private static boolean isMachineError(Exception e) {
         return e instanceof CommandLine.ExecutionException && e.getCause() instanceof VirtualMachineError;
     }
 
-    private static boolean isDebug(CommandLine.ParseResult parsed) {
+    private static boolean matched(CommandLine.ParseResult parsed, String option) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption("--debug")) {
+            if (p.hasMatchedOption(option)) {
                 return true;
             }
         }

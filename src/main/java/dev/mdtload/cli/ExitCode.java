@@ -1,17 +1,22 @@
 package dev.mdtload.cli;
 
-/** The exit codes every command uses; README.md documents them and scripts depend on them. */
+import dev.mdtload.failure.Kind;
+
+/**
+ * The exit codes every command uses; README.md documents them and scripts depend on them. Each
+ * failure's code comes from its {@link Kind}; these name them where a command returns a verdict.
+ */
 public final class ExitCode {
     private ExitCode() {}
 
     /** Everything valid, done. */
     public static final int OK = 0;
     /** An image (or a manifest entry) breaks a rule; nothing was written. */
-    public static final int INVALID = 1;
+    public static final int INVALID = Kind.INVALID.exitCode();
     /** Bad command line: unknown option, bad number, a path that does not exist, a wrong address kind. */
-    public static final int USAGE = 2;
+    public static final int USAGE = Kind.USAGE.exitCode();
     /** The machine would not let us: permission, I/O, a missing device or library. */
-    public static final int ENVIRONMENT = 3;
+    public static final int ENVIRONMENT = Kind.ENVIRONMENT.exitCode();
     /** The secure world or a remote processor refused or failed after loading started. */
-    public static final int REFUSED = 4;
+    public static final int REFUSED = Kind.REFUSED.exitCode();
 }

@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.mbn.PartName;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,12 +24,17 @@ import java.util.stream.Stream;
 final class ImageFinder {
     private ImageFinder() {}
 
-    static List<Path> find(List<Path> paths) throws IOException {
+    /** The images found, and the paths given that name nothing (each its own usage failure, so the others still get a verdict). */
+    record Found(List<Path> images, List<UsageFailure> missing) {}
+
+    static Found find(List<Path> paths) throws IOException {
         Map<Object, Path> byIdentity = new LinkedHashMap<>();
+        List<UsageFailure> missing = new ArrayList<>();
         for (Path p : paths) {
             // a link is passed on even when it leads nowhere: the image reader tells a loop from a missing file
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new NoSuchFileException(p.toString(), null, "no such file or directory");
+                missing.add(new UsageFailure(p + ": no such file or directory"));
+                continue;
             }
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
@@ -41,7 +46,7 @@ final class ImageFinder {
                 add(byIdentity, p);
             }
         }
-        return new ArrayList<>(byIdentity.values());
+        return new Found(new ArrayList<>(byIdentity.values()), missing);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.Violation;
 import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.image.ImageReport;
@@ -37,17 +38,18 @@ final class InfoCommand implements Callable<Integer> {
     Path image;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, UsageFailure {
         if (!Files.exists(image)) {
             throw new NoSuchFileException(image.toString(), null, "no such file or directory");
         }
         if (Files.isDirectory(image)) {
-            throw new UsageException(image + ": is a directory; info takes one image (validate takes directories)");
+            throw new UsageFailure(image + ": is a directory; info takes one image (validate takes directories)");
         }
         ImageReport r = new Validator(unsigned.allowUnsigned, strict.strict).validate(image);
         PrintWriter out = spec.commandLine().getOut();
+        int exit = r.valid() ? ExitCode.OK : ExitCode.INVALID;
         if (common.json) {
-            out.println(Json.line(r));
+            out.println(Json.verdict(spec, exit, new ValidateCommand.Judged(r, null, null), r.errors(), r.warnings()));
         } else {
             print(out, r);
         }
@@ -55,7 +57,7 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Errors.print(err, r);
         err.flush();
-        return r.valid() ? ExitCode.OK : ExitCode.INVALID;
+        return exit;
     }
 
     private static void print(PrintWriter out, ImageReport r) {

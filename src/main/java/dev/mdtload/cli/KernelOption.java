@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.kernel.RunningKernel;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,15 +33,15 @@ final class KernelOption {
     }
 
     /** The one kernel asked for, or the default, or none; not for {@link #all()}. */
-    TargetKernel rules() {
+    TargetKernel rules() throws UsageFailure {
         if (all()) {
-            throw new UsageException("--kernel all judges images (validate); this command needs one kernel");
+            throw new UsageFailure("--kernel all judges images (validate); this command needs one kernel");
         }
         return NONE.equals(kernel) ? TargetKernel.NONE : release();
     }
 
     /** The release given, or the default. */
-    private KernelRules release() {
+    private KernelRules release() throws UsageFailure {
         if (kernel == null) {
             KernelRules rules = RunningKernel.defaultRules(Path.of("/"));
             if (Verbosity.of(command) == Verbosity.VERBOSE) {
@@ -52,23 +53,23 @@ final class KernelOption {
         try {
             return KernelRules.of(kernel);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--kernel: " + e.getMessage());
+            throw new UsageFailure("--kernel: " + e.getMessage());
         }
     }
 
     /** For provision: the version given, which overrides the manifest's kernel setting; null when not given. */
-    KernelRules version() {
+    KernelRules version() throws UsageFailure {
         if (kernel == null) {
             return null;
         }
         if (all() || NONE.equals(kernel)) {
-            throw new UsageException("--kernel " + kernel + ": provision brings up a board, which runs one kernel");
+            throw new UsageFailure("--kernel " + kernel + ": provision brings up a board, which runs one kernel");
         }
         return release();
     }
 
     /** The kernels to judge against: one, or the first release of every modelled range. */
-    List<TargetKernel> each() {
+    List<TargetKernel> each() throws UsageFailure {
         return all() ? KernelRules.boundaries().stream().<TargetKernel>map(KernelRules::new).toList() : List.of(rules());
     }
 }

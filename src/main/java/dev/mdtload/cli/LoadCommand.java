@@ -1,12 +1,12 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
-import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
@@ -139,14 +139,14 @@ final class LoadCommand implements Callable<Integer> {
     Path root;
 
     @Override
-    public Integer call() throws IOException, InvalidImageException, AddressException, CarveoutException, ScmException {
+    public Integer call() throws IOException, Failure {
         if (recordFile != null && backend != Backend.record) {
             // silently dropping it would let a script believe it has a record to replay
-            throw new UsageException("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
+            throw new UsageFailure("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
         }
         if (factsFile != null && backend != Backend.sim) {
             // a recorder authenticates nothing, so it could not refuse what the board would
-            throw new UsageException("--facts " + factsFile + " needs --scm sim: --scm " + backend + " checks nothing");
+            throw new UsageFailure("--facts " + factsFile + " needs --scm sim: --scm " + backend + " checks nothing");
         }
         // "-" is stdout, where the calls go without --record
         boolean recordToStdout = recordFile == null || recordFile.toString().equals(Output.STDOUT);
@@ -155,7 +155,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
         if (metadataPhys != null && !metadataPhys.isAligned(Page.SIZE)) {
-            throw new UsageException(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
+            throw new UsageFailure(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
                     metadataPhys.value(), Page.SIZE));
         }
         ImagePolicy policy = policy();
@@ -174,7 +174,8 @@ final class LoadCommand implements Callable<Integer> {
             result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
             authenticated = monitor.authenticates();
         }
-        String report = common.json ? Json.line(LoadView.of(result, authenticated)) : summary(result, authenticated);
+        String report = common.json ? Json.verdict(spec, ExitCode.OK, LoadView.of(result, carveoutSpec, authenticated),
+                List.of(), result.warnings()) : summary(result, authenticated);
         PrintWriter out = spec.commandLine().getOut();
         if (backend == Backend.record && recordToStdout) {
             // scripts replay stdout line by line: only the calls go there
@@ -191,7 +192,7 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
-    private SecureMonitor monitor(LoadPlan plan, Writer record, ImagePolicy policy) throws IOException {
+    private SecureMonitor monitor(LoadPlan plan, Writer record, ImagePolicy policy) throws IOException, Failure {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(plan.where());
         return switch (backend) {
             case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, List.of(plan.peripheral()), policy));
@@ -200,14 +201,14 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** The board's checks from --facts, read before anything is opened; none without it. */
-    private ImagePolicy policy() throws IOException {
+    private ImagePolicy policy() throws IOException, UsageFailure {
         if (factsFile == null) {
             return ImagePolicy.NONE;
         }
         try {
             return Preflight.policy(FactsFile.read(factsFile));
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageFailure(e.getMessage());
         }
     }
 
@@ -215,24 +216,24 @@ final class LoadCommand implements Callable<Integer> {
      * Out of the carveout's way: the MiB below it, or above it when it starts in the first MiB.
      * Where the base is known only once the carveout is open (uio), no guess is safe.
      */
-    private PhysAddr defaultMetadataBase(LoadPlan.Where where) {
+    private PhysAddr defaultMetadataBase(LoadPlan.Where where) throws UsageFailure {
         return switch (where) {
             case LoadPlan.Where.Known known -> known.base().value() >= (1 << 20) ? known.base().minus(1 << 20)
                     : known.base().plus(size);
-            case LoadPlan.Where.ReadAtOpen ignored -> throw new UsageException(carveout + ": its physical base is read "
+            case LoadPlan.Where.ReadAtOpen ignored -> throw new UsageFailure(carveout + ": its physical base is read "
                     + "when it is opened; give --phys, or --metadata-phys for the metadata buffer");
         };
     }
 
-    /** {@code load --json}: addresses as numbers, placements as {@code map --json} shows them. */
+    /** {@code load --json}: the carveout's spec as given, addresses as numbers, placements as {@code map --json} shows them. */
     record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
                     boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
-                    List<LoadResult.Step> steps, List<Violation> warnings, String result) {
-        /** result: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
-        static LoadView of(LoadResult r, boolean authenticated) {
-            return new LoadView(r.image(), r.carveout(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
+                    List<LoadResult.Step> steps, String state) {
+        /** state: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
+        static LoadView of(LoadResult r, CarveoutSpec spec, boolean authenticated) {
+            return new LoadView(r.image(), spec.toString(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
                     r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
-                    Json.PlacementView.of(r.placements()), r.steps(), r.warnings(), authenticated ? "running" : "recorded");
+                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded");
         }
     }
 

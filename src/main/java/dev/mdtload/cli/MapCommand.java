@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.files.AtomicFile;
@@ -48,8 +49,11 @@ final class MapCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing SVG file.")
     boolean force;
 
+    /** {@code map --json}: the image, the carveout it was placed in, and where each segment lands. */
+    record View(String image, long base, long size, boolean relocatable, long loadSize, List<Json.PlacementView> placements) {}
+
     @Override
-    public Integer call() throws IOException, InvalidImageException {
+    public Integer call() throws IOException, Failure {
         CarveoutOptions.check(Optional.of(phys), size);
         try (FirmwareImage fw = FirmwareImage.open(image)) {
             if (!fw.violations().isEmpty()) {
@@ -67,7 +71,8 @@ final class MapCommand implements Callable<Integer> {
                 }
             }
             if (common.json) {
-                report.println(Json.line(Json.PlacementView.of(placements)));
+                report.println(Json.success(spec, new View(image.toString(), phys.value(), size,
+                        layout.relocatable(), layout.loadSize(), Json.PlacementView.of(placements))));
             } else {
                 report.print(picture.text());
             }

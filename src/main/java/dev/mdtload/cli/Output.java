@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ sealed interface Output extends AutoCloseable {
     void close() throws IOException;
 
     /** A file of the given name, or stdout for {@code -}; refused when it is one of {@code inputs}. */
-    static Output of(Path named, List<Path> inputs) throws IOException {
+    static Output of(Path named, List<Path> inputs) throws IOException, UsageFailure {
         if (named.toString().equals(STDOUT)) {
             return new Stdout(Files.createTempDirectory("mdtload-stdout-").resolve("out"));
         }
@@ -44,13 +45,13 @@ sealed interface Output extends AutoCloseable {
      * Refuses {@code output} when it is one of {@code inputs}, by file identity: a symlink or a hard
      * link to an input is that input, and writing it would destroy what is being read.
      */
-    static void requireNotInput(Path output, List<Path> inputs) throws IOException {
+    static void requireNotInput(Path output, List<Path> inputs) throws IOException, UsageFailure {
         if (!Files.exists(output)) {
             return;
         }
         for (Path input : inputs) {
             if (Files.exists(input) && Files.isSameFile(output, input)) {
-                throw new UsageException(output + " is the input " + input + ": an output must not overwrite what it is made from");
+                throw new UsageFailure(output + " is the input " + input + ": an output must not overwrite what it is made from");
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.BoardFacts.Fact;
@@ -66,7 +68,7 @@ final class PreflightCommand implements Callable<Integer> {
     Long rollback;
 
     @Override
-    public Integer call() throws IOException, InvalidImageException {
+    public Integer call() throws IOException, Failure {
         PreflightReport report = Preflight.check(image, pasId, facts());
         PrintWriter out = spec.commandLine().getOut();
         if (common.json) {
@@ -89,7 +91,7 @@ final class PreflightCommand implements Callable<Integer> {
     record View(String image, long pasId, String result, List<Finding> findings) {}
 
     /** The file's facts, each overridden by the option of the same fact. */
-    private BoardFacts facts() throws IOException {
+    private BoardFacts facts() throws IOException, UsageFailure {
         try {
             BoardFacts file = factsFile == null ? BoardFacts.NONE : FactsFile.read(factsFile);
             List<Fact> given = new ArrayList<>();
@@ -110,7 +112,7 @@ final class PreflightCommand implements Callable<Integer> {
             }
             return file.with(new BoardFacts(given));
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageFailure(e.getMessage());
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.provision.Drivers;
@@ -55,14 +58,14 @@ final class ProvisionCommand extends RootedCommand {
     @Mixin
     KernelOption kernel;
 
-    /** The JSON report: the exit code and its meaning, then everything the run recorded. */
-    record View(String result, int exitCode, @JsonUnwrapped Report report) {}
+    /** The report: what the exit code means for this run, then everything the run recorded. */
+    record View(String outcome, @JsonIgnore int exitCode, @JsonUnwrapped Report report) {}
 
     @Override
-    public Integer call() throws IOException, ManifestException {
+    public Integer call() throws IOException, UsageFailure {
         if (Output.STDOUT.equals(String.valueOf(reportFile)) || Output.STDOUT.equals(String.valueOf(recordFile))) {
             // stdout holds the report already (as JSON with --json); two documents there would mix
-            throw new UsageException("--report - and --record -: stdout has the report; use --json for it as JSON, "
+            throw new UsageFailure("--report - and --record -: stdout has the report; use --json for it as JSON, "
                     + "and a file for the other");
         }
         // outputs are written after the run: a directory that is not there must stop it before it starts
@@ -87,7 +90,7 @@ final class ProvisionCommand extends RootedCommand {
         }
         if (recordFile != null && !dryRun && m.settings().scm() != Manifest.ScmBackend.RECORD) {
             // an empty record would pass for a run that made no secure-world calls
-            throw new UsageException("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "
+            throw new UsageFailure("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "
                     + "with scm: " + m.settings().scm().toString().toLowerCase(java.util.Locale.ROOT) + " no calls are recorded");
         }
         StringWriter record = new StringWriter();
@@ -103,15 +106,16 @@ final class ProvisionCommand extends RootedCommand {
             }
         }
         int exit = report.refused() ? ExitCode.INVALID
-                : report.failed().map(f -> Errors.exitCode(f.cause())).orElse(ExitCode.OK);
+                : report.failed().map(f -> Failure.of(f.cause()).kind().exitCode()).orElse(ExitCode.OK);
         View view = new View(result(exit, report), exit, report);
-        out().println(common.json ? Json.line(view) : text(view));
+        String json = json(view);
+        out().println(common.json ? json : text(view));
         out().flush();
         if (recordFile != null) {
             AtomicFile.write(recordFile, true, record.toString().getBytes(StandardCharsets.UTF_8));
         }
         if (reportFile != null) {
-            AtomicFile.write(reportFile, true, (Json.line(view) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(reportFile, true, (json + "\n").getBytes(StandardCharsets.UTF_8));
         }
         PrintWriter err = spec.commandLine().getErr();
         report.problems().forEach(p -> err.println("mdtload: " + p));
@@ -121,14 +125,25 @@ final class ProvisionCommand extends RootedCommand {
         return exit;
     }
 
+    /** The envelope: every plan problem, then the step that failed, as errors; the report as the result. */
+    private String json(View view) {
+        Report r = view.report();
+        List<Json.Problem> errors = new java.util.ArrayList<>(r.problems().stream()
+                .map(p -> new Json.Problem("provision-plan", r.manifest(), p)).toList());
+        r.failed().ifPresent(f -> errors.add(new Json.Problem(Failure.of(f.cause()).ruleId(), r.manifest(),
+                "processor " + f.processor() + ": " + f.step() + " failed: " + f.message())));
+        return Json.envelope(spec, view.exitCode(), view, errors, List.of());
+    }
+
     private static String result(int exit, Report report) {
-        return switch (exit) {
+        if (exit == ExitCode.OK) {
             // a recording secure world answers every call: the run went through, but authenticated nothing
-            case ExitCode.OK -> recorded(report).isEmpty() ? "ok" : "recorded";
-            case ExitCode.INVALID -> "refused before anything was written";
-            case ExitCode.REFUSED -> "refused by the secure world or a remote processor; rolled back";
-            default -> "failed; rolled back";
-        };
+            return recorded(report).isEmpty() ? "ok" : "recorded";
+        }
+        if (exit == ExitCode.INVALID) {
+            return "refused before anything was written";
+        }
+        return exit == ExitCode.REFUSED ? "refused by the secure world or a remote processor; rolled back" : "failed; rolled back";
     }
 
     /** The processors whose secure-world calls were only recorded. */
@@ -152,7 +167,7 @@ final class ProvisionCommand extends RootedCommand {
             b.append(String.format("  secure-world calls for %s recorded, not made: nothing was authenticated or started%n",
                     String.join(", ", recorded)));
         }
-        b.append(String.format("result: %s (exit %d, %.1f ms)", view.result(), view.exitCode(), r.micros() / 1000.0));
+        b.append(String.format("result: %s (exit %d, %.1f ms)", view.outcome(), view.exitCode(), r.micros() / 1000.0));
         return b.toString();
     }
 }

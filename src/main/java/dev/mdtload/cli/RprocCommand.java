@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
         })
 final class RprocCommand implements Callable<Integer> {
     @Override
-    public Integer call() {
-        throw new UsageException("rproc needs a command: list, status, start, stop or firmware");
+    public Integer call() throws UsageFailure {
+        throw new UsageFailure("rproc needs a command: list, status, start, stop or firmware");
     }
 }

@@ -1,11 +1,9 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.rproc.FirmwareName;
-import dev.mdtload.rproc.FirmwareNameException;
 import dev.mdtload.rproc.FirmwareSearchPath;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import dev.mdtload.rproc.Remoteprocs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,7 +22,7 @@ final class RprocFirmwareCommand extends RprocSubcommand {
     String firmware;
 
     @Override
-    public Integer call() throws IOException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+    public Integer call() throws IOException, Failure {
         Remoteprocs remoteprocs = remoteprocs();
         Remoteproc p;
         if (firmware == null) {
@@ -38,7 +36,7 @@ final class RprocFirmwareCommand extends RprocSubcommand {
                 spec.commandLine().getErr().flush();
             }
         }
-        out().println(common.json ? Json.line(p) : p.label() + ": " + p.firmware());
+        out().println(common.json ? Json.success(spec, p) : p.label() + ": " + p.firmware());
         return done();
     }
 }

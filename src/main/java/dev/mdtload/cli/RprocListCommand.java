@@ -12,12 +12,13 @@ final class RprocListCommand extends RprocSubcommand {
     @Override
     public Integer call() throws IOException {
         List<Remoteproc> all = remoteprocs().list();
-        if (!common.json) {
-            out().printf("%-14s %-16s %-10s %s%n", "id", "name", "state", "firmware");
+        if (common.json) {
+            out().println(Json.success(spec, all));
+            return done();
         }
+        out().printf("%-14s %-16s %-10s %s%n", "id", "name", "state", "firmware");
         for (Remoteproc p : all) {
-            out().println(common.json ? Json.line(p)
-                    : String.format("%-14s %-16s %-10s %s", p.id(), p.name(), p.state(), p.firmware()));
+            out().printf("%-14s %-16s %-10s %s%n", p.id(), p.name(), p.state(), p.firmware());
         }
         return done();
     }

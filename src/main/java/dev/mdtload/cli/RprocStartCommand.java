@@ -1,12 +1,10 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.Validator;
 import dev.mdtload.rproc.FirmwareName;
-import dev.mdtload.rproc.FirmwareNameException;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import dev.mdtload.rproc.Remoteprocs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,12 +47,11 @@ final class RprocStartCommand extends RprocSubcommand {
     record View(Remoteproc processor, String firmware, List<String> staged, long elapsedMs) {}
 
     @Override
-    public Integer call() throws IOException, InvalidImageException, FirmwareNameException,
-            NoSuchRemoteprocException, RemoteprocException {
+    public Integer call() throws IOException, Failure {
         FirmwareName firmware = FirmwareName.of(as != null ? as : String.valueOf(image.getFileName()));
         Remoteprocs.Started s = remoteprocs().start(name, image, firmware, new Validator(unsigned.allowUnsigned), timeout);
         if (common.json) {
-            out().println(Json.line(new View(s.processor(), s.firmware().value(),
+            out().println(Json.success(spec, new View(s.processor(), s.firmware().value(),
                     s.staged().stream().map(String::valueOf).toList(), s.elapsed().toMillis())));
         } else {
             out().printf("%s: staged %s (%d file%s) in %s%n", s.processor().label(), s.firmware(), s.staged().size(),

@@ -1,6 +1,6 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.rproc.Remoteproc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -14,10 +14,10 @@ final class RprocStatusCommand extends RprocSubcommand {
     String name;
 
     @Override
-    public Integer call() throws IOException, NoSuchRemoteprocException {
+    public Integer call() throws IOException, UsageFailure {
         Remoteproc p = remoteprocs().get(name);
         if (common.json) {
-            out().println(Json.line(p));
+            out().println(Json.success(spec, p));
         } else {
             out().printf("%s%n  name:     %s%n  state:    %s%n  firmware: %s%n  recovery: %s%n  coredump: %s%n",
                     p.id(), p.name(), p.state(), p.firmware(), orAbsent(p.recovery()), orAbsent(p.coredump()));

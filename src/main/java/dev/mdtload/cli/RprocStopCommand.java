@@ -1,8 +1,7 @@
 package dev.mdtload.cli;
 
-import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,9 +14,9 @@ final class RprocStopCommand extends RprocSubcommand {
     String name;
 
     @Override
-    public Integer call() throws IOException, NoSuchRemoteprocException, RemoteprocException {
+    public Integer call() throws IOException, Failure {
         Remoteproc p = remoteprocs().stop(name);
-        out().println(common.json ? Json.line(p) : p.label() + ": " + p.state());
+        out().println(common.json ? Json.success(spec, p) : p.label() + ": " + p.state());
         return done();
     }
 }

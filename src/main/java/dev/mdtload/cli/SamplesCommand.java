@@ -36,14 +36,16 @@ final class SamplesCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "The samples directory, e.g. firmware-samples.")
     Path dir;
 
+    /** {@code samples --json}: where the samples went, and how many. */
+    record Generated(String directory, int images) {}
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (!check) {
             int count = SampleGenerator.generate(dir);
-            if (!common.json) {
-                out.printf("wrote %d sample images to %s%n", count, dir);
-            }
+            out.println(common.json ? Json.success(spec, new Generated(dir.toString(), count))
+                    : String.format("wrote %d sample images to %s", count, dir));
             out.flush();
             return ExitCode.OK;
         }
@@ -52,12 +54,12 @@ final class SamplesCommand implements Callable<Integer> {
         }
         List<Difference> differences = SampleGenerator.check(dir);
         PrintWriter err = spec.commandLine().getErr();
-        for (Difference d : differences) {
-            if (common.json) {
-                out.println(Json.line(d));
-            } else {
-                err.println("mdtload: " + d.line());
-            }
+        int exit = differences.isEmpty() ? ExitCode.OK : ExitCode.INVALID;
+        if (common.json) {
+            out.println(Json.envelope(spec, exit, differences, differences.stream()
+                    .map(d -> new Json.Problem("sample-differs", dir.toString(), d.line())).toList(), List.of()));
+        } else {
+            differences.forEach(d -> err.println("mdtload: " + d.line()));
         }
         if (!common.json) {
             out.println(differences.isEmpty() ? dir + ": samples match the generator"
@@ -65,6 +67,6 @@ final class SamplesCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
-        return differences.isEmpty() ? ExitCode.OK : ExitCode.INVALID;
+        return exit;
     }
 }

@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.sign.ImageSigner;
 import dev.mdtload.signature.SignatureScheme;
@@ -16,7 +18,6 @@ import picocli.CommandLine.TypeConversionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,9 +86,9 @@ final class SignCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, InvalidImageException, GeneralSecurityException {
+    public Integer call() throws IOException, Failure {
         if (userKey == null && output.toString().equals(Output.STDOUT)) {
-            throw new UsageException("-o - needs --key and --cert-chain: a test CA's root is written beside OUT, as OUT.root.pem");
+            throw new UsageFailure("-o - needs --key and --cert-chain: a test CA's root is written beside OUT, as OUT.root.pem");
         }
         List<Path> inputs = userKey == null ? List.of(elf) : List.of(elf, userKey.key, userKey.chain);
         try (Output signed = Output.of(output, inputs)) {
@@ -98,7 +99,7 @@ final class SignCommand implements Callable<Integer> {
                 Output.requireNotInput(request.rootCertificate(), inputs);
                 result = ImageSigner.sign(request);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+                throw new UsageFailure(e.getMessage());
             }
             signed.finish();
             List<Path> written = new ArrayList<>(List.of(output));
@@ -112,7 +113,7 @@ final class SignCommand implements Callable<Integer> {
             } else if (!common.json) {
                 out.printf("signed with %s%n", result.scheme().id());
             }
-            Written.of(elf, written).print(out, common.json, Verbosity.of(spec));
+            Written.of(elf, written).print(spec, out, common.json);
         }
         return ExitCode.OK;
     }

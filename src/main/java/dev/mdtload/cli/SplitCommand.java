@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.squash.Splitter;
 import picocli.CommandLine.Command;
@@ -40,9 +42,9 @@ final class SplitCommand implements Callable<Integer> {
     boolean force;
 
     @Override
-    public Integer call() throws IOException, InvalidImageException {
+    public Integer call() throws IOException, Failure {
         if (directory.toString().equals(Output.STDOUT)) {
-            throw new UsageException("-o -: split writes a directory of files (BASE.mdt and BASE.bNN), not one stream");
+            throw new UsageFailure("-o -: split writes a directory of files (BASE.mdt and BASE.bNN), not one stream");
         }
         String name = String.valueOf(image.getFileName());
         String base = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
@@ -57,7 +59,7 @@ final class SplitCommand implements Callable<Integer> {
                     + " they are not in the split and squash will not restore them%n", image, result.strayBytes());
             err.flush();
         }
-        Written.of(image, result.files()).print(spec.commandLine().getOut(), common.json, Verbosity.of(spec));
+        Written.of(image, result.files()).print(spec, spec.commandLine().getOut(), common.json);
         return ExitCode.OK;
     }
 }

@@ -1,5 +1,7 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.squash.Squasher;
 import picocli.CommandLine.Command;
@@ -37,12 +39,12 @@ final class SquashCommand implements Callable<Integer> {
     boolean force;
 
     @Override
-    public Integer call() throws IOException, InvalidImageException {
+    public Integer call() throws IOException, Failure {
         try (Output out = Output.of(output, Output.imageFiles(image))) {
             Squasher.squash(image, out.path(), force);
             out.finish();
-            Written.of(image, List.of(output)).print(out.report(spec.commandLine().getOut(), spec.commandLine().getErr()),
-                    common.json, Verbosity.of(spec));
+            Written.of(image, List.of(output)).print(spec, out.report(spec.commandLine().getOut(), spec.commandLine().getErr()),
+                    common.json);
         }
         return ExitCode.OK;
     }

@@ -1,5 +1,10 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.EnvironmentFailure;
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.Kind;
+import dev.mdtload.failure.UsageFailure;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.check.Violation;
@@ -72,11 +77,11 @@ final class ValidateCommand implements Callable<Integer> {
         @Option(names = "--root-sha256", paramLabel = "HEX", description = "SHA-256 of the root certificate's DER.")
         String rootSha256;
 
-        TrustAnchor resolve() throws IOException {
+        TrustAnchor resolve() throws IOException, UsageFailure {
             try {
                 return rootCert != null ? TrustAnchor.ofCertificateFile(rootCert) : TrustAnchor.ofHex(rootSha256);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+                throw new UsageFailure(e.getMessage());
             }
         }
     }
@@ -85,12 +90,18 @@ final class ValidateCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, UsageFailure {
+        ImageFinder.Found found = ImageFinder.find(paths);
+        // a path that names nothing gets its verdict too, and stops no other image's
+        int worst = ExitCode.OK;
+        for (UsageFailure missing : found.missing()) {
+            worst = Math.max(worst, report(missing));
+        }
         if (kernel.all()) {
-            return perKernel(ImageFinder.find(paths));
+            return Math.max(worst, perKernel(found.images()));
         }
         TargetKernel rules = kernel.rules();
-        List<Path> images = ImageFinder.find(paths);
+        List<Path> images = found.images();
         Validator validator = new Validator(unsigned.allowUnsigned, strict.strict, rules);
         RootRequirement root = anchor == null ? RootRequirement.ANY : anchor.resolve();
         boolean checkSignatures = signatures || anchor != null;
@@ -106,7 +117,9 @@ final class ValidateCommand implements Callable<Integer> {
         for (Outcome o : outcomes) {
             if (o.failure != null) {
                 failed++;
-                err.println("mdtload: " + Errors.describe(o.failure));
+                // it was there when found: one that cannot be read now (a dangling link in a tree) is the machine's
+                Failure f = Failure.of(o.failure);
+                worst = Math.max(worst, report(f.kind() == Kind.ENVIRONMENT ? f : new EnvironmentFailure(f.ruleId(), f.getMessage(), o.failure)));
                 continue;
             }
             ImageReport r = o.report;
@@ -115,7 +128,10 @@ final class ValidateCommand implements Callable<Integer> {
             } else {
                 invalid++;
             }
-            out.println(common.json ? Json.line(new Judged(r, rules.toString(), o.signature)) : verdict(r));
+            int exit = r.valid() ? ExitCode.OK : ExitCode.INVALID;
+            worst = Math.max(worst, exit);
+            out.println(common.json ? Json.verdict(spec, exit, new Judged(r, rules.toString(), o.signature), r.errors(),
+                    r.warnings()) : verdict(r));
             if (o.signature != null && !common.json) {
                 out.println("  signature: " + describe(o.signature));
             }
@@ -123,15 +139,23 @@ final class ValidateCommand implements Callable<Integer> {
             warned += r.valid() && !r.warnings().isEmpty() ? 1 : 0;
         }
         if (!common.json) {
-            out.printf("%d image%s: %d valid%s, %d invalid%s%n", outcomes.size(), outcomes.size() == 1 ? "" : "s", valid,
-                    warned == 0 ? "" : " (" + warned + " with warnings)", invalid, failed == 0 ? "" : ", " + failed + " unreadable");
+            int missing = found.missing().size();
+            out.printf("%d image%s: %d valid%s, %d invalid%s%s%n", outcomes.size(), outcomes.size() == 1 ? "" : "s", valid,
+                    warned == 0 ? "" : " (" + warned + " with warnings)", invalid, failed == 0 ? "" : ", " + failed + " unreadable",
+                    missing == 0 ? "" : ", " + missing + " path" + (missing == 1 ? "" : "s") + " not found");
         }
         out.flush();
         err.flush();
-        if (failed > 0) {
-            return ExitCode.ENVIRONMENT;
+        return worst;
+    }
+
+    /** One image (or path) that could not be judged: its lines on stderr, its envelope with --json; returns its exit code. */
+    private int report(Failure failure) {
+        if (common.json) {
+            spec.commandLine().getOut().println(Json.failure(spec, failure));
         }
-        return invalid > 0 ? ExitCode.INVALID : ExitCode.OK;
+        failure.lines().forEach(line -> spec.commandLine().getErr().println("mdtload: " + line));
+        return failure.kind().exitCode();
     }
 
     static String verdict(ImageReport r) {
@@ -163,14 +187,15 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The JSON of one image: the image report's fields, the kernel judged for, and "signature" with --signatures. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Judged(@JsonUnwrapped ImageReport report, String kernel, SignatureReport signature) {}
+    record Judged(@JsonUnwrapped @JsonIgnoreProperties({"errors", "warnings"}) ImageReport report, String kernel,
+                  SignatureReport signature) {}
 
     /**
      * --kernel all: each image judged under the first release of every modelled range, consecutive
      * ranges with the same errors merged, e.g. "loads on 6.1 up to 6.1.192; 6.1.192 up to 6.2: ...
      * [taken-as-split]; loads on 6.2 and later".
      */
-    private int perKernel(List<Path> images) throws IOException {
+    private int perKernel(List<Path> images) throws IOException, UsageFailure {
         PrintWriter out = spec.commandLine().getOut();
         List<TargetKernel> kernels = kernel.each();
         boolean anyInvalid = false;
@@ -190,7 +215,9 @@ final class ValidateCommand implements Callable<Integer> {
                 Range r = ranges.get(i);
                 ranges.set(i, new Range(r.from(), ranges.get(i + 1).from(), r.valid(), r.errors(), r.firstError()));
             }
-            out.println(common.json ? Json.line(new PerKernel(image.toString(), ranges)) : describe(image, ranges));
+            int exit = ranges.stream().allMatch(Range::valid) ? ExitCode.OK : ExitCode.INVALID;
+            out.println(common.json ? Json.envelope(spec, exit, new PerKernel(image.toString(), ranges), List.of(), List.of())
+                    : describe(image, ranges));
         }
         out.flush();
         return anyInvalid ? ExitCode.INVALID : ExitCode.OK;

@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -15,11 +16,11 @@ enum Verbosity {
     /** Also what was decided on the user's behalf (which kernel's rules judge), on stderr. */
     VERBOSE;
 
-    static Verbosity of(CommandSpec spec) {
+    static Verbosity of(CommandSpec spec) throws UsageFailure {
         boolean quiet = matched(spec, "--quiet");
         boolean verbose = matched(spec, "--verbose");
         if (quiet && verbose) {
-            throw new UsageException("-q and -v contradict each other: give one");
+            throw new UsageFailure("-q and -v contradict each other: give one");
         }
         return quiet ? QUIET : verbose ? VERBOSE : NORMAL;
     }

@@ -1,5 +1,8 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.UsageFailure;
+import picocli.CommandLine.Model.CommandSpec;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,10 +17,11 @@ record Written(String input, List<String> outputs) {
         return new Written(input.toString(), outputs.stream().map(Path::toString).toList());
     }
 
-    void print(PrintWriter out, boolean json, Verbosity verbosity) {
+    /** What was written, on {@code out} (stdout, or stderr when stdout holds the output itself). */
+    void print(CommandSpec spec, PrintWriter out, boolean json) throws UsageFailure {
         if (json) {
-            out.println(Json.line(this));
-        } else if (verbosity != Verbosity.QUIET) {
+            out.println(Json.success(spec, this));
+        } else if (Verbosity.of(spec) != Verbosity.QUIET) {
             outputs.forEach(o -> out.println("wrote " + o));
         }
         out.flush();

@@ -1,5 +1,6 @@
 package dev.mdtload.doctor;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.board.Board;
 import dev.mdtload.board.Carveout;
 import dev.mdtload.board.Overlap;
@@ -9,7 +10,6 @@ import dev.mdtload.check.Violation;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
 import dev.mdtload.rproc.FirmwareName;
-import dev.mdtload.rproc.FirmwareNameException;
 import dev.mdtload.signature.RootRequirement;
 import dev.mdtload.signature.SignatureReport;
 import dev.mdtload.signature.Signatures;
@@ -74,7 +74,7 @@ public record Doctor(Board board, SearchPath searchPath, Validator validator) {
         FirmwareName firmware;
         try {
             firmware = FirmwareName.of(name);
-        } catch (FirmwareNameException e) {
+        } catch (UsageFailure e) {
             findings.add(Finding.of(p.name(), BoardRule.FIRMWARE_NAME_INVALID, e.getMessage()));
             return new ImageCheck.Missing(name, role);
         }

@@ -12,6 +12,9 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -90,7 +93,13 @@ public final class AtomicFile {
         Path dir = target.toAbsolutePath().getParent();
         requireAbsent(target, overwrite);
         removeStaleTemps(dir, target);
-        Path temp = createTemp(dir, target);
+        Path temp;
+        try {
+            temp = createTemp(dir, target);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            // the temporary file's random name means nothing to the user: the directory is what is wrong
+            throw e instanceof NoSuchFileException ? new NoSuchFileException(dir.toString()) : new AccessDeniedException(dir.toString());
+        }
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 // held until the channel closes, after the rename: no other run takes the file for
@@ -148,6 +157,10 @@ public final class AtomicFile {
      * files and must refuse before writing any of them.
      */
     public static void requireAbsent(Path target, boolean overwrite) throws FileAlreadyExistsException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // --force replaces a file, never a directory; the rename would fail naming the temporary file
+            throw new FileAlreadyExistsException(target.toString(), null, "is a directory, not a file to write");
+        }
         if (!overwrite && Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
         }

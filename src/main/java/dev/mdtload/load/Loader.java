@@ -1,9 +1,9 @@
 package dev.mdtload.load;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveout;
-import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.check.InvalidImageException;
@@ -45,16 +45,14 @@ public final class Loader {
      * Every check that needs neither the carveout nor the secure world. Writes nothing.
      *
      * @throws InvalidImageException the image breaks a rule or does not fit the carveout
-     * @throws AddressException      the address is a DMA address without a translation, or too wide
+     * @throws UsageFailure      the address is a DMA address without a translation, or too wide
      */
-    public static LoadPlan plan(LoadRequest request) throws IOException, InvalidImageException, AddressException,
-            CarveoutException {
+    public static LoadPlan plan(LoadRequest request) throws IOException, Failure {
         return plan(request, new Validator(false));
     }
 
     /** As {@link #plan(LoadRequest)}, judging the image with {@code validator} (strict or not). */
-    public static LoadPlan plan(LoadRequest request, Validator validator) throws IOException, InvalidImageException,
-            AddressException, CarveoutException {
+    public static LoadPlan plan(LoadRequest request, Validator validator) throws IOException, Failure {
         requirePhysicalBase(request);
         long start = System.nanoTime();
         FirmwareImage image = FirmwareImage.open(request.image());
@@ -62,7 +60,7 @@ public final class Loader {
             List<Violation> warnings = validator.requireValid(image);
             long validated = (System.nanoTime() - start) / 1000;
             return new LoadPlan(request, image, where(request, image), validated, warnings);
-        } catch (IOException | InvalidImageException | AddressException | CarveoutException | RuntimeException e) {
+        } catch (IOException | Failure | RuntimeException e) {
             image.close();
             throw e;
         }
@@ -72,15 +70,15 @@ public final class Loader {
      * Refuses, from the spec alone, a carveout that could never tell the secure world where it is,
      * before a dma-buf is allocated or a file: carveout created only to be refused afterwards.
      */
-    private static void requirePhysicalBase(LoadRequest request) throws AddressException {
+    private static void requirePhysicalBase(LoadRequest request) throws UsageFailure {
         CarveoutSpec spec = request.carveout();
         if (spec instanceof CarveoutSpec.DmaHeap) {
-            throw new AddressException("carveout " + spec + " has no physical address (userspace only ever sees a "
+            throw new UsageFailure("carveout " + spec + " has no physical address (userspace only ever sees a "
                     + "DMA address of a dma-buf); the secure world authenticates physical memory: PAS load refused");
         }
         boolean ownBase = spec instanceof CarveoutSpec.Uio || spec instanceof CarveoutSpec.Reserved;
         if (request.target() instanceof Target.CarveoutsOwn && !ownBase) {
-            throw new AddressException("carveout " + spec + " does not know its physical address: give it with --phys "
+            throw new UsageFailure("carveout " + spec + " does not know its physical address: give it with --phys "
                     + "(or --dma with an --iommu-map translation)");
         }
     }
@@ -91,7 +89,7 @@ public final class Loader {
      * the one the carveout has when opened.
      */
     private static LoadPlan.Where where(LoadRequest request, FirmwareImage image)
-            throws AddressException, CarveoutException, IOException, InvalidImageException {
+            throws IOException, Failure {
         PhysAddr base;
         switch (request.target()) {
             case Target.Phys p -> base = p.addr();
@@ -101,7 +99,7 @@ public final class Loader {
                     return new LoadPlan.Where.ReadAtOpen();
                 }
                 base = request.reserved().find(reserved.name())
-                        .orElseThrow(() -> CarveoutException.noSuchRegion(reserved)).base();
+                        .orElseThrow(() -> reserved.noSuchRegion()).base();
             }
         }
         return new LoadPlan.Where.Known(base, image.layout().place(request.image().toString(), base.value(),
@@ -114,14 +112,12 @@ public final class Loader {
      * @throws ScmException the secure world refused a call; the carveout has been wiped and the
      *                      peripheral shut down
      */
-    public LoadResult execute(LoadPlan plan) throws IOException, InvalidImageException, AddressException,
-            CarveoutException, ScmException {
+    public LoadResult execute(LoadPlan plan) throws IOException, Failure {
         return execute(plan, StepListener.NONE);
     }
 
     /** {@link #execute(LoadPlan)}, telling {@code listener} of every step as it ends, undo steps included. */
-    public LoadResult execute(LoadPlan plan, StepListener listener) throws IOException, InvalidImageException,
-            AddressException, CarveoutException, ScmException {
+    public LoadResult execute(LoadPlan plan, StepListener listener) throws IOException, Failure {
         LoadRequest r = plan.request();
         List<LoadResult.Step> steps = new ArrayList<>();
         steps.add(new LoadResult.Step("validate", plan.validateMicros(), plan.image().segments().size() + " segments"));
@@ -160,7 +156,7 @@ public final class Loader {
                 steps.add(timed(listener, "copy", placements.size() + " segments",
                         () -> copy(plan.image(), carveout, placements)));
                 steps.add(timed(listener, "auth_and_reset", "pas id " + r.pasId(), () -> pas.authAndReset(r.pasId())));
-            } catch (ScmException | IOException | AddressException | RuntimeException e) {
+            } catch (Failure | IOException | RuntimeException e) {
                 undo(carveout, r.pasId(), writing, e, listener);
                 throw e;
             }
@@ -175,27 +171,27 @@ public final class Loader {
      * shutdown of its peripheral, the undo of a load that succeeded (provisioning stops what it
      * started when a later processor fails).
      */
-    public static void wipe(LoadPlan plan) throws CarveoutException, IOException {
+    public static void wipe(LoadPlan plan) throws IOException, Failure {
         try (Carveout carveout = open(plan)) {
             carveout.wipe();
         }
     }
 
-    private static Carveout open(LoadPlan plan) throws CarveoutException, IOException {
+    private static Carveout open(LoadPlan plan) throws IOException, Failure {
         return Carveouts.open(plan.request().carveout(), plan.carveoutRequest());
     }
 
     /** The metadata must survive the copy: a buffer inside the carveout would be overwritten by segments. */
     private static void requireApart(PhysAddr metadata, long metadataSize, PhysAddr base, long size)
-            throws AddressException {
+            throws UsageFailure {
         if (metadata.value() < base.value() + size && base.value() < metadata.value() + metadataSize) {
-            throw new AddressException(String.format("PAS metadata buffer at 0x%x (+0x%x) overlaps the carveout "
+            throw new UsageFailure(String.format("PAS metadata buffer at 0x%x (+0x%x) overlaps the carveout "
                     + "0x%x..0x%x; give --metadata-phys outside it", metadata.value(), metadataSize, base.value(),
                     base.value() + size));
         }
     }
 
-    private void requireWidth(PhysAddr addr, long size, String what) throws AddressException {
+    private void requireWidth(PhysAddr addr, long size, String what) throws UsageFailure {
         pas.convention().width().require(addr, size, what + " (" + pas.convention() + " convention)");
     }
 
@@ -204,16 +200,16 @@ public final class Loader {
      * worked out now from the base the carveout has. Refused when it has none.
      */
     private static LoadPlan.Where.Known placed(LoadPlan plan, Carveout carveout)
-            throws AddressException, InvalidImageException {
+            throws Failure {
         Optional<PhysAddr> own = carveout.physBase();
         if (own.isEmpty()) {
             // plan() refuses every kind that cannot learn its base; this guards a kind added later
-            throw new AddressException(carveout.describe() + ": the secure world cannot be told where it is: "
+            throw new UsageFailure(carveout.describe() + ": the secure world cannot be told where it is: "
                     + "PAS load refused");
         }
         return switch (plan.where()) {
             case LoadPlan.Where.Known known when known.base().equals(own.get()) -> known;
-            case LoadPlan.Where.Known known -> throw new AddressException(carveout.describe() + " is at " + own.get()
+            case LoadPlan.Where.Known known -> throw new UsageFailure(carveout.describe() + " is at " + own.get()
                     + ", not at the requested " + known.base());
             case LoadPlan.Where.ReadAtOpen ignored -> new LoadPlan.Where.Known(own.get(), plan.image().layout()
                     .place(plan.request().image().toString(), own.get().value(), carveout.size()));
@@ -249,28 +245,28 @@ public final class Loader {
         if (wrote) {
             try {
                 timed(listener, "wipe", carveout.describe(), carveout::wipe);
-            } catch (ScmException | IOException | AddressException e) {
+            } catch (Failure | IOException e) {
                 cause.addSuppressed(e);
             }
         }
         try {
             timed(listener, "shutdown", "pas id " + pasId, () -> pas.shutdown(pasId));
-        } catch (ScmException | IOException | AddressException e) {
+        } catch (Failure | IOException e) {
             cause.addSuppressed(e);
         }
     }
 
     @FunctionalInterface
     private interface Action {
-        void run() throws ScmException, IOException, AddressException;
+        void run() throws IOException, Failure;
     }
 
     private static LoadResult.Step timed(StepListener listener, String name, String detail, Action action)
-            throws ScmException, IOException, AddressException {
+            throws IOException, Failure {
         long start = System.nanoTime();
         try {
             action.run();
-        } catch (ScmException | IOException | AddressException | RuntimeException e) {
+        } catch (Failure | IOException | RuntimeException e) {
             listener.failed(name, (System.nanoTime() - start) / 1000, e);
             throw e;
         }

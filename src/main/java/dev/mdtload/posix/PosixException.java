@@ -34,6 +34,11 @@ public final class PosixException extends IOException {
         return errno;
     }
 
+    /** EACCES, ENOENT, ...: the name the kernel's headers give errno. */
+    public String errnoName() {
+        return Errno.nameOf(errno);
+    }
+
     public boolean is(Errno e) {
         return errno == e.value();
     }

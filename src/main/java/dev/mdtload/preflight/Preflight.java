@@ -1,5 +1,6 @@
 package dev.mdtload.preflight;
 
+import dev.mdtload.failure.InvalidInput;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
@@ -109,7 +110,7 @@ public final class Preflight {
         CertificateChain chain;
         try {
             chain = CertificateChain.parse(oem.certChain());
-        } catch (CertificateChain.MalformedChainException e) {
+        } catch (InvalidInput e) {
             findings.add(Finding.fail("chain-invalid", "OEM certificate chain: " + e.getMessage()));
             return new PreflightReport(signature.file(), pasId, findings);
         }

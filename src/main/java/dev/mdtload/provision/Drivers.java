@@ -1,5 +1,6 @@
 package dev.mdtload.provision;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.preflight.Preflight;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.SysfsKind;

@@ -1,6 +1,7 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.check.OneLine;
+import dev.mdtload.failure.UsageFailure;
 
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * of the wrong kind, a required field missing. Carries every problem found, one line each,
  * {@code FILE:LINE: where: what}.
  */
-public final class ManifestException extends Exception {
+public final class ManifestException extends UsageFailure {
     private final List<String> problems;
 
     public ManifestException(List<String> problems) {
@@ -20,6 +21,11 @@ public final class ManifestException extends Exception {
     }
 
     public List<String> problems() {
+        return problems;
+    }
+
+    @Override
+    public List<String> lines() {
         return problems;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mdtload.provision;
 
+import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,7 +19,6 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mdtload.address.PhysAddr;
-import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.kernel.KernelRules;
@@ -390,7 +390,7 @@ public final class ManifestReader {
             CarveoutSpec spec;
             try {
                 spec = CarveoutSpec.parse(form.spec());
-            } catch (CarveoutException e) {
+            } catch (UsageFailure e) {
                 problem(at, label, e.getMessage());
                 return Optional.empty();
             }

@@ -1,11 +1,12 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.InvalidInput;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
-import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
@@ -25,10 +26,7 @@ import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
 import dev.mdtload.rproc.FileSysfs;
 import dev.mdtload.rproc.FirmwareName;
-import dev.mdtload.rproc.FirmwareNameException;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import dev.mdtload.rproc.Remoteprocs;
 
 import java.io.IOException;
@@ -53,15 +51,14 @@ final class Planner {
     private final List<String> problems = new ArrayList<>();
     private final List<ReportStep> checks = new ArrayList<>();
     private Board board;
-    private IOException boardFailure;
+    private Failure boardFailure;
 
     /** An entry's carveout, once resolved: the overlap check compares every pair. */
     private record Claim(Entry entry, CarveoutRef carveout, Range range) {}
 
     @FunctionalInterface
     private interface Check<T> {
-        T run() throws IOException, InvalidImageException, CarveoutException, AddressException, FirmwareNameException,
-                NoSuchRemoteprocException, RemoteprocException, PlanProblem;
+        T run() throws IOException, Failure;
     }
 
     /** The manifest's kernel, else the board's: the running kernel read under ROOT, as validate's default. */
@@ -113,11 +110,11 @@ final class Planner {
     }
 
     /** The carveout's physical range; for scm, also everything opening it will check, and the call width. */
-    private Range resolve(Entry e, CarveoutRef carveout) throws IOException, CarveoutException, AddressException {
+    private Range resolve(Entry e, CarveoutRef carveout) throws IOException, Failure {
         Range range = switch (carveout) {
             case CarveoutRef.Reserved r -> {
                 ReservedMemory.Region region = board().reservedMemory().find(r.spec().name())
-                        .orElseThrow(() -> CarveoutException.noSuchRegion(r.spec()));
+                        .orElseThrow(() -> r.spec().noSuchRegion());
                 yield new Range(region.base(), region.size());
             }
             case CarveoutRef.Explicit x -> new Range(x.phys(), x.size());
@@ -161,7 +158,7 @@ final class Planner {
             LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));
             try {
                 requireRoom(load.image().layout(), r);
-            } catch (PlanProblem | RuntimeException x) {
+            } catch (InvalidInput | RuntimeException x) {
                 load.close();
                 throw x;
             }
@@ -176,7 +173,7 @@ final class Planner {
             Remoteproc p = remoteprocs.offline(m.processor());
             Entry other = started.putIfAbsent(p.id(), e);
             if (other != null) {
-                throw new PlanProblem(p.label() + " is brought up by processor " + other.name() + " already");
+                throw new InvalidInput("processor-claimed-twice", p.label() + " is brought up by processor " + other.name() + " already");
             }
             return p;
         }, p -> p.label() + " is " + p.state());
@@ -193,7 +190,7 @@ final class Planner {
                     opened.layout().place(e.image().toString(), range.get().base().value(), range.get().size());
                 }
                 return new Validated(opened, warnings);
-            } catch (InvalidImageException | FirmwareNameException | PlanProblem | RuntimeException x) {
+            } catch (Failure | RuntimeException x) {
                 opened.close();
                 throw x;
             }
@@ -209,9 +206,9 @@ final class Planner {
     private record Validated(FirmwareImage image, List<Violation> warnings) {}
 
     /** The load size must fit: a relocatable image's segments may all fit where its mem_setup would not. */
-    private static void requireRoom(LoadLayout layout, Range range) throws PlanProblem {
+    private static void requireRoom(LoadLayout layout, Range range) throws InvalidInput {
         if (layout.loadSize() > range.size()) {
-            throw new PlanProblem(String.format("carveout %s is 0x%x bytes, smaller than the image's load size 0x%x",
+            throw new InvalidInput("carveout-too-small", String.format("carveout %s is 0x%x bytes, smaller than the image's load size 0x%x",
                     range, range.size(), layout.loadSize()));
         }
     }
@@ -261,12 +258,12 @@ final class Planner {
                 .map(Range::base).findFirst().orElse(PhysAddr.ZERO.plus(SHARED_WINDOW));
     }
 
-    private Board board() throws IOException {
+    private Board board() throws Failure {
         if (board == null && boardFailure == null) {
             try {
                 board = Board.read(root);
-            } catch (IOException e) {
-                boardFailure = e;
+            } catch (IOException | DeviceTreeException e) {
+                boardFailure = Failure.of(e);
             }
         }
         if (boardFailure != null) {
@@ -287,10 +284,9 @@ final class Planner {
             T value = check.run();
             checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.OK, micros(start), detail.apply(value)));
             return Optional.of(value);
-        } catch (IOException | InvalidImageException | CarveoutException | AddressException | FirmwareNameException
-                 | NoSuchRemoteprocException | RemoteprocException | PlanProblem failure) {
-            Failures.lines(failure).forEach(line -> problem(e, line));
-            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.FAILED, micros(start), Failures.line(failure)));
+        } catch (IOException | Failure failure) {
+            Failure.of(failure).lines().forEach(line -> problem(e, line));
+            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.FAILED, micros(start), Failure.of(failure).line()));
             return Optional.empty();
         }
     }

@@ -1,7 +1,6 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.address.AddressException;
-import dev.mdtload.carveout.CarveoutException;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadResult;
@@ -11,11 +10,8 @@ import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
 import dev.mdtload.provision.Planned.RemoteprocStart;
 import dev.mdtload.provision.Planned.ScmLoad;
-import dev.mdtload.provision.Report.Failure;
-import dev.mdtload.rproc.FirmwareNameException;
-import dev.mdtload.rproc.NoSuchRemoteprocException;
+import dev.mdtload.provision.Report.FailedStep;
 import dev.mdtload.rproc.Remoteproc;
-import dev.mdtload.rproc.RemoteprocException;
 import dev.mdtload.rproc.RemoteprocState;
 import dev.mdtload.rproc.Remoteprocs;
 import dev.mdtload.scm.PasClient;
@@ -52,8 +48,7 @@ public final class Provisioner {
     @FunctionalInterface
     private interface Action {
         /** Does the step; returns what it did, for the report. */
-        String run() throws IOException, AddressException, CarveoutException, ScmException, FirmwareNameException,
-                NoSuchRemoteprocException, RemoteprocException;
+        String run() throws IOException, Failure;
     }
 
     private Provisioner(Plan plan, Consumer<ReportStep> progress) {
@@ -89,7 +84,7 @@ public final class Provisioner {
                 .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())
                 .toList();
         boolean scm = plan.items().stream().anyMatch(i -> i instanceof ScmLoad);
-        Failure failure;
+        FailedStep failure;
         try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
              DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
              SecureMonitor monitor = scm ? drivers.secureWorld(secureWorldSetup()) : null) {
@@ -112,7 +107,7 @@ public final class Provisioner {
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
-    private Failure startAll(Loader loader, PasClient pas, Remoteprocs remoteprocs) {
+    private FailedStep startAll(Loader loader, PasClient pas, Remoteprocs remoteprocs) {
         Deque<Planned> started = new ArrayDeque<>();
         for (Planned item : plan.items()) {
             try {
@@ -122,9 +117,8 @@ public final class Provisioner {
                 }
                 started.push(item);
                 states.put(name(item), item instanceof ScmLoad && recordsOnly ? "recorded" : "running");
-            } catch (IOException | InvalidImageException | AddressException | CarveoutException | ScmException
-                     | FirmwareNameException | NoSuchRemoteprocException | RemoteprocException e) {
-                Failure failure = new Failure(name(item), failedStep(item, e), Failures.line(e), e);
+            } catch (IOException | Failure e) {
+                FailedStep failure = new FailedStep(name(item), failedStep(item, e), Failure.of(e).line(), e);
                 states.put(name(item), "failed");
                 if (item instanceof RemoteprocStart r) {
                     stopIfRunning(remoteprocs, r);
@@ -142,15 +136,13 @@ public final class Provisioner {
      * The DTB companion first, as the kernel authenticates it before the main image's init_image;
      * when the main image then fails, the companion is shut down and wiped too.
      */
-    private void load(Loader loader, PasClient pas, ScmLoad s) throws IOException, InvalidImageException, AddressException,
-            CarveoutException, ScmException {
+    private void load(Loader loader, PasClient pas, ScmLoad s) throws IOException, Failure {
         if (s.companion().isPresent()) {
             load(loader, s, s.companion().get(), COMPANION);
         }
         try {
             load(loader, s, s.load(), "");
-        } catch (IOException | InvalidImageException | AddressException | CarveoutException | ScmException
-                 | RuntimeException e) {
+        } catch (IOException | Failure | RuntimeException e) {
             s.companion().ifPresent(c -> stop(pas, s, c, COMPANION));
             throw e;
         }
@@ -160,8 +152,7 @@ public final class Provisioner {
     private static final String COMPANION = "companion_";
 
     /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
-    private void load(Loader loader, ScmLoad s, LoadPlan plan, String prefix) throws IOException, InvalidImageException,
-            AddressException, CarveoutException, ScmException {
+    private void load(Loader loader, ScmLoad s, LoadPlan plan, String prefix) throws IOException, Failure {
         loader.execute(plan, new StepListener() {
             private String phase = ReportStep.RUN;
 
@@ -172,14 +163,13 @@ public final class Provisioner {
 
             @Override
             public void failed(String name, long micros, Exception failure) {
-                record(phase, s, prefix + name, ReportStep.FAILED, micros, Failures.line(failure));
+                record(phase, s, prefix + name, ReportStep.FAILED, micros, Failure.of(failure).line());
                 phase = ReportStep.ROLLBACK;
             }
         });
     }
 
-    private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, AddressException,
-            CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+    private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, Failure {
         timed(ReportStep.RUN, r, "stage", () -> {
             List<Path> staged = remoteprocs.stage(r.image(), r.firmware());
             return r.firmware() + ": " + staged.size() + " file(s) into " + staged.getLast().getParent();
@@ -197,7 +187,7 @@ public final class Provisioner {
                 return step.step();
             }
         }
-        record(ReportStep.RUN, item, "prepare", ReportStep.FAILED, 0, Failures.line(failure));
+        record(ReportStep.RUN, item, "prepare", ReportStep.FAILED, 0, Failure.of(failure).line());
         return "prepare";
     }
 
@@ -241,8 +231,8 @@ public final class Provisioner {
             Remoteproc after = remoteprocs.stop(now.id());
             record(ReportStep.ROLLBACK, r, "stop", ReportStep.OK, Planner.micros(start), after.label() + " is " + after.state());
             return true;
-        } catch (IOException | NoSuchRemoteprocException | RemoteprocException e) {
-            record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+        } catch (IOException | Failure e) {
+            record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failure.of(e).line());
             return false;
         }
     }
@@ -252,21 +242,18 @@ public final class Provisioner {
         try {
             timed(ReportStep.ROLLBACK, item, name, action);
             return true;
-        } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
-                 | NoSuchRemoteprocException | RemoteprocException e) {
+        } catch (IOException | Failure e) {
             return false;
         }
     }
 
-    private void timed(String phase, Planned item, String name, Action action) throws IOException, AddressException,
-            CarveoutException, ScmException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+    private void timed(String phase, Planned item, String name, Action action) throws IOException, Failure {
         long start = System.nanoTime();
         try {
             String detail = action.run();
             record(phase, item, name, ReportStep.OK, Planner.micros(start), detail);
-        } catch (IOException | AddressException | CarveoutException | ScmException | FirmwareNameException
-                 | NoSuchRemoteprocException | RemoteprocException | RuntimeException e) {
-            record(phase, item, name, ReportStep.FAILED, Planner.micros(start), Failures.line(e));
+        } catch (IOException | Failure | RuntimeException e) {
+            record(phase, item, name, ReportStep.FAILED, Planner.micros(start), Failure.of(e).line());
             throw e;
         }
     }
@@ -281,7 +268,7 @@ public final class Provisioner {
         return item.entry().name();
     }
 
-    private Report report(Failure failure, long micros) {
+    private Report report(FailedStep failure, long micros) {
         List<Report.ProcessorState> processors = plan.manifest().processors().stream()
                 .map(e -> new Report.ProcessorState(e.name(), method(e), e.order(), states.get(e.name()))).toList();
         List<ReportStep> all = new ArrayList<>(plan.checks());

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param micros     planning and running, in all
  */
 public record Report(String manifest, String root, boolean dryRun, List<ProcessorState> processors,
-                     List<ReportStep> steps, List<String> problems, Failure failure, List<String> rolledBack,
+                     List<ReportStep> steps, List<String> problems, FailedStep failure, List<String> rolledBack,
                      long micros) {
     public Report {
         Objects.requireNonNull(manifest, "manifest");
@@ -33,8 +33,8 @@ public record Report(String manifest, String root, boolean dryRun, List<Processo
     public record ProcessorState(String name, String method, int order, String state) {}
 
     /** The step that stopped the run; {@code cause} is for exit codes, not for the JSON. */
-    public record Failure(String processor, String step, String message, @JsonIgnore Exception cause) {
-        public Failure {
+    public record FailedStep(String processor, String step, String message, @JsonIgnore Exception cause) {
+        public FailedStep {
             Objects.requireNonNull(processor, "processor");
             Objects.requireNonNull(step, "step");
             Objects.requireNonNull(message, "message");
@@ -43,7 +43,7 @@ public record Report(String manifest, String root, boolean dryRun, List<Processo
     }
 
     @JsonIgnore
-    public Optional<Failure> failed() {
+    public Optional<FailedStep> failed() {
         return Optional.ofNullable(failure);
     }
 

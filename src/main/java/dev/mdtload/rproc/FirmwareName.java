@@ -1,5 +1,6 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.mbn.PartName;
 
 import java.nio.file.Path;
@@ -18,23 +19,23 @@ public record FirmwareName(String value) {
         Objects.requireNonNull(value, "value");
     }
 
-    public static FirmwareName of(String value) throws FirmwareNameException {
+    public static FirmwareName of(String value) throws UsageFailure {
         if (value == null || value.isEmpty()) {
-            throw new FirmwareNameException("firmware name is empty");
+            throw new UsageFailure("firmware name is empty");
         }
         String quoted = "firmware name '" + value.replaceAll("\\p{Cntrl}", "?") + "'";
         if (value.length() > MAX_LENGTH) {
-            throw new FirmwareNameException(quoted + " is longer than " + MAX_LENGTH + " characters");
+            throw new UsageFailure(quoted + " is longer than " + MAX_LENGTH + " characters");
         }
         if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new FirmwareNameException(quoted + " contains a control character");
+            throw new UsageFailure(quoted + " contains a control character");
         }
         if (value.startsWith("/")) {
-            throw new FirmwareNameException(quoted + " is absolute: names are relative to the firmware search path");
+            throw new UsageFailure(quoted + " is absolute: names are relative to the firmware search path");
         }
         for (String component : value.split("/", -1)) {
             if (component.isEmpty() || component.equals(".") || component.equals("..")) {
-                throw new FirmwareNameException(quoted + " has a '" + component
+                throw new UsageFailure(quoted + " has a '" + component
                         + "' component: a name must stay inside the firmware search path");
             }
         }
@@ -45,9 +46,9 @@ public record FirmwareName(String value) {
      * The name of part {@code index} of a split image loaded under this name: the kernel drops the
      * last three characters and appends {@code bNN} (mdt_loader.c).
      */
-    public FirmwareName part(int index) throws FirmwareNameException {
+    public FirmwareName part(int index) throws UsageFailure {
         if (fileName().length() <= 3) {
-            throw new FirmwareNameException("firmware name '" + value + "' is too short to derive .bNN part names from");
+            throw new UsageFailure("firmware name '" + value + "' is too short to derive .bNN part names from");
         }
         return of(PartName.of(value, index));
     }

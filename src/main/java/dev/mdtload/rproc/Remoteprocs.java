@@ -1,5 +1,8 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.Refusal;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.Validator;
@@ -14,7 +17,7 @@ import java.util.Map;
 /**
  * The remote processors of a board, driven through the kernel's remoteproc sysfs: list them, read
  * one, stage an image and boot it, stop it. Every refusal by the kernel becomes a
- * {@link RemoteprocException} whose message names the processor, what was tried and why it was
+ * {@link Refusal} whose message names the processor, what was tried and why it was
  * refused; nothing is written for a request that is wrong before it reaches the kernel.
  */
 public final class Remoteprocs {
@@ -67,7 +70,7 @@ public final class Remoteprocs {
      * The processor whose directory ({@code remoteproc0}) or {@code name} ({@code wpss}) is
      * {@code nameOrId}; a name two processors share must be given as the directory.
      */
-    public Remoteproc get(String nameOrId) throws IOException, NoSuchRemoteprocException {
+    public Remoteproc get(String nameOrId) throws IOException, UsageFailure {
         List<Remoteproc> all = list();
         for (Remoteproc p : all) {
             if (p.id().equals(nameOrId)) {
@@ -79,10 +82,10 @@ public final class Remoteprocs {
             return named.getFirst();
         }
         if (named.isEmpty()) {
-            throw new NoSuchRemoteprocException("no remote processor named '" + nameOrId + "' (have: "
+            throw new UsageFailure("no remote processor named '" + nameOrId + "' (have: "
                     + String.join(", ", all.stream().map(Remoteproc::label).toList()) + ")");
         }
-        throw new NoSuchRemoteprocException("'" + nameOrId + "' names " + String.join(", ",
+        throw new UsageFailure("'" + nameOrId + "' names " + String.join(", ",
                 named.stream().map(Remoteproc::id).toList()) + ": give the remoteprocN directory instead");
     }
 
@@ -95,13 +98,13 @@ public final class Remoteprocs {
      * processor's firmware, starts the processor and waits until it runs.
      *
      * @throws InvalidImageException      the image breaks a rule; nothing was written
-     * @throws FirmwareNameException      {@code firmware} cannot be staged; nothing was written
-     * @throws NoSuchRemoteprocException  no such processor; nothing was written
-     * @throws RemoteprocException        the processor is not offline (nothing written), or the
+     * @throws UsageFailure      {@code firmware} cannot be staged; nothing was written
+     * @throws UsageFailure  no such processor; nothing was written
+     * @throws Refusal        the processor is not offline (nothing written), or the
      *                                    kernel refused, or it crashed or did not run within {@code timeout}
      */
     public Started start(String nameOrId, Path image, FirmwareName firmware, Validator validator, Duration timeout)
-            throws IOException, InvalidImageException, FirmwareNameException, NoSuchRemoteprocException, RemoteprocException {
+            throws IOException, Failure {
         long begin = System.nanoTime();
         Remoteproc p = offline(nameOrId);
         List<Path> staged;
@@ -116,12 +119,12 @@ public final class Remoteprocs {
     /**
      * The processor, if it is offline: the only state in which the kernel takes a new firmware.
      *
-     * @throws RemoteprocException it is running, crashed or otherwise not offline
+     * @throws Refusal it is running, crashed or otherwise not offline
      */
-    public Remoteproc offline(String nameOrId) throws IOException, NoSuchRemoteprocException, RemoteprocException {
+    public Remoteproc offline(String nameOrId) throws IOException, Failure {
         Remoteproc p = get(nameOrId);
         if (p.state() != RemoteprocState.OFFLINE) {
-            throw new RemoteprocException(p.label() + ": is " + p.state()
+            throw new Refusal(p.label() + ": is " + p.state()
                     + ", and the kernel changes firmware only while offline" + (p.state().isUp() ? ": stop it first" : ""));
         }
         return p;
@@ -131,13 +134,13 @@ public final class Remoteprocs {
      * Copies an opened, already validated image into the search path under {@code firmware}
      * (the image file and each .bNN part, each file atomically).
      */
-    public List<Path> stage(FirmwareImage validated, FirmwareName firmware) throws IOException, FirmwareNameException {
+    public List<Path> stage(FirmwareImage validated, FirmwareName firmware) throws IOException, UsageFailure {
         return Stager.stage(validated, firmware, searchPath().stagingDirectory());
     }
 
     /** Sets {@code firmware}, writes {@code start} and waits until the processor runs. */
     public Remoteproc boot(String nameOrId, FirmwareName firmware, Duration timeout)
-            throws IOException, NoSuchRemoteprocException, RemoteprocException {
+            throws IOException, Failure {
         Remoteproc p = get(nameOrId);
         write(p, Action.SET_FIRMWARE, Attribute.FIRMWARE, firmware.value());
         write(p, Action.START, Attribute.STATE, "start");
@@ -145,7 +148,7 @@ public final class Remoteprocs {
     }
 
     /** Writes {@code stop}; the kernel refuses (EINVAL) unless the processor runs. */
-    public Remoteproc stop(String nameOrId) throws IOException, NoSuchRemoteprocException, RemoteprocException {
+    public Remoteproc stop(String nameOrId) throws IOException, Failure {
         Remoteproc p = get(nameOrId);
         write(p, Action.STOP, Attribute.STATE, "stop");
         return read(p.id());
@@ -153,14 +156,14 @@ public final class Remoteprocs {
 
     /** Sets the firmware name the next start loads; the kernel refuses (EBUSY) unless the processor is offline. */
     public Remoteproc setFirmware(String nameOrId, FirmwareName firmware)
-            throws IOException, NoSuchRemoteprocException, RemoteprocException {
+            throws IOException, Failure {
         Remoteproc p = get(nameOrId);
         write(p, Action.SET_FIRMWARE, Attribute.FIRMWARE, firmware.value());
         return read(p.id());
     }
 
     private Remoteproc awaitRunning(Remoteproc p, FirmwareName firmware, Duration timeout)
-            throws IOException, RemoteprocException {
+            throws IOException, Refusal {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Remoteproc now = read(p.id());
@@ -168,23 +171,23 @@ public final class Remoteprocs {
                 return now;
             }
             if (now.state() == RemoteprocState.CRASHED) {
-                throw new RemoteprocException(p.label() + ": crashed while starting " + firmware);
+                throw new Refusal(p.label() + ": crashed while starting " + firmware);
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new RemoteprocException(String.format("%s: not running %.1f s after start of %s (state %s)",
+                throw new Refusal(String.format("%s: not running %.1f s after start of %s (state %s)",
                         p.label(), timeout.toMillis() / 1000.0, firmware, now.state()));
             }
             try {
                 Thread.sleep(POLL_INTERVAL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RemoteprocException(p.label() + ": interrupted while waiting for it to run", e);
+                throw new Refusal("EINTR", p.label() + ": interrupted while waiting for it to run", e);
             }
         }
     }
 
     private void write(Remoteproc p, Action action, Attribute attribute, String value)
-            throws IOException, RemoteprocException {
+            throws IOException, Refusal {
         try {
             sysfs.write(p.id(), attribute, value);
         } catch (SysfsException e) {
@@ -193,7 +196,7 @@ public final class Remoteprocs {
                 // EACCES, EPERM, EIO: the machine, not the processor, said no
                 throw e;
             }
-            throw new RemoteprocException(p.label() + ": cannot " + action.verb + ": " + reason + " (" + e.errno() + ")", e);
+            throw new Refusal(e.errno(), p.label() + ": cannot " + action.verb + ": " + reason + " (" + e.errno() + ")", e);
         }
     }
 

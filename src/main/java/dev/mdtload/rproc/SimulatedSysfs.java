@@ -1,5 +1,6 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.failure.UsageFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,7 +87,7 @@ public class SimulatedSysfs implements RemoteprocSysfs {
     private boolean hasFirmware(String firmware) throws IOException {
         try {
             return FirmwareSearchPath.of(root).find(FirmwareName.of(firmware)).isPresent();
-        } catch (FirmwareNameException e) {
+        } catch (UsageFailure e) {
             // the kernel's loader refuses such names the same way: no file found
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageSegment;
@@ -36,7 +37,7 @@ final class Stager {
      *
      * @return the files written, image file last
      */
-    static List<Path> stage(FirmwareImage image, FirmwareName name, Path directory) throws IOException, FirmwareNameException {
+    static List<Path> stage(FirmwareImage image, FirmwareName name, Path directory) throws IOException, UsageFailure {
         if (!Files.isDirectory(directory)) {
             throw new NoSuchFileException(directory.toString(), null, "firmware directory does not exist");
         }
@@ -54,7 +55,7 @@ final class Stager {
      * Creates the directories of a name like {@code ath11k/WCN6750/hw1.0/}, checking each before
      * going below it, so a link among them cannot make a file land outside the search path.
      */
-    private static void createInside(Path directory, Path parent, FirmwareName name) throws IOException, FirmwareNameException {
+    private static void createInside(Path directory, Path parent, FirmwareName name) throws IOException, UsageFailure {
         Path base = directory.toRealPath();
         Path current = directory;
         for (Path component : directory.relativize(parent)) {
@@ -64,7 +65,7 @@ final class Stager {
             }
             Path real = current.toRealPath();
             if (!real.startsWith(base) || !Files.isDirectory(real)) {
-                throw new FirmwareNameException("firmware name '" + name + "' leads through " + current + " to " + real
+                throw new UsageFailure("firmware name '" + name + "' leads through " + current + " to " + real
                         + ", which is not a directory inside " + directory);
             }
         }
@@ -77,7 +78,7 @@ final class Stager {
      * validated bytes: the part itself, or for a part duplicating metadata the image file's copy
      * that the validator found it equal to.
      */
-    static List<Copy> plan(FirmwareImage image, FirmwareName name, Path directory) throws IOException, FirmwareNameException {
+    static List<Copy> plan(FirmwareImage image, FirmwareName name, Path directory) throws IOException, UsageFailure {
         List<Copy> copies = new ArrayList<>();
         if (image.split()) {
             for (ImageSegment segment : image.segments()) {

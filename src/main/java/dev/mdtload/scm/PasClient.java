@@ -1,6 +1,7 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.address.PhysAddr;
 
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class PasClient {
      * (INFO IS_CALL_AVAIL, which names it as the convention does), then whether it supports this
      * id. As there, a refused query means no.
      */
-    public boolean isSupported(long pasId) throws AddressException, IOException {
+    public boolean isSupported(long pasId) throws IOException, Failure {
         try {
             return call(new PasCall.CallAvailable(pasId, PasCommand.IS_SUPPORTED)).result0() != 0
                     && call(new PasCall.Supported(pasId)).result0() != 0;
@@ -56,26 +57,26 @@ public final class PasClient {
     }
 
     /** Hands the secure world the metadata (ELF header, program headers, hash segment) to check. */
-    public void initImage(long pasId, MetadataBuffer metadata) throws ScmException, AddressException, IOException {
+    public void initImage(long pasId, MetadataBuffer metadata) throws IOException, Failure {
         run(new PasCall.InitImage(pasId, metadata));
     }
 
     /** Gives a relocatable image its place: {@code size} bytes (the load size) at {@code base}. */
-    public void memSetup(long pasId, PhysAddr base, long size) throws ScmException, AddressException, IOException {
+    public void memSetup(long pasId, PhysAddr base, long size) throws IOException, Failure {
         run(new PasCall.MemSetup(pasId, base, size));
     }
 
     /** Asks the secure world to authenticate the loaded segments and start the peripheral. */
-    public void authAndReset(long pasId) throws ScmException, AddressException, IOException {
+    public void authAndReset(long pasId) throws IOException, Failure {
         run(new PasCall.AuthAndReset(pasId));
     }
 
-    public void shutdown(long pasId) throws ScmException, AddressException, IOException {
+    public void shutdown(long pasId) throws IOException, Failure {
         run(new PasCall.Shutdown(pasId));
     }
 
     /** The kernel's PAS calls return {@code ret ?: res.result[0]}: a non-zero result fails too. */
-    private void run(PasCall call) throws ScmException, AddressException, IOException {
+    private void run(PasCall call) throws IOException, Failure {
         ScmResult result = call(call);
         if (result.result0() != 0) {
             throw new ScmException(call.command(), call.pasId(), result.status(), "EIO",
@@ -83,7 +84,7 @@ public final class PasClient {
         }
     }
 
-    private ScmResult call(PasCall call) throws ScmException, AddressException, IOException {
+    private ScmResult call(PasCall call) throws IOException, Failure {
         requirePasId(call.pasId());
         PasCommand command = call.command();
         long pasId = call.pasId();

@@ -1,5 +1,6 @@
 package dev.mdtload.scm;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -49,7 +50,7 @@ final class PassimLibrary {
     private static SymbolLookup load() {
         try {
             return SymbolLookup.libraryLookup(SimSecureMonitor.library(), Arena.global());
-        } catch (ScmEnvironmentException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -64,7 +65,7 @@ final class PassimLibrary {
      * sim_attach(): -errno becomes an exception naming the range and the file, and the call that
      * failed in the posix form ({@code mmap(/dev/mem) failed: EINVAL (...)}) when one did.
      */
-    static void attach(long phys, long size, String path, long offset) throws ScmEnvironmentException {
+    static void attach(long phys, long size, String path, long offset) throws IOException {
         int rc;
         String failedCall;
         try (Arena arena = Arena.ofConfined()) {
@@ -76,7 +77,7 @@ final class PassimLibrary {
         }
         if (rc != 0) {
             String range = String.format("sim_attach(%s at phys 0x%x +0x%x)", path, phys, size);
-            throw new ScmEnvironmentException(failedCall == null ? range + " failed: " + strerror(-rc)
+            throw new IOException(failedCall == null ? range + " failed: " + strerror(-rc)
                     : range + ": " + failedCall + "(" + path + ") failed: " + strerror(-rc));
         }
     }

@@ -1,11 +1,11 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.mdtload.address.AddressException;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
@@ -61,14 +61,14 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
         ScmResult done = invoke(call.on(convention));
         boolean question = call instanceof PasCall.CallAvailable || call instanceof PasCall.Supported;
         return question ? ScmResult.success(1) : done;
     }
 
     /** Records any call, PAS or not, in its wire form; every call succeeds. */
-    ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
         CallRecord record;
         try (Arena local = Arena.ofConfined()) {
             record = switch (WireCall.encode(call, this::allocateMetadata, local)) {

@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.AddressWidth;
 import dev.mdtload.address.PhysAddr;
 
@@ -25,9 +25,9 @@ public sealed interface ScmArg {
      * Checks that this argument survives {@code width} unchanged.
      *
      * @param what names the argument in the message
-     * @throws AddressException an address or its end does not fit ("does not fit a 32-bit address")
+     * @throws UsageFailure an address or its end does not fit ("does not fit a 32-bit address")
      */
-    void requireFits(AddressWidth width, String what) throws AddressException;
+    void requireFits(AddressWidth width, String what) throws UsageFailure;
 
     /** A plain number: a peripheral id, a size. */
     record Value(long value) implements ScmArg {
@@ -79,7 +79,7 @@ public sealed interface ScmArg {
         }
 
         @Override
-        default void requireFits(AddressWidth width, String what) throws AddressException {
+        default void requireFits(AddressWidth width, String what) throws UsageFailure {
             width.require(addr(), length(), what);
         }
 

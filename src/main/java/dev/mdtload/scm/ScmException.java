@@ -1,19 +1,21 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.failure.Refusal;
+
 /**
  * The secure world refused or failed a PAS call. Carries the raw status and the errno the
  * kernel's qcom_scm_remap_error() would turn it into.
  */
-public final class ScmException extends Exception {
+public final class ScmException extends Refusal {
     private final PasCommand command;
     private final long pasId;
     private final int status;
     private final String errnoName;
 
     ScmException(PasCommand command, long pasId, int status, String errnoName, String detail) {
-        super(String.format("secure world refused %s for pas id %d: %s (%s)%s",
+        super(errnoName, String.format("secure world refused %s for pas id %d: %s (%s)%s",
                 command.callName(), pasId, status == ScmResult.SUCCESS ? "status 0" : "status " + status,
-                errnoName, detail));
+                errnoName, detail), null);
         this.command = command;
         this.pasId = pasId;
         this.status = status;

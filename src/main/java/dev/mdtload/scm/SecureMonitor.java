@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 
 import java.io.IOException;
 
@@ -14,10 +14,10 @@ public interface SecureMonitor extends AutoCloseable {
      * Makes {@code call} as {@code convention} carries it. Every address argument is checked
      * against the convention's width first, so nothing is called when one does not fit.
      *
-     * @throws AddressException an address argument does not fit the convention ("32-bit")
+     * @throws UsageFailure an address argument does not fit the convention ("32-bit")
      * @throws IOException      the secure world could not be reached (or the call not recorded)
      */
-    ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException;
+    ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException;
 
     /**
      * Why the secure world refused {@code call}, when it says: ": oem-id-mismatch: ...". A real

@@ -1,8 +1,8 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
-import dev.mdtload.carveout.CarveoutException;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -62,7 +62,7 @@ public final class SimSecureMonitor implements SecureMonitor {
     /**
      * Opens the simulated secure world with no peripheral started.
      *
-     * @throws ScmEnvironmentException the library is not built, another monitor is open, or a
+     * @throws IOException the library is not built, another monitor is open, or a
      *                                 peripheral's carveout is memory the simulation cannot read
      *                                 (memfd, dma-heap, no physical address)
      */
@@ -71,14 +71,15 @@ public final class SimSecureMonitor implements SecureMonitor {
         for (SecureWorldSetup.Peripheral p : setup.peripherals()) {
             try {
                 carveouts.put(p.pasId(), Carveouts.locate(p.carveout(), p.request()));
-            } catch (CarveoutException e) {
-                throw new ScmEnvironmentException("the simulated secure world cannot read the memory of pas id "
-                        + p.pasId() + ": " + e.getMessage());
+            } catch (Failure e) {
+                // the carveout itself is checked by the loader; here it is only the simulation that cannot read it
+                throw new IOException("the simulated secure world cannot read the memory of pas id "
+                        + p.pasId() + ": " + e.getMessage(), e);
             }
         }
         library();
         if (!IN_USE.compareAndSet(false, true)) {
-            throw new ScmEnvironmentException("the simulated secure world is already open in this process");
+            throw new IOException("the simulated secure world is already open in this process");
         }
         try {
             SimSecureMonitor monitor = new SimSecureMonitor(setup, carveouts, Files.createTempDirectory("mdtload-sim-"));
@@ -91,21 +92,21 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     /** The library's path, or the reason it cannot be used. */
-    static Path library() throws ScmEnvironmentException {
+    static Path library() throws IOException {
         String dir = System.getProperty(NATIVE_DIR_PROPERTY);
         if (dir == null || dir.isBlank()) {
-            throw new ScmEnvironmentException("simulated secure world not built: run make (system property "
+            throw new IOException("simulated secure world not built: run make (system property "
                     + NATIVE_DIR_PROPERTY + " is not set)");
         }
         Path library = Path.of(dir, LIBRARY_NAME).toAbsolutePath();
         if (!Files.isRegularFile(library)) {
-            throw new ScmEnvironmentException("simulated secure world not built: run make (" + library + " is missing)");
+            throw new IOException("simulated secure world not built: run make (" + library + " is missing)");
         }
         return library;
     }
 
     @Override
-    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             WireCall wire = WireCall.encode(call.on(convention), this::allocateMetadata, local);
@@ -134,7 +135,7 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     /** Any call, PAS or not, as the wire carries it: for tests of how the simulation decodes. */
-    ScmResult invoke(ScmCall call) throws AddressException, IOException {
+    ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             return make(WireCall.encode(call, this::allocateMetadata, local));

@@ -1,7 +1,7 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
 
+import dev.mdtload.failure.UsageFailure;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
@@ -30,10 +30,10 @@ sealed interface WireCall {
      *
      * @param shared for the SMCCC argument buffer (only with more than four arguments)
      * @param local  for the legacy command buffer
-     * @throws AddressException an address or its end does not fit the convention: nothing was called
+     * @throws UsageFailure an address or its end does not fit the convention: nothing was called
      */
     static WireCall encode(ScmCall call, SharedMemory shared, SegmentAllocator local)
-            throws AddressException, IOException {
+            throws UsageFailure, IOException {
         requireWidth(call);
         if (!call.convention().isSmccc()) {
             return new Legacy(LegacyCommand.encode(call, local));
@@ -49,7 +49,7 @@ sealed interface WireCall {
         return new Smc(Smccc.registers(call, extArgs == null ? null : extArgs.addr()), extArgs);
     }
 
-    private static void requireWidth(ScmCall call) throws AddressException {
+    private static void requireWidth(ScmCall call) throws UsageFailure {
         List<ScmArg> args = call.args();
         for (int i = 0; i < args.size(); i++) {
             args.get(i).requireFits(call.convention().width(), String.format("%s argument %d for the %s convention",

@@ -1,5 +1,6 @@
 package dev.mdtload.sign;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.address.Page;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
@@ -83,7 +84,7 @@ public final class ImageSigner {
      * @throws InvalidImageException    the ELF breaks a rule, or its addresses do not fit its class; nothing was written
      * @throws IllegalArgumentException the key, the chain or the scheme do not fit together or the request
      */
-    public static Result sign(Request r) throws IOException, InvalidImageException, GeneralSecurityException {
+    public static Result sign(Request r) throws IOException, Failure {
         boolean testCa = r.key() == null;
         AtomicFile.requireAbsent(r.output(), r.force());
         if (testCa) {
@@ -123,12 +124,16 @@ public final class ImageSigner {
         }
     }
 
-    private static SigningKey testKey(Request r, long signedLength) throws GeneralSecurityException {
+    private static SigningKey testKey(Request r, long signedLength) throws Failure {
         SignatureScheme scheme = r.scheme() != null ? r.scheme()
                 : r.mbnVersion() < 6 ? SignatureScheme.RSA_PKCS1_QCOM_HMAC : SignatureScheme.ECDSA_P384;
         long hwId = r.hwId() == null ? 0 : r.hwId();
-        return TestCa.generate(scheme, SigningAttributes.forAttestation(r.swId(), hwId, signedLength,
-                scheme == SignatureScheme.RSA_PKCS1_QCOM_HMAC)).key();
+        try {
+            return TestCa.generate(scheme, SigningAttributes.forAttestation(r.swId(), hwId, signedLength,
+                    scheme == SignatureScheme.RSA_PKCS1_QCOM_HMAC)).key();
+        } catch (GeneralSecurityException e) {
+            throw Failure.of(e);
+        }
     }
 
     private static SigningKey userKey(Request r) throws IOException {

@@ -1,5 +1,8 @@
 package dev.mdtload.signature;
 
+import dev.mdtload.check.Rule;
+import dev.mdtload.failure.InvalidInput;
+
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -33,14 +36,12 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
     }
 
     /** The chain field could not be read as DER certificates followed by padding. */
-    public static final class MalformedChainException extends Exception {
-        MalformedChainException(String message) {
-            super(message);
-        }
+    private static InvalidInput malformed(String message) {
+        return new InvalidInput(Rule.CHAIN_INVALID.id(), message);
     }
 
     /** Decodes {@code field}, the whole certificate-chain field of a hash segment. */
-    public static CertificateChain parse(byte[] field) throws MalformedChainException {
+    public static CertificateChain parse(byte[] field) throws InvalidInput {
         List<X509Certificate> certificates = new ArrayList<>();
         int at = 0;
         while (at < field.length && Byte.toUnsignedInt(field[at]) == SEQUENCE) {
@@ -49,12 +50,12 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
             at += length;
         }
         if (certificates.isEmpty()) {
-            throw new MalformedChainException("certificate chain field holds no DER certificate (first byte 0x"
+            throw malformed("certificate chain field holds no DER certificate (first byte 0x"
                     + (field.length == 0 ? "--" : HexFormat.of().toHexDigits(field[0])) + ")");
         }
         for (int i = at; i < field.length; i++) {
             if (Byte.toUnsignedInt(field[i]) != PAD) {
-                throw new MalformedChainException(String.format(
+                throw malformed(String.format(
                         "byte %d after the last certificate (which ends at %d) is 0x%02x, not 0xff padding",
                         i, at, field[i]));
             }
@@ -63,9 +64,9 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
     }
 
     /** Total length (header + content) of the DER SEQUENCE at {@code at}, checked to lie inside {@code field}. */
-    private static int derLength(byte[] field, int at) throws MalformedChainException {
+    private static int derLength(byte[] field, int at) throws InvalidInput {
         if (at + 2 > field.length) {
-            throw new MalformedChainException("certificate at byte " + at + " is cut off after its tag");
+            throw malformed("certificate at byte " + at + " is cut off after its tag");
         }
         int first = Byte.toUnsignedInt(field[at + 1]);
         long content;
@@ -77,7 +78,7 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
             int n = first & 0x7f;
             // a certificate over 16 MiB or an indefinite length cannot be a chain entry
             if (n == 0 || n > 3 || at + 2 + n > field.length) {
-                throw new MalformedChainException(String.format("certificate at byte %d has an unusable DER length (0x%02x)", at, first));
+                throw malformed(String.format("certificate at byte %d has an unusable DER length (0x%02x)", at, first));
             }
             content = 0;
             for (int i = 0; i < n; i++) {
@@ -86,18 +87,18 @@ public record CertificateChain(List<X509Certificate> certificates, int padding) 
             header = 2 + n;
         }
         if (at + header + content > field.length) {
-            throw new MalformedChainException(String.format(
+            throw malformed(String.format(
                     "certificate at byte %d claims %d bytes, past the end of the %d-byte chain field",
                     at, header + content, field.length));
         }
         return (int) (header + content);
     }
 
-    private static X509Certificate decode(byte[] der, int index, int at) throws MalformedChainException {
+    private static X509Certificate decode(byte[] der, int index, int at) throws InvalidInput {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException e) {
-            throw new MalformedChainException("certificate " + index + " at byte " + at + " is not X.509: " + e.getMessage());
+            throw malformed("certificate " + index + " at byte " + at + " is not X.509: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mdtload.signature;
 
+import dev.mdtload.failure.InvalidInput;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
 
@@ -118,7 +119,7 @@ public record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
                     fail(Rule.CHAIN_INVALID, who + problem);
                 }
                 return Optional.of(chain);
-            } catch (CertificateChain.MalformedChainException e) {
+            } catch (InvalidInput e) {
                 fail(Rule.CHAIN_INVALID, who + e.getMessage());
                 return Optional.empty();
             }

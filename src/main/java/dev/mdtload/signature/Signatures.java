@@ -1,5 +1,6 @@
 package dev.mdtload.signature;
 
+import dev.mdtload.failure.InvalidInput;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
@@ -39,7 +40,7 @@ public final class Signatures {
             for (ImageSignature.Signed s : sig.signed()) {
                 try {
                     chains.add(ChainInfo.of(s, CertificateChain.parse(s.certChain())));
-                } catch (CertificateChain.MalformedChainException e) {
+                } catch (InvalidInput e) {
                     broken.add(Violation.of(Rule.CHAIN_INVALID, sig.file(), sig.segment(), s.authority() + " " + e.getMessage()));
                 }
             }

@@ -1,5 +1,6 @@
 package dev.mdtload.address;
 
+import dev.mdtload.failure.UsageFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class DmaSeamCompileTest {
                 import dev.mdtload.address.*;
                 import dev.mdtload.scm.ScmArg;
                 class Caller {
-                    ScmArg right(DmaAddr dma, IommuMap map) throws AddressException {
+                    ScmArg right(DmaAddr dma, IommuMap map) throws dev.mdtload.failure.UsageFailure {
                         return new ScmArg.Region(map.translate(dma, 4096), 4096);
                     }
                 }""");

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,7 +17,7 @@ class CarveoutSpecTest {
             "; expected file:PATH, devmem, devmem:PATH, uio:NAME, uio:NAME:MAP, dma-heap:HEAP, memfd or reserved:NAME";
 
     @Test
-    void parse_readsEveryForm() throws CarveoutException {
+    void parse_readsEveryForm() throws UsageFailure {
         assertEquals(new CarveoutSpec.File(Path.of("/tmp/wpss.bin")), CarveoutSpec.parse("file:/tmp/wpss.bin"));
         assertEquals(new CarveoutSpec.File(Path.of("relative/c.bin")), CarveoutSpec.parse("file:relative/c.bin"));
         assertEquals(new CarveoutSpec.DevMem(Optional.empty()), CarveoutSpec.parse("devmem"));
@@ -31,12 +32,12 @@ class CarveoutSpecTest {
     @ParameterizedTest
     @ValueSource(strings = {"file:/tmp/wpss.bin", "devmem", "devmem:/tmp/mem", "uio:uio0", "uio:uio3:2",
             "dma-heap:system", "memfd", "reserved:wpss@9ae00000", "file:with:colons"})
-    void toString_isTheSpecText(String text) throws CarveoutException {
+    void toString_isTheSpecText(String text) throws UsageFailure {
         assertEquals(text, CarveoutSpec.parse(text).toString());
     }
 
     @Test
-    void mapZero_isWrittenWithoutItsNumber() throws CarveoutException {
+    void mapZero_isWrittenWithoutItsNumber() throws UsageFailure {
         assertEquals("uio:uio0", CarveoutSpec.parse("uio:uio0:0").toString());
     }
 
@@ -59,7 +60,7 @@ class CarveoutSpecTest {
             "reserved:|needs a region name",
     })
     void parse_refusesAMalformedSpec_inOneLineListingTheForms(String text, String reason) {
-        CarveoutException e = assertThrows(CarveoutException.class, () -> CarveoutSpec.parse(text));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> CarveoutSpec.parse(text));
         assertEquals("carveout '" + text + "': " + reason + FORMS, e.getMessage());
     }
 }

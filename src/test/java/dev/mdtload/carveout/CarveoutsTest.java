@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class CarveoutsTest {
     Path root;
 
     private String refusal(CarveoutSpec spec, Optional<PhysAddr> phys, long size) {
-        return assertThrows(CarveoutException.class,
+        return assertThrows(UsageFailure.class,
                 () -> Carveouts.open(spec, new Carveouts.Request(phys, size, root, ReservedMemory.NONE))).getMessage();
     }
 

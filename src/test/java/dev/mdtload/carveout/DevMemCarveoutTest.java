@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.PosixException;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +101,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void open_withoutAPhysicalAddress_isARequestError() {
-        CarveoutException e = assertThrows(CarveoutException.class,
+        UsageFailure e = assertThrows(UsageFailure.class,
                 () -> open(new CarveoutSpec.DevMem(Optional.empty()), Optional.empty(), ReservedMemory.NONE));
         assertEquals("carveout devmem: needs the physical address to map; /dev/mem has no default", e.getMessage());
     }
@@ -164,7 +165,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     void pciResourceFile_refusesARangeOutsideTheBarAndAnUnassignedBar() throws Exception {
         Path device = pciDevice();
         CarveoutSpec bar2 = new CarveoutSpec.DevMem(Optional.of(device.resolve("resource2")));
-        CarveoutException outside = assertThrows(CarveoutException.class,
+        UsageFailure outside = assertThrows(UsageFailure.class,
                 () -> open(bar2, Optional.of(PhysAddr.of(0)), ReservedMemory.NONE));
         assertEquals("carveout devmem:" + device.resolve("resource2") + ": 0x4000 bytes at phys 0x0 do not fit in PCI BAR 2 ("
                 + device.resolve("resource2") + "), which is 0x100000 bytes at phys 0xfe000000", outside.getMessage());
@@ -185,7 +186,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void reserved_withoutALookup_isRefusedWithAUsageMessage() {
-        CarveoutException e = assertThrows(CarveoutException.class,
+        UsageFailure e = assertThrows(UsageFailure.class,
                 () -> open(new CarveoutSpec.Reserved("wpss"), Optional.empty(), ReservedMemory.NONE));
         assertEquals("carveout reserved:wpss: no reserved-memory table is available here to find 'wpss' in;"
                 + " give devmem and the region's physical address instead", e.getMessage());
@@ -193,7 +194,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void reserved_ofAnUnknownRegion_isRefused() {
-        CarveoutException e = assertThrows(CarveoutException.class,
+        UsageFailure e = assertThrows(UsageFailure.class,
                 () -> open(new CarveoutSpec.Reserved("adsp"), Optional.empty(), this::lookUp));
         assertEquals("carveout reserved:adsp: the board has no reserved-memory region named 'adsp'", e.getMessage());
     }
@@ -212,7 +213,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void reserved_requestReachingPastTheRegion_isRefused() {
-        CarveoutException e = assertThrows(CarveoutException.class,
+        UsageFailure e = assertThrows(UsageFailure.class,
                 () -> open(new CarveoutSpec.Reserved("wpss"), Optional.of(PhysAddr.of(0x10e000)), this::lookUp));
         assertEquals("carveout reserved:wpss: 0x4000 bytes at phys 0x10e000 do not fit in reserved-memory region wpss,"
                 + " which is 0x10000 bytes at phys 0x100000", e.getMessage());
@@ -252,7 +253,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
 
     @Test
     void check_refusesAReservedRegionTheBoardLacks() {
-        CarveoutException e = assertThrows(CarveoutException.class, () -> Carveouts.check(new CarveoutSpec.Reserved("modem"),
+        UsageFailure e = assertThrows(UsageFailure.class, () -> Carveouts.check(new CarveoutSpec.Reserved("modem"),
                 new Carveouts.Request(Optional.empty(), SIZE, root, name -> Optional.empty())));
         assertEquals("carveout reserved:modem: the board has no reserved-memory region named 'modem'", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.PosixException;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class DmaHeapCarveoutTest {
 
     @Test
     void aPhysicalAddress_isRefused_becauseADmaBufHasNone() {
-        CarveoutException e = assertThrows(CarveoutException.class, () -> open(Optional.of(PhysAddr.of(0x9ae00000L))));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> open(Optional.of(PhysAddr.of(0x9ae00000L))));
         assertEquals("carveout dma-heap:system: cannot be placed at phys 0x9ae00000: a dma-buf has no physical address"
                 + " userspace can choose or learn, only a DMA address once a device attaches it", e.getMessage());
     }

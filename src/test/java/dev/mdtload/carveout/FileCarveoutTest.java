@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.PosixException;
@@ -94,7 +95,7 @@ class FileCarveoutTest extends SharedCarveoutContract {
         CarveoutSpec.File spec = new CarveoutSpec.File(file());
         assertEquals(new Carveouts.Location(BASE, SIZE, file(), 0),
                 Carveouts.locate(spec, new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
-        CarveoutException e = assertThrows(CarveoutException.class, () -> Carveouts.locate(spec,
+        UsageFailure e = assertThrows(UsageFailure.class, () -> Carveouts.locate(spec,
                 new Carveouts.Request(Optional.empty(), SIZE, root, ReservedMemory.NONE)));
         assertEquals("carveout " + spec + " stands for memory at no physical address: give one", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class MemfdCarveoutTest extends CarveoutContract {
 
     @Test
     void locate_refusesAMemfd_whichNoOtherReaderCanMap() {
-        CarveoutException e = assertThrows(CarveoutException.class,
+        UsageFailure e = assertThrows(UsageFailure.class,
                 () -> Carveouts.locate(new CarveoutSpec.Memfd(), new Carveouts.Request(Optional.of(BASE), SIZE)));
         assertEquals("carveout memfd is anonymous memory of this process alone: no other reader can map it", e.getMessage());
     }

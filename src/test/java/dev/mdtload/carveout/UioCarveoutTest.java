@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,14 +106,14 @@ class UioCarveoutTest extends SharedCarveoutContract {
     @Test
     void aRequestReachingPastTheMap_isRefused() {
         PhysAddr nearEnd = MAP1.plus(MAP1_SIZE - Page.SIZE);
-        CarveoutException e = assertThrows(CarveoutException.class, () -> open(1, Optional.of(nearEnd)));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> open(1, Optional.of(nearEnd)));
         assertEquals("carveout uio:uio0:1: 0x4000 bytes at phys 0x8000f000 do not fit in uio map 1,"
                 + " which is 0x10000 bytes at phys 0x80000000", e.getMessage());
     }
 
     @Test
     void aRequestBelowTheMap_isRefused() {
-        CarveoutException e = assertThrows(CarveoutException.class, () -> open(0, Optional.of(PhysAddr.of(0x9ad00000L))));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> open(0, Optional.of(PhysAddr.of(0x9ad00000L))));
         assertEquals("carveout uio:uio0: 0x4000 bytes at phys 0x9ad00000 do not fit in uio map 0,"
                 + " which is 0x100000 bytes at phys 0x9ae00000", e.getMessage());
     }

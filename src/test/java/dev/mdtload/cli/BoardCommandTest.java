@@ -36,7 +36,7 @@ class BoardCommandTest {
     @Test
     void board_json_givesAddressesAsNumbers() throws Exception {
         CliRun run = CliRun.of("board", "--dtb", FakeBoard.DTB.toString(), "--json");
-        JsonNode board = Json.MAPPER.readTree(run.out());
+        JsonNode board = CliRun.result(run.out());
         JsonNode q6 = board.get("carveouts").get(1);
         assertEquals("q6@4b100000", q6.get("name").asText());
         assertEquals(0x4b100000L, q6.get("base").asLong());

@@ -1,5 +1,9 @@
 package dev.mdtload.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mdtload.check.Rule;
 import picocli.CommandLine;
 
@@ -37,6 +41,23 @@ public record CliRun(int exit, String out, String err) {
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(strings);
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /**
+     * One {@code --json} line read as a script reads it: the envelope's {@code result}, with the
+     * envelope's {@code exit_code}, {@code errors} and {@code warnings} beside its fields.
+     */
+    public static JsonNode result(String envelope) {
+        try {
+            JsonNode e = new ObjectMapper().readTree(envelope);
+            ObjectNode flat = e.get("result").isObject() ? (ObjectNode) e.get("result").deepCopy() : new ObjectMapper().createObjectNode();
+            flat.set("exit_code", e.get("exit_code"));
+            flat.set("errors", e.get("errors"));
+            flat.set("warnings", e.get("warnings"));
+            return flat;
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not JSON: " + envelope, e);
+        }
     }
 
     public List<String> outLines() {

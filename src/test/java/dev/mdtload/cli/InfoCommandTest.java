@@ -59,7 +59,7 @@ class InfoCommandTest {
         CliRun r = CliRun.of("info", "--json", RealImage.WPSS.path());
         r.assertValid();
         assertEquals(1, r.outLines().size());
-        JsonNode o = new ObjectMapper().readTree(r.outLines().getFirst());
+        JsonNode o = CliRun.result(r.outLines().getFirst());
         ValidateCommandTest.assertReportMatchesReadme(RealImage.WPSS, o);
     }
 

@@ -109,7 +109,7 @@ class LinuxFirmwareCorpusTest {
     }
 
     private static JsonNode json(String line) throws IOException {
-        return JSON.readTree(line);
+        return CliRun.result(line);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -125,7 +125,7 @@ class LoadCommandTest {
         expected.assertLoadedInto(carveout, NEW_BASE);
         assertEquals(PeripheralState.RUNNING, probe.state());
 
-        JsonNode result = new ObjectMapper().readTree(run.out());
+        JsonNode result = CliRun.result(run.out());
         assertEquals(NEW_BASE, result.get("base").asLong());
         List<Long> reported = new ArrayList<>();
         result.get("placements").forEach(p -> reported.add(p.get("address").asLong()));
@@ -220,7 +220,7 @@ class LoadCommandTest {
                 "--iommu-map", "m3:0x1000000=0x4b000000+0x50000", "--size", m3.loadSize, "--pas-id", PAS_ID, "--json");
 
         assertEquals(0, run.exit(), run::toString);
-        assertEquals(0x4b00_0000L, new ObjectMapper().readTree(run.out()).get("base").asLong());
+        assertEquals(0x4b00_0000L, CliRun.result(run.out()).get("base").asLong());
         ExpectedCarveout.of(m3.path()).assertLoadedInto(carveout, 0x4b00_0000L);
         assertEquals(PeripheralState.RUNNING, probe.state());
     }
@@ -371,9 +371,9 @@ class LoadCommandTest {
                 "--record", record, "--json");
 
         assertEquals(0, run.exit(), run::toString);
-        JsonNode report = new ObjectMapper().readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertEquals(m3.minAddress, report.get("base").asLong());
-        assertEquals("recorded", report.get("result").asText(), "only calls were recorded: nothing runs");
+        assertEquals("recorded", report.get("state").asText(), "only calls were recorded: nothing runs");
         List<String> ids = new ArrayList<>();
         for (String line : Files.readAllLines(record)) {
             ids.add(new ObjectMapper().readTree(line).get("function_id").asText());
@@ -402,7 +402,7 @@ class LoadCommandTest {
                 "--phys", hex(m3.minAddress), "--size", m3.loadSize, "--pas-id", PAS_ID, "--json");
 
         assertEquals(0, run.exit(), run::toString);
-        assertEquals("running", new ObjectMapper().readTree(run.out()).get("result").asText());
+        assertEquals("running", CliRun.result(run.out()).get("state").asText());
     }
 
     @Test
@@ -425,7 +425,7 @@ class LoadCommandTest {
         CliRun run = load(UnaryOperator.identity(), ZERO_FILL_OVERLAP, "--carveout", "file:" + carveout,
                 "--phys", "0x4b000000", "--size", "0x10000", "--pas-id", PAS_ID, "--json");
         assertEquals(ExitCode.OK, run.exit(), run::toString);
-        JsonNode report = new ObjectMapper().readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertEquals(1, report.get("warnings").size(), run.out());
         assertEquals("zero-fill-overlap", report.get("warnings").get(0).get("rule").asText());
         assertEquals(5, report.get("warnings").get(0).get("segment").asInt());

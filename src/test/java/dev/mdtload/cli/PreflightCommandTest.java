@@ -86,7 +86,7 @@ class PreflightCommandTest {
                 + Manifests.scm("venus", RealImage.VENUS, "reserved:venus", 9) + "\n");
         CliRun run = CliRun.of("provision", manifest, "--root", root, "--json");
         assertEquals(4, run.exit(), run.toString());
-        JsonNode report = Json.MAPPER.readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertEquals("venus", report.get("failure").get("processor").asText());
         assertEquals("init_image", report.get("failure").get("step").asText());
         assertTrue(report.get("failure").get("message").asText().endsWith("root-mismatch: image root sha256 "

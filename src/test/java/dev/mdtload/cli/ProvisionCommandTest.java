@@ -1,5 +1,6 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.failure.Refusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mdtload.provision.Drivers;
 import dev.mdtload.provision.ManifestReader;
@@ -54,7 +55,7 @@ class ProvisionCommandTest {
     }
 
     private static JsonNode json(String text) throws IOException {
-        return Json.MAPPER.readTree(text);
+        return CliRun.result(text);
     }
 
     private String sysfs(String processor, String attribute) throws IOException {
@@ -95,7 +96,7 @@ class ProvisionCommandTest {
         assertEquals("", run.err());
         JsonNode report = json(run.out());
         assertEquals(0, report.get("exit_code").asInt());
-        assertEquals("ok", report.get("result").asText());
+        assertEquals("ok", report.get("outcome").asText());
         // the kernel's PAS order; mem_setup only for relocatable venus (README of ../shared/firmware)
         assertEquals(List.of("init_image ok", "copy ok", "auth_and_reset ok"), steps(report, "wpss", "run"));
         assertEquals(List.of("init_image ok", "mem_setup ok", "copy ok", "auth_and_reset ok"), steps(report, "venus", "run"));
@@ -277,14 +278,14 @@ class ProvisionCommandTest {
         assertTrue(report.get("dry_run").asBoolean());
         assertEquals(List.of("stage ok", "boot ok"), steps(report, "m3", "run"));
         // the scm entries' calls were only written down: the report must not say they run
-        assertEquals("recorded", report.get("result").asText());
+        assertEquals("recorded", report.get("outcome").asText());
         Map<String, String> states = new java.util.TreeMap<>();
         report.get("processors").forEach(p -> states.put(p.get("name").asText(), p.get("state").asText()));
         assertEquals(Map.of("wpss", "recorded", "venus", "recorded", "q6", "running", "m3", "running"), states);
         assertEquals(before, BoardCopy.snapshot(root));
         List<String> recorded = new ArrayList<>();
         for (String line : Files.readAllLines(calls)) {
-            recorded.add(json(line).get("call").asText());
+            recorded.add(Json.MAPPER.readTree(line).get("call").asText());
         }
         assertEquals(List.of("init_image", "auth_and_reset", "init_image", "mem_setup", "auth_and_reset"), recorded);
     }

@@ -69,7 +69,7 @@ class ProvisionCompanionTest {
     void aCompanionAndAnAfterChain_loadInOrder_companionAuthenticatedBeforeTheMainImage() throws IOException {
         CliRun run = CliRun.of("provision", manifest(10, 13), "--root", root, "--json");
         assertEquals(0, run.exit(), run.toString());
-        JsonNode report = Json.MAPPER.readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertEquals(List.of("modem", "wlan", "adsp"), runOrder(report));
         assertEquals(List.of("run companion_init_image ok", "run companion_mem_setup ok", "run companion_copy ok",
                 "run companion_auth_and_reset ok", "run init_image ok", "run copy ok", "run auth_and_reset ok"),
@@ -82,7 +82,7 @@ class ProvisionCompanionTest {
         // the simulated secure world has peripherals 0..63: init_image of companion pas id 99 is refused
         CliRun run = CliRun.of("provision", manifest(10, 99), "--root", root, "--json");
         assertEquals(4, run.exit(), run.toString());
-        JsonNode report = Json.MAPPER.readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertEquals("adsp", report.get("failure").get("processor").asText());
         assertEquals("companion_init_image", report.get("failure").get("step").asText());
         assertEquals(List.of("wlan", "modem"), Json.MAPPER.convertValue(report.get("rolled_back"), List.class));
@@ -98,7 +98,7 @@ class ProvisionCompanionTest {
     void aFailureInTheMainImage_shutsTheCompanionDownAndWipesIt() throws IOException {
         CliRun run = CliRun.of("provision", manifest(99, 13), "--root", root, "--json");
         assertEquals(4, run.exit(), run.toString());
-        JsonNode report = Json.MAPPER.readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertEquals("init_image", report.get("failure").get("step").asText());
         assertEquals(List.of("run companion_init_image ok", "run companion_mem_setup ok", "run companion_copy ok",
                 "run companion_auth_and_reset ok", "run init_image failed", "rollback companion_shutdown ok",

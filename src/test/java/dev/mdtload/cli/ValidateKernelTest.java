@@ -22,7 +22,7 @@ class ValidateKernelTest {
                 && old.err().contains("-ENOENT loading v6-elf32-fixed-squashed.b02 [taken-as-split]"), old::toString);
         CliRun newer = CliRun.of("validate", "--json", "--kernel", "6.12.95", SQUASHED);
         assertEquals(0, newer.exit(), newer::toString);
-        JsonNode report = new ObjectMapper().readTree(newer.out());
+        JsonNode report = CliRun.result(newer.out());
         assertEquals("6.12.95", report.get("kernel").asText());
         // mainline before 6.5 has neither the header-based split detection nor its fix: each segment
         // is read from the file where it fits

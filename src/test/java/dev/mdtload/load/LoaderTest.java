@@ -1,7 +1,7 @@
 package dev.mdtload.load;
 
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.scm.SecureWorldSetup;
-import dev.mdtload.address.AddressException;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
@@ -140,7 +140,7 @@ class LoaderTest {
 
         try (LoadPlan plan = Loader.plan(request(venus.path(), carveout, 0x1_0000_0000L, venus.loadSize));
              SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())))) {
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.LEGACY)).execute(plan));
 
             assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
@@ -157,7 +157,7 @@ class LoaderTest {
 
         try (LoadPlan plan = Loader.plan(request(m3.path(), carveout, m3.minAddress, m3.loadSize));
              SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(PhysAddr.of(0x1_0000_0000L), List.of(plan.peripheral())))) {
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.LEGACY)).execute(plan));
 
             assertTrue(e.getMessage().contains("metadata") && e.getMessage().contains("32-bit"), e.getMessage());

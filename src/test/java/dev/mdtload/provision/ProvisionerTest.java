@@ -1,6 +1,6 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.rproc.Attribute;
 import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
@@ -81,7 +81,7 @@ class ProvisionerTest {
         }
 
         @Override
-        public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+        public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
             if (call instanceof PasCall.AuthAndReset && ++auths == 3) {
                 List.of(WPSS_PAS, VENUS_PAS, M3_PAS).forEach(id -> atThirdAuth.put(id, sim.state(id)));
                 SimProbe.invertByte(mem, corruptAt);
@@ -141,7 +141,7 @@ class ProvisionerTest {
         assertEquals(PeripheralState.RUNNING, monitor.atThirdAuth.get(VENUS_PAS), "venus ran before the failure");
         assertEquals(Map.of(WPSS_PAS, PeripheralState.IDLE, VENUS_PAS, PeripheralState.IDLE, M3_PAS, PeripheralState.IDLE),
                 monitor.atClose, "every peripheral was shut down before the secure world closed");
-        Report.Failure failure = report.failed().orElseThrow();
+        Report.FailedStep failure = report.failed().orElseThrow();
         assertEquals("m3", failure.processor());
         assertEquals("auth_and_reset", failure.step());
         ScmException refused = assertInstanceOf(ScmException.class, failure.cause());

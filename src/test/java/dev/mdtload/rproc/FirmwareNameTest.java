@@ -1,5 +1,6 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.failure.UsageFailure;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,14 +23,14 @@ class FirmwareNameTest {
         List<String> bad = List.of("", "/lib/firmware/wpss.mdt", "../wpss.mdt", "ath11k/../../etc/passwd", "a/..",
                 "a//b.mdt", "./wpss.mdt", "ath11k/", "wpss.mdt\nstart", "x".repeat(256));
         for (String name : bad) {
-            assertThrows(FirmwareNameException.class, () -> FirmwareName.of(name), name);
+            assertThrows(UsageFailure.class, () -> FirmwareName.of(name), name);
         }
-        FirmwareNameException e = assertThrows(FirmwareNameException.class, () -> FirmwareName.of("../m3.mdt"));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> FirmwareName.of("../m3.mdt"));
         assertEquals("firmware name '../m3.mdt' has a '..' component: a name must stay inside the firmware search path",
                 e.getMessage());
-        assertTrue(assertThrows(FirmwareNameException.class, () -> FirmwareName.of("/m3.mdt")).getMessage()
+        assertTrue(assertThrows(UsageFailure.class, () -> FirmwareName.of("/m3.mdt")).getMessage()
                 .contains("is absolute"));
-        assertTrue(assertThrows(FirmwareNameException.class, () -> FirmwareName.of("a\nb")).getMessage()
+        assertTrue(assertThrows(UsageFailure.class, () -> FirmwareName.of("a\nb")).getMessage()
                 .startsWith("firmware name 'a?b'"), "the message stays on one line");
     }
 
@@ -38,7 +39,7 @@ class FirmwareNameTest {
         // mdt_loader.c: the firmware name minus its last 3 characters, then "b%02d"
         assertEquals("ath11k/IPQ8074/hw2.0/q6_fw.b07", FirmwareName.of("ath11k/IPQ8074/hw2.0/q6_fw.mdt").part(7).value());
         assertEquals("fw.b12", FirmwareName.of("fw.bin").part(12).value());
-        assertThrows(FirmwareNameException.class, () -> FirmwareName.of("a/mdt").part(0));
+        assertThrows(UsageFailure.class, () -> FirmwareName.of("a/mdt").part(0));
         assertEquals(Path.of("/lib/firmware/a/b.mdt"), FirmwareName.of("a/b.mdt").in(Path.of("/lib/firmware")));
     }
 }

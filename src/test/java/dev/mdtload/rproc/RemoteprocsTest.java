@@ -1,5 +1,7 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.failure.Refusal;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.Validator;
@@ -129,7 +131,7 @@ class RemoteprocsTest {
         Remoteprocs rp = simulated(root);
         rp.start("m3", M3, FirmwareName.of("m3_fw.mdt"), VALIDATOR, TIMEOUT);
         Map<String, String> before = FakeBoard.fingerprint(root);
-        RemoteprocException e = assertThrows(RemoteprocException.class,
+        Refusal e = assertThrows(Refusal.class,
                 () -> rp.start("m3", WPSS, FirmwareName.of("other.mdt"), VALIDATOR, TIMEOUT));
         assertEquals("remoteproc2 (m3): is running, and the kernel changes firmware only while offline: stop it first",
                 e.getMessage());
@@ -141,13 +143,13 @@ class RemoteprocsTest {
         Path root = FakeBoard.copy(dir);
         Remoteprocs rp = simulated(root);
         assertEquals("remoteproc0 (wpss): cannot stop: it is not running (EINVAL)",
-                assertThrows(RemoteprocException.class, () -> rp.stop("wpss")).getMessage());
+                assertThrows(Refusal.class, () -> rp.stop("wpss")).getMessage());
         assertEquals("remoteproc0 (wpss): cannot start: the kernel found no such firmware file in its search path (ENOENT)",
-                assertThrows(RemoteprocException.class,
+                assertThrows(Refusal.class,
                         () -> rp.boot("wpss", FirmwareName.of("absent.mdt"), TIMEOUT)).getMessage());
         rp.start("wpss", WPSS, FirmwareName.of("wpss.mdt"), VALIDATOR, TIMEOUT);
         assertEquals("remoteproc0 (wpss): cannot set firmware: it is not offline (EBUSY)",
-                assertThrows(RemoteprocException.class, () -> rp.setFirmware("wpss", FirmwareName.of("x.mdt"))).getMessage());
+                assertThrows(Refusal.class, () -> rp.setFirmware("wpss", FirmwareName.of("x.mdt"))).getMessage());
         SysfsException busy = assertThrows(SysfsException.class,
                 () -> new SimulatedSysfs(root).write("remoteproc0", Attribute.STATE, "start"));
         assertEquals("EBUSY", busy.errno());
@@ -159,7 +161,7 @@ class RemoteprocsTest {
     @Test
     void start_givesUpAfterTheTimeoutWhenTheProcessorNeverRuns(@TempDir Path dir) throws Exception {
         Path root = FakeBoard.copy(dir);
-        RemoteprocException e = assertThrows(RemoteprocException.class, () -> new Remoteprocs(root, startLeaves(root, "offline"))
+        Refusal e = assertThrows(Refusal.class, () -> new Remoteprocs(root, startLeaves(root, "offline"))
                 .start("m3", M3, FirmwareName.of("m3_fw.mdt"), VALIDATOR, Duration.ofMillis(200)));
         assertEquals("remoteproc2 (m3): not running 0.2 s after start of m3_fw.mdt (state offline)", e.getMessage());
     }
@@ -167,7 +169,7 @@ class RemoteprocsTest {
     @Test
     void start_reportsAProcessorThatCrashesWhileBooting(@TempDir Path dir) throws Exception {
         Path root = FakeBoard.copy(dir);
-        RemoteprocException e = assertThrows(RemoteprocException.class, () -> new Remoteprocs(root, startLeaves(root, "crashed"))
+        Refusal e = assertThrows(Refusal.class, () -> new Remoteprocs(root, startLeaves(root, "crashed"))
                 .start("m3", M3, FirmwareName.of("m3_fw.mdt"), VALIDATOR, TIMEOUT));
         assertEquals("remoteproc2 (m3): crashed while starting m3_fw.mdt", e.getMessage());
     }
@@ -196,7 +198,7 @@ class RemoteprocsTest {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.createSymbolicLink(root.resolve("lib/firmware/evil"), outside);
         try (FirmwareImage image = FirmwareImage.open(M3)) {
-            FirmwareNameException e = assertThrows(FirmwareNameException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> simulated(root).stage(image, FirmwareName.of("evil/deeper/m3_fw.mdt")));
             assertTrue(e.getMessage().contains("which is not a directory inside"), e.getMessage());
         }
@@ -210,10 +212,10 @@ class RemoteprocsTest {
         assertEquals("q6v5-wcss", rp.get("remoteproc1").name());
         assertEquals("remoteproc1", rp.get("q6v5-wcss").id());
         assertEquals("no remote processor named 'modem' (have: remoteproc0 (wpss), remoteproc1 (q6v5-wcss), remoteproc2 (m3))",
-                assertThrows(NoSuchRemoteprocException.class, () -> rp.get("modem")).getMessage());
+                assertThrows(UsageFailure.class, () -> rp.get("modem")).getMessage());
         FakeBoard.copyTree(root.resolve("sys/class/remoteproc/remoteproc2"), root.resolve("sys/class/remoteproc/remoteproc7"));
         assertEquals("'m3' names remoteproc2, remoteproc7: give the remoteprocN directory instead",
-                assertThrows(NoSuchRemoteprocException.class, () -> rp.get("m3")).getMessage());
+                assertThrows(UsageFailure.class, () -> rp.get("m3")).getMessage());
     }
 
     /** The simulated kernel, except that a processor is left in {@code state} right after "start" (a hang, a crash). */

@@ -80,7 +80,7 @@ class SampleGeneratorTest {
 
     private static JsonNode validateJson(Path image) throws IOException {
         Run r = run("validate", "--json", "--kernel", "none", image.toString());
-        JsonNode report = JSON.readTree(r.out());
+        JsonNode report = dev.mdtload.cli.CliRun.result(r.out());
         assertEquals(report.get("valid").asBoolean() ? 0 : 1, r.exit(), image + ": " + r.err());
         return report;
     }
@@ -127,7 +127,7 @@ class SampleGeneratorTest {
             assertEquals(1, images.size(), dir + " holds one image");
             Run r = run("validate", "--json", "--kernel", "none", images.getFirst().toString());
             assertEquals(1, r.exit(), images.getFirst() + ": " + r.out());
-            JsonNode report = JSON.readTree(r.out());
+            JsonNode report = dev.mdtload.cli.CliRun.result(r.out());
             Set<String> rules = new TreeSet<>();
             report.get("errors").forEach(e -> rules.add(e.get("rule").asText()));
             assertEquals(Set.of(rule), rules, images.getFirst().toString());

@@ -1,8 +1,8 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.failure.UsageFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mdtload.address.AddressException;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.ScmArg.Value;
 import org.junit.jupiter.api.Test;
@@ -130,7 +130,7 @@ class RecordingSecureMonitorTest {
         StringWriter out = new StringWriter();
         try (RecordingSecureMonitor recorder = new RecordingSecureMonitor(out, PhysAddr.of(0x1_0000_0000L))) {
             MetadataBuffer high = metadata(recorder, new byte[64]);
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new PasClient(recorder, ScmConvention.SMC32).initImage(6, high));
             assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
         }

@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.ScmArg.Access;
@@ -147,7 +147,7 @@ class ScmEncodingTest {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment shared = arena.allocate(Smccc.EXT_ARGS_BYTES);
-            AddressException e = assertThrows(AddressException.class, () -> WireCall.encode(
+            UsageFailure e = assertThrows(UsageFailure.class, () -> WireCall.encode(
                     new ScmCall(ScmConvention.SMC32, 0x0c, 0x16, args),
                     size -> new MetadataBuffer(PhysAddr.of(0x1_0000_0000L), shared), arena));
             assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
@@ -208,7 +208,7 @@ class ScmEncodingTest {
         try (Arena arena = Arena.ofConfined()) {
             for (ScmArg arg : tooWide) {
                 ScmCall call = new ScmCall(convention, 2, 1, List.of(new Value(6), arg));
-                AddressException e = assertThrows(AddressException.class, () -> encode(call, arena), arg.toString());
+                UsageFailure e = assertThrows(UsageFailure.class, () -> encode(call, arena), arg.toString());
                 assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
                 assertTrue(e.getMessage().contains("init_image argument 1"), e.getMessage());
             }

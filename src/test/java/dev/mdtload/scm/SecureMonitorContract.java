@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
@@ -96,7 +96,7 @@ abstract class SecureMonitorContract {
         try (SecureMonitor monitor = openWithVenus(SHARED)) {
             PasClient legacy = new PasClient(monitor, ScmConvention.LEGACY);
             // ends 1 MiB past 4 GiB: the start fits 32 bits, the end does not
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> legacy.memSetup(PAS_ID, PhysAddr.of(0xfff0_0000L), 0x20_0000));
             assertTrue(e.getMessage().contains("32-bit") && e.getMessage().contains("mem_setup"), e.getMessage());
             assertEquals(0, reached(monitor));
@@ -108,7 +108,7 @@ abstract class SecureMonitorContract {
         try (SecureMonitor monitor = openWithVenus(PhysAddr.of(0x1_8000_0000L))) {
             MetadataBuffer high = metadata(monitor);
             for (ScmConvention narrow : List.of(ScmConvention.SMC32, ScmConvention.LEGACY)) {
-                AddressException e = assertThrows(AddressException.class,
+                UsageFailure e = assertThrows(UsageFailure.class,
                         () -> new PasClient(monitor, narrow).initImage(PAS_ID, high));
                 assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
             }

@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
@@ -310,7 +310,7 @@ class SimSecureMonitorTest {
         try (SimSecureMonitor sim = simWithWpss(SHARED_HIGH)) {
             MetadataBuffer metadata = metadata(sim, wpss.metadata());
             long calls = sim.callCount();
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> new PasClient(sim, convention).initImage(WPSS_PAS, metadata));
             assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
             assertEquals(calls, sim.callCount(), "no call reached the secure world");
@@ -328,7 +328,7 @@ class SimSecureMonitorTest {
             PasClient pas = new PasClient(sim, ScmConvention.LEGACY);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             long calls = sim.callCount();
-            AddressException e = assertThrows(AddressException.class,
+            UsageFailure e = assertThrows(UsageFailure.class,
                     () -> pas.memSetup(VENUS_PAS, PhysAddr.of(0xfff0_0000L), venus.loadSize()));
             assertTrue(e.getMessage().contains("32-bit") && e.getMessage().contains("mem_setup"), e.getMessage());
             assertEquals(calls, sim.callCount());
@@ -459,7 +459,7 @@ class SimSecureMonitorTest {
         String saved = System.getProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY);
         try {
             System.setProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY, empty.toString());
-            ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class, () -> sim(SHARED_LOW));
+            IOException e = assertThrows(IOException.class, () -> sim(SHARED_LOW));
             assertTrue(e.getMessage().startsWith("simulated secure world not built: run make"), e.getMessage());
         } finally {
             System.setProperty(SimSecureMonitor.NATIVE_DIR_PROPERTY, saved);
@@ -469,16 +469,16 @@ class SimSecureMonitorTest {
     @Test
     void open_refusesASecondMonitorInTheSameProcess() throws Exception {
         try (SimSecureMonitor sim = sim(SHARED_LOW)) {
-            assertThrows(ScmEnvironmentException.class, () -> sim(SHARED_HIGH));
+            assertThrows(IOException.class, () -> sim(SHARED_HIGH));
             assertEquals(PeripheralState.IDLE, sim.state(0));
         }
     }
 
     /** init_image is where the simulation maps the peripheral's carveout; a failure names the file and the errno. */
-    private ScmEnvironmentException initImageFailsToMap(SimSecureMonitor sim) throws IOException {
+    private IOException initImageFailsToMap(SimSecureMonitor sim) throws IOException {
         MetadataBuffer metadata = metadata(sim, wpss.metadata());
         PasClient pas = new PasClient(sim, ScmConvention.SMC64);
-        ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class, () -> pas.initImage(WPSS_PAS, metadata));
+        IOException e = assertThrows(IOException.class, () -> pas.initImage(WPSS_PAS, metadata));
         assertEquals(0, sim.callCount(), "the call was not made");
         return e;
     }
@@ -514,7 +514,7 @@ class SimSecureMonitorTest {
 
     @Test
     void open_refusesACarveoutNoOtherReaderCanMap_beforeAnything() {
-        ScmEnvironmentException e = assertThrows(ScmEnvironmentException.class,
+        IOException e = assertThrows(IOException.class,
                 () -> simWith(WPSS_PAS, new CarveoutSpec.Memfd(), PhysAddr.of(WPSS_PHYS), WPSS_SIZE));
         assertEquals("the simulated secure world cannot read the memory of pas id 6: carveout memfd is anonymous memory "
                 + "of this process alone: no other reader can map it", e.getMessage());

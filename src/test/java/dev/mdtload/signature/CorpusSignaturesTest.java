@@ -121,7 +121,7 @@ class CorpusSignaturesTest {
 
         CliRun run = CliRun.of("validate", "--signatures", "--json", "--root-sha256", expected.rootSha256(), image.path());
 
-        JsonNode signature = RealSignaturesTest.JSON.readTree(run.out()).get("signature");
+        JsonNode signature = CliRun.result(run.out()).get("signature");
         assertEquals("verified", signature.get("status").asText(), run::toString);
         assertEquals(expected.scheme(), signature.get("scheme").asText(), run::toString);
         assertEquals(RawElf.digestTableEnd(image.hash()), signature.get("signed_length").asInt());
@@ -154,7 +154,7 @@ class CorpusSignaturesTest {
     void everyRootIsInTheTableWithTheKindItsSubjectStates(Image image) throws Exception {
         X509Certificate root = image.root();
 
-        JsonNode signature = RealSignaturesTest.JSON.readTree(
+        JsonNode signature = CliRun.result(
                 CliRun.of("validate", "--signatures", "--json", image.path()).out()).get("signature");
 
         assertEquals("not-pinned", signature.at("/root/pinning").asText());
@@ -168,7 +168,7 @@ class CorpusSignaturesTest {
     @ParameterizedTest
     @MethodSource("signedImages")
     void noImageCarriesAQtiSignature(Image image) throws Exception {
-        JsonNode certs = RealSignaturesTest.JSON.readTree(CliRun.of("certs", "--json", image.path()).out());
+        JsonNode certs = CliRun.result(CliRun.of("certs", "--json", image.path()).out());
 
         assertEquals(1, certs.get("chains").size());
         assertEquals("oem", certs.at("/chains/0/authority").asText());
@@ -184,7 +184,7 @@ class CorpusSignaturesTest {
 
             assertEquals(1, strict.exit(), strict::toString);
             assertTrue(strict.err().contains("image has no signature and no certificate chain [unsigned]"), strict::toString);
-            JsonNode report = RealSignaturesTest.JSON.readTree(allowed.out());
+            JsonNode report = CliRun.result(allowed.out());
             assertEquals("unsigned", report.at("/signature/status").asText(), allowed::toString);
             assertEquals(0, report.at("/signature/errors").size(), allowed::toString);
         }

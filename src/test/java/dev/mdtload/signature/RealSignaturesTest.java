@@ -112,7 +112,7 @@ class RealSignaturesTest {
         CliRun run = CliRun.of("certs", "--json", image.file());
 
         assertEquals(0, run.exit(), run::toString);
-        JsonNode report = JSON.readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         byte[] hash = hashSegment(image.file());
         List<X509Certificate> expected = jdkChain(RawElf.certChain(hash));
         assertEquals(image.image().mbnVersion, report.get("mbn_version").asInt());
@@ -150,7 +150,7 @@ class RealSignaturesTest {
             byte[] hash = hashSegment(image);
             X509Certificate attestation = jdkChain(RawElf.certChain(hash)).getFirst();
 
-            JsonNode attributes = JSON.readTree(CliRun.of("certs", "--json", image).out())
+            JsonNode attributes = CliRun.result(CliRun.of("certs", "--json", image).out())
                     .at("/chains/0/certificates/0/attributes");
 
             assertEquals(ouField(attestation, "SW_ID"), attributes.get("sw_id").asLong(), path);
@@ -173,7 +173,7 @@ class RealSignaturesTest {
             assertEquals(0, hash.getInt(40), "no QTI metadata in " + path);
             assertEquals(120, hash.getInt(44), "120 bytes of OEM metadata in " + path);
 
-            JsonNode metadata = JSON.readTree(CliRun.of("certs", "--json", image).out()).get("metadata");
+            JsonNode metadata = CliRun.result(CliRun.of("certs", "--json", image).out()).get("metadata");
 
             assertEquals("oem-metadata", metadata.get("source").asText());
             assertEquals(Integer.toUnsignedLong(hash.getInt(48 + 8)), metadata.get("sw_id").asLong(), path);
@@ -187,7 +187,7 @@ class RealSignaturesTest {
         CliRun run = CliRun.of("validate", "--signatures", "--json", image.file());
 
         assertEquals(0, run.exit(), run::toString);
-        JsonNode signature = JSON.readTree(run.out()).get("signature");
+        JsonNode signature = CliRun.result(run.out()).get("signature");
         assertEquals("verified", signature.get("status").asText());
         assertEquals(image.scheme(), signature.get("scheme").asText());
         assertEquals(3, signature.get("chain_length").asInt());
@@ -274,7 +274,7 @@ class RealSignaturesTest {
                     text::toString);
             assertEquals("", text.err(), text::toString);
             assertEquals(0, json.exit(), json::toString);
-            JsonNode report = JSON.readTree(json.out());
+            JsonNode report = CliRun.result(json.out());
             assertTrue(report.get("valid").asBoolean(), json::toString);
             assertEquals("unsigned", report.at("/signature/status").asText(), json::toString);
             assertEquals(0, report.at("/signature/errors").size(), json::toString);

@@ -83,7 +83,7 @@ class SchemeUnknownTest {
         CliRun run = CliRun.of("validate", "--signatures", "--json", image);
 
         assertEquals(1, run.exit(), run::toString);
-        JsonNode signature = RealSignaturesTest.JSON.readTree(run.out()).get("signature");
+        JsonNode signature = CliRun.result(run.out()).get("signature");
         assertEquals("scheme-unknown", signature.get("status").asText(), run::toString);
         assertEquals("EC (256 bits), its certificate signed with SHA256withECDSA", signature.get("scheme_basis").asText());
         assertEquals("unknown", signature.at("/root/kind").asText(), "a root in no table");

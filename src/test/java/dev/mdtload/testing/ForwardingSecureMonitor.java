@@ -1,6 +1,6 @@
 package dev.mdtload.testing;
 
-import dev.mdtload.address.AddressException;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.scm.MetadataBuffer;
 import dev.mdtload.scm.PasCall;
 import dev.mdtload.scm.ScmConvention;
@@ -19,7 +19,7 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult call(ScmConvention convention, PasCall call) throws AddressException, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
         return sim.call(convention, call);
     }
 
