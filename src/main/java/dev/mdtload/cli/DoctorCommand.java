@@ -56,8 +56,11 @@ final class DoctorCommand extends RootedCommand {
         TargetKernel rules = kernel.kernel == null ? RunningKernel.defaultRules(rootDir) : kernel.rules();
         List<ProcessorReport> reports = new Doctor(board, search, new Validator(false, false, rules)).examine();
         PrintWriter out = out();
+        boolean healthy = reports.stream().allMatch(ProcessorReport::healthy);
         if (common.json) {
-            out.println(Json.line(json(board, search, rules, reports)));
+            List<Finding> findings = reports.stream().flatMap(r -> r.findings().stream()).toList();
+            out.println(Json.envelope(spec, healthy ? ExitCode.OK : ExitCode.INVALID, json(board, search, rules, reports),
+                    problems(findings, true), problems(findings, false)));
         } else {
             print(out, board, search, rules, reports);
         }
@@ -69,7 +72,15 @@ final class DoctorCommand extends RootedCommand {
             }
         }
         err.flush();
-        return reports.stream().allMatch(ProcessorReport::healthy) ? ExitCode.OK : ExitCode.INVALID;
+        return healthy ? ExitCode.OK : ExitCode.INVALID;
+    }
+
+    /** The envelope's errors or warnings: each finding with its rule, its processor named as the text names it. */
+    private static List<Json.Problem> problems(List<Finding> findings, boolean errors) {
+        return findings.stream().filter(f -> f.isError() == errors)
+                .map(f -> new Json.Problem(f.rule(), errors ? "error" : "warning", null, null,
+                        f.processor() + ": " + f.message(), null))
+                .toList();
     }
 
     private static void print(PrintWriter out, Board board, SearchPath search, TargetKernel rules,

@@ -72,7 +72,11 @@ final class PreflightCommand implements Callable<Integer> {
         PreflightReport report = Preflight.check(image, pasId, facts());
         PrintWriter out = spec.commandLine().getOut();
         if (common.json) {
-            out.println(Json.line(new View(report.image(), report.pasId(), report.passed() ? "pass" : "fail", report.findings())));
+            List<Json.Problem> failed = report.failures().stream()
+                    .map(f -> new Json.Problem(f.check(), "error", report.image().toString(), null, f.detail(), null)).toList();
+            out.println(Json.envelope(spec, report.passed() ? ExitCode.OK : ExitCode.INVALID,
+                    new View(report.image(), report.pasId(), report.passed() ? "pass" : "fail", report.findings()), failed,
+                    List.of()));
         } else {
             long failed = report.failures().size();
             long skipped = report.findings().stream().filter(f -> f.verdict() == Finding.Verdict.SKIPPED).count();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mdtload.preflight.BoardFacts.Fact;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,10 @@ public final class FactsFile {
      * @throws IllegalArgumentException the file is not a mapping of the known facts, each problem named
      */
     public static BoardFacts read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            // a mistyped name on the command line or in a manifest, as a missing image is: usage
+            throw new IllegalArgumentException(file + ": no such file");
+        }
         ObjectMapper mapper = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML;
         Object tree;
         try {

@@ -110,7 +110,7 @@ class DoctorCommandTest {
 
         CliRun run = CliRun.of("doctor", "--root", root, "--dtb", BROKEN_DTB, "--json");
         assertEquals(1, run.exit(), run.err());
-        JsonNode report = Json.MAPPER.readTree(run.out());
+        JsonNode report = CliRun.result(run.out());
         assertFalse(report.get("healthy").asBoolean());
         Map<String, JsonNode> byName = new TreeMap<>();
         report.get("processors").forEach(p -> byName.put(p.get("name").asText(), p));

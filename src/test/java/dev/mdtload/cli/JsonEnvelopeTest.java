@@ -155,6 +155,22 @@ class JsonEnvelopeTest {
     }
 
     @Test
+    void doctorAndPreflight_writeTheEnvelopeToo_withTheirFindingsAsErrors(@TempDir Path dir) throws IOException {
+        Path root = FakeBoard.copy(dir.resolve("board"));
+        JsonNode sick = envelope(1, "doctor", "--json", "--root", root, "--dtb", FakeBoard.SAMPLES.resolve("board/broken.dtb"));
+        assertFalse(sick.get("ok").asBoolean());
+        assertFalse(sick.get("errors").isEmpty(), sick::toString);
+        assertTrue(sick.get("result").get("processors").isArray(), sick::toString);
+
+        Path zap = RealImage.A650_ZAP.path();
+        envelope(0, "preflight", "--json", zap, "--pas-id", "13", "--oem-id", "0", "--model-id", "0");
+        JsonNode refused = envelope(1, "preflight", "--json", zap, "--pas-id", "13", "--oem-id", "0x1234");
+        assertEquals("oem-id-mismatch", refused.get("errors").get(0).get("rule").asText(), refused::toString);
+        assertEquals(zap.toString(), refused.get("errors").get(0).get("path").asText());
+        envelope(2, "preflight", "--json", zap, "--pas-id", "13", "--facts", dir.resolve("no-such-facts.yaml"));
+    }
+
+    @Test
     void squashSplitAndSign_reportWhatTheyWrote_andAnExistingOutputIsAUsageFailure(@TempDir Path dir) throws IOException {
         Path mbn = dir.resolve("wpss.mbn");
         JsonNode squash = envelope(0, "squash", "--json", RealImage.WPSS.path(), "-o", mbn);
