@@ -2,12 +2,14 @@ package dev.mdtload;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -94,6 +96,29 @@ class PackageDependencyTest {
                             .because(e.getKey() + " may use only " + new TreeSet<>(e.getValue()))
                             .check(PRODUCT);
                 }));
+    }
+
+    /**
+     * Package-private by default: a public type is one another package uses (its code or its tests).
+     * A type only its own package needs stays out of the other packages' sight.
+     */
+    @Test
+    void everyPublicTypeIsUsedFromAnotherPackage() {
+        JavaClasses all = new ClassFileImporter().importPackages("dev.mdtload");
+        List<String> needlesslyPublic = PRODUCT.stream()
+                .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.isTopLevelClass())
+                // a use of a nested type (Target.Phys) is a use of the type that holds it
+                .filter(c -> all.stream()
+                        .filter(t -> t.getName().equals(c.getName()) || t.getName().startsWith(c.getName() + "$"))
+                        .flatMap(t -> t.getDirectDependenciesToSelf().stream())
+                        .map(d -> d.getOriginClass().getPackageName())
+                        .allMatch(c.getPackageName()::equals))
+                .map(JavaClass::getName)
+                // the jar's Main-Class: the JVM, not a package, uses it
+                .filter(name -> !name.equals("dev.mdtload.gate.JavaVersionGate"))
+                .sorted()
+                .toList();
+        assertEquals(List.of(), needlesslyPublic, "public, but no other package uses them: make them package-private");
     }
 
     @Test

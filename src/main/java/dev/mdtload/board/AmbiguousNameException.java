@@ -5,7 +5,7 @@ import dev.mdtload.failure.UsageFailure;
 import java.util.List;
 
 /** A reserved-memory name that matches several carveouts: picking one would be a guess. */
-public final class AmbiguousNameException extends UsageFailure {
+final class AmbiguousNameException extends UsageFailure {
     private final List<String> candidates;
 
     public AmbiguousNameException(String name, List<String> candidates) {

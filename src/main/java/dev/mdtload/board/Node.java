@@ -9,7 +9,7 @@ import java.util.Optional;
  * carries no meaning in a device tree and a live tree does not keep it, so both readers sort and a
  * blob and its live tree give equal nodes.
  */
-public record Node(String path, List<Property> properties, List<Node> children) {
+record Node(String path, List<Property> properties, List<Node> children) {
     public Node {
         Objects.requireNonNull(path, "path");
         properties = List.copyOf(properties);

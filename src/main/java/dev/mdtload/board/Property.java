@@ -5,7 +5,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /** One property of a node: a name and raw big-endian bytes, as both the blob and the live tree store them. */
-public record Property(String name, byte[] value) {
+record Property(String name, byte[] value) {
     public Property {
         Objects.requireNonNull(name, "name");
         value = value.clone();

@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code devmem:PATH}, a PCI device's {@code resourceN} file maps its BAR N from offset 0: the
  * physical base is then the BAR's, read from the device's {@code resource} file.
  */
-public final class DevMemCarveout extends MappedCarveout implements Carveout {
+final class DevMemCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec spec;
     private final Path device;
     private final Optional<ReservedMemory.Region> region;

@@ -23,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * address userspace can learn, only a DMA address once a device attaches it, so it can hold an
  * image but cannot be handed to the secure world as a physical carveout.
  */
-public final class DmaHeapCarveout extends MappedCarveout implements Carveout {
+final class DmaHeapCarveout extends MappedCarveout implements Carveout {
     /*
      * struct dma_heap_allocation_data {   (include/uapi/linux/dma-heap.h)
      *     __u64 len;

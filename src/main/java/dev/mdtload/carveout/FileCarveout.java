@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** {@code file:PATH}: a regular file standing in for the memory, byte 0 at the physical base. */
-public final class FileCarveout extends MappedCarveout implements Carveout {
+final class FileCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec.File spec;
 
     private FileCarveout(CarveoutSpec.File spec, Optional<PhysAddr> physBase, Mapping mapping) {

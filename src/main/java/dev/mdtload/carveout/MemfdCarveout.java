@@ -12,7 +12,7 @@ import java.util.Optional;
  * base, if any, so a dry run computes the same placements as a real load. Nothing else can name
  * it, so it takes no lock.
  */
-public final class MemfdCarveout extends MappedCarveout implements Carveout {
+final class MemfdCarveout extends MappedCarveout implements Carveout {
     private MemfdCarveout(Optional<PhysAddr> physBase, Mapping mapping) {
         super(mapping, physBase);
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * {@code uio:NAME[:MAP]}: a memory map of a UIO device. The kernel publishes each map's physical
  * address and size in {@code /sys/class/uio/NAME/maps/mapN/}, so the base is known, not assumed.
  */
-public final class UioCarveout extends MappedCarveout implements Carveout {
+final class UioCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec.Uio spec;
     private final Path device;
 

@@ -6,7 +6,7 @@ import dev.mdtload.failure.Kind;
  * The exit codes every command uses; README.md documents them and scripts depend on them. Each
  * failure's code comes from its {@link Kind}; these name them where a command returns a verdict.
  */
-public final class ExitCode {
+final class ExitCode {
     private ExitCode() {}
 
     /** Everything valid, done. */

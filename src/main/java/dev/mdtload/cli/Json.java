@@ -18,7 +18,7 @@ import java.util.List;
  * JSON as every command writes it: snake_case fields, one {@link Envelope} per line, the same
  * shape on success and on failure ({@code docs/mdtload-output.schema.json}).
  */
-public final class Json {
+final class Json {
     private Json() {}
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()

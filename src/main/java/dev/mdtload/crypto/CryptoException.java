@@ -5,7 +5,7 @@ package dev.mdtload.crypto;
  * {@code EVP_MD_fetch(SHA-999) failed: error:0308010C:digital envelope routines::unsupported}.
  * Unchecked: with the algorithms mdtload asks for, only the machine (memory) can make it happen.
  */
-public final class CryptoException extends RuntimeException {
+final class CryptoException extends RuntimeException {
     CryptoException(String message) {
         super(message);
     }

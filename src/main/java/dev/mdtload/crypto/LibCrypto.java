@@ -30,7 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 // Binding native functions and sizing the memory they return are restricted operations;
 // this class is the one place mdtload does them for libcrypto.
 @SuppressWarnings("restricted")
-public final class LibCrypto {
+final class LibCrypto {
     /** The soname of OpenSSL 3's libcrypto, which the simulated secure world links too. */
     public static final String SONAME = "libcrypto.so.3";
 

@@ -13,7 +13,7 @@ import static dev.mdtload.check.Severity.WARNING;
  * {@link dev.mdtload.check.Rule} ids. Ids are stable: scripts match on them. README.md ("Doctor")
  * lists them with what each means, and BoardRuleTest checks it does.
  */
-public enum BoardRule {
+enum BoardRule {
     FIRMWARE_MISSING("firmware-missing", ERROR,
             "drivers/base/firmware_loader/main.c fw_get_filesystem_firmware() tries every fw_path[] directory; "
                     + "request_firmware() then fails with -ENOENT and the remote processor stays offline"),

@@ -24,7 +24,7 @@ import java.util.List;
  * @param swId         the v7 common metadata's sw_id; earlier headers have no such field (their
  *                     SW_ID is in the attestation certificate) and leave it out
  */
-public record HashSegmentWriter(int version, long imageId, long destAddress, List<byte[]> digests,
+record HashSegmentWriter(int version, long imageId, long destAddress, List<byte[]> digests,
                                 byte[] qtiMetadata, byte[] oemMetadata, byte[] signature, byte[] certChain,
                                 long swId) {
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  * field, the v6 OEM or v7 common metadata's sw_id; the lower 32 bits, the upper ones are the
  * anti-rollback version).
  */
-public final class SwIds {
+final class SwIds {
     private SwIds() {}
 
     /** What the table knows of a PAS id: the processor's name and the SW_ID its images carry. */

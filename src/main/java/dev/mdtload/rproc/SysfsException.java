@@ -6,7 +6,7 @@ import java.io.IOException;
  * The kernel refused a sysfs write; {@link #errno()} is its error name ("EBUSY", "EINVAL",
  * "ENOENT", ...), which {@link Remoteprocs} turns into a sentence about the processor.
  */
-public final class SysfsException extends IOException {
+final class SysfsException extends IOException {
     private final String errno;
 
     public SysfsException(String file, String errno, String detail) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * call then cut it to 32 bits). Each kind knows its arginfo type code (kernel enum
  * qcom_scm_arg_types: VAL 0, RO 1, RW 2, BUFVAL 3) and checks that it fits a convention's width.
  */
-public sealed interface ScmArg {
+sealed interface ScmArg {
     int TYPE_VAL = 0;
 
     /** The arginfo type code of this argument. */

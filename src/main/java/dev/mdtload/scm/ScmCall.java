@@ -8,7 +8,7 @@ import java.util.Optional;
  * One call to the secure monitor before encoding: the convention that will carry it, the service
  * and command ids, and up to ten typed arguments (kernel MAX_QCOM_SCM_ARGS).
  */
-public record ScmCall(ScmConvention convention, int service, int command, List<ScmArg> args) {
+record ScmCall(ScmConvention convention, int service, int command, List<ScmArg> args) {
     public static final int MAX_ARGS = 10;
 
     public ScmCall {

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * @param attributes the ids the scheme mixes in (SW_ID and HW_ID for the HMAC-style scheme)
  */
-public record SigningKey(PrivateKey key, List<X509Certificate> chain, SignatureScheme scheme,
+record SigningKey(PrivateKey key, List<X509Certificate> chain, SignatureScheme scheme,
                          SigningAttributes attributes) implements Signer {
 
     /** The chain field of every real image is 6 KiB, padded with 0xff. */

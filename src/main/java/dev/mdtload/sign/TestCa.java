@@ -48,7 +48,7 @@ import java.util.List;
  *
  * @param key the attestation key with its chain, ready to sign
  */
-public record TestCa(SigningKey key) {
+record TestCa(SigningKey key) {
     /** Named like the SecTools test roots; being throwaway, it is in no table of known roots and shows as unknown. */
     static final String ROOT_NAME = "mdtload Generated Test Root CA - NOT SECURE";
     static final Duration VALIDITY = Duration.ofDays(20 * 365);

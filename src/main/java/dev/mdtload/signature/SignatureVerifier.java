@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param anchor         the root the chain must end in, or any self-signed root (reported as not pinned)
  * @param allowUnsigned  an image without a signature is reported unsigned without an error
  */
-public record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
+record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
 
     public SignatureReport verify(ImageSignature image) {
         Check check = new Check(image);

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The venus bug, written out by a caller outside the {@code address} package, must not compile:
- * a DMA address's raw number cannot be read there, so it cannot become a physical address or an
- * SCM argument. The legitimate path, an explicit translation, compiles: the positive control that
+ * a DMA address's raw number cannot be read there, so it cannot become a physical address, a DMA
+ * address is not a PAS call's address, and raw SCM arguments are out of reach. The legitimate path, an explicit translation, compiles: the positive control that
  * shows a failure below is the seam, not a broken test set-up.
  */
 class DmaSeamCompileTest {
@@ -41,25 +41,36 @@ class DmaSeamCompileTest {
     }
 
     @Test
-    void aDmaAddressCannotBecomeAnScmValue() throws IOException {
+    void aDmaAddressCannotBeHandedToTheSecureWorld() throws IOException {
         Result r = compile("""
                 import dev.mdtload.address.*;
-                import dev.mdtload.scm.ScmArg;
+                import dev.mdtload.scm.PasCall;
                 class Caller {
-                    ScmArg wrong(DmaAddr dma) { return new ScmArg.Value(dma.iova()); }
+                    PasCall wrong(DmaAddr dma) { return new PasCall.MemSetup(6, dma, 4096); }
                 }""");
         assertFalse(r.ok, r.messages);
-        assertTrue(r.messages.contains("iova()"), r.messages);
+        assertTrue(r.messages.contains("DmaAddr cannot be converted to dev.mdtload.address.PhysAddr"), r.messages);
+    }
+
+    @Test
+    void rawScmArgumentsAreNotReachableOutsideTheScmPackage() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.scm.ScmArg;
+                class Caller {
+                    Object wrong(long iova) { return new ScmArg.Value(iova); }
+                }""");
+        assertFalse(r.ok, r.messages);
+        assertTrue(r.messages.contains("ScmArg is not public"), r.messages);
     }
 
     @Test
     void anExplicitTranslationCompiles() throws IOException {
         Result r = compile("""
                 import dev.mdtload.address.*;
-                import dev.mdtload.scm.ScmArg;
+                import dev.mdtload.scm.PasCall;
                 class Caller {
-                    ScmArg right(DmaAddr dma, IommuMap map) throws dev.mdtload.failure.UsageFailure {
-                        return new ScmArg.Region(map.translate(dma, 4096), 4096);
+                    PasCall right(DmaAddr dma, IommuMap map) throws dev.mdtload.failure.UsageFailure {
+                        return new PasCall.MemSetup(6, map.translate(dma, 4096), 4096);
                     }
                 }""");
         assertTrue(r.ok, r.messages);
