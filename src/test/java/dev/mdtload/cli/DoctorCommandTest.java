@@ -177,7 +177,7 @@ class DoctorCommandTest {
                         "video-codec@aa00000", Set.of("carveout-too-small")),
                 errorsByProcessor(run), run.err());
         JsonNode adsp2 = null;
-        for (JsonNode p : Json.MAPPER.readTree(run.out()).get("processors")) {
+        for (JsonNode p : CliRun.result(run.out()).get("processors")) {
             adsp2 = p.get("name").asText().equals("remoteproc@6800000") ? p : adsp2;
         }
         assertTrue(adsp2 != null && adsp2.get("healthy").asBoolean(), run.out());

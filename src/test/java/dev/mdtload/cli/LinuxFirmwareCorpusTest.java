@@ -216,7 +216,7 @@ class LinuxFirmwareCorpusTest {
                 "--phys", "0x" + Long.toHexString(base), "--size", size, "--pas-id", PAS_ID, "--scm", "sim", "--json");
         try {
             assertEquals(ExitCode.OK, run.exit(), run::toString);
-            assertEquals("running", json(run.out()).get("result").asText());
+            assertEquals("running", json(run.out()).get("state").asText());
             expected.assertLoadedInto(carveout, base);
         } finally {
             Files.deleteIfExists(carveout);
