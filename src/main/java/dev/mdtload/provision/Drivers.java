@@ -1,7 +1,6 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.failure.Failure;
-import dev.mdtload.preflight.Preflight;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.SysfsKind;
 import dev.mdtload.rproc.FileSysfs;
@@ -34,8 +33,7 @@ public interface Drivers {
             @Override
             public SecureMonitor secureWorld(SecureWorldSetup setup) throws IOException {
                 return switch (scm) {
-                    case SIM -> SimSecureMonitor.open(new SecureWorldSetup(setup.sharedBase(), setup.peripherals(),
-                            Preflight.policy(settings.facts())));
+                    case SIM -> SimSecureMonitor.open(setup);
                     case RECORD -> new RecordingSecureMonitor(record, setup.sharedBase());
                 };
             }

@@ -8,6 +8,7 @@ import dev.mdtload.load.Loader;
 import dev.mdtload.load.StepListener;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.preflight.Preflight;
 import dev.mdtload.provision.Planned.RemoteprocStart;
 import dev.mdtload.provision.Planned.ScmLoad;
 import dev.mdtload.provision.Report.FailedStep;
@@ -97,13 +98,16 @@ public final class Provisioner {
         return report(failure, plan.micros() + Planner.micros(begin));
     }
 
-    /** The shared buffers' place, and the carveout of every peripheral (companions too) the plan loads through the secure world. */
+    /**
+     * The shared buffers' place, the carveout of every peripheral (companions too) the plan loads
+     * through the secure world, and the board's fuses from the manifest's {@code facts:}.
+     */
     private SecureWorldSetup secureWorldSetup() {
         return new SecureWorldSetup(plan.sharedBase(), plan.items().stream()
                 .flatMap(i -> i instanceof ScmLoad s
                         ? Stream.concat(Stream.of(s.load().peripheral()), s.companion().stream().map(LoadPlan::peripheral))
                         : Stream.empty())
-                .toList());
+                .toList(), Preflight.policy(plan.manifest().settings().facts()));
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
