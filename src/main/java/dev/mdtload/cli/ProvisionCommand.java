@@ -7,7 +7,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.mdtload.files.AtomicFile;
 import dev.mdtload.provision.Drivers;
 import dev.mdtload.provision.Manifest;
-import dev.mdtload.provision.ManifestException;
 import dev.mdtload.provision.ManifestReader;
 import dev.mdtload.provision.Plan;
 import dev.mdtload.provision.Provisioner;

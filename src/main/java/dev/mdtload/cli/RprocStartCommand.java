@@ -1,7 +1,6 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.failure.Failure;
-import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.image.Validator;
 import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.Remoteproc;

@@ -2,7 +2,6 @@ package dev.mdtload.cli;
 
 import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
-import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.sign.ImageSigner;
 import dev.mdtload.signature.SignatureScheme;
 import picocli.CommandLine.ArgGroup;

@@ -1,8 +1,6 @@
 package dev.mdtload.cli;
 
 import dev.mdtload.failure.Failure;
-import dev.mdtload.failure.UsageFailure;
-import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.squash.Squasher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,5 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.failure.Failure;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.SysfsKind;
 import dev.mdtload.rproc.FileSysfs;

@@ -10,7 +10,6 @@ import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
-import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.LoadLayout;

@@ -1,7 +1,6 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.failure.Failure;
-import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadResult;
 import dev.mdtload.load.Loader;
@@ -16,7 +15,6 @@ import dev.mdtload.rproc.Remoteproc;
 import dev.mdtload.rproc.RemoteprocState;
 import dev.mdtload.rproc.Remoteprocs;
 import dev.mdtload.scm.PasClient;
-import dev.mdtload.scm.ScmException;
 import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SecureWorldSetup;
 

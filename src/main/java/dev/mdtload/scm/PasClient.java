@@ -1,6 +1,5 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.failure.Failure;
 import dev.mdtload.address.PhysAddr;
 

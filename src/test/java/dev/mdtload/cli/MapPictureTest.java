@@ -2,7 +2,6 @@ package dev.mdtload.cli;
 
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

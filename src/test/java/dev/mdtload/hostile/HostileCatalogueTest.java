@@ -5,7 +5,6 @@ import dev.mdtload.cli.CliRun;
 import dev.mdtload.cli.Main;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.mbn.Assembled;
-import dev.mdtload.testing.FakeBoard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

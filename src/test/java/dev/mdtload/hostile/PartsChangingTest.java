@@ -5,7 +5,6 @@ import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
-import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.image.ImageReport;
