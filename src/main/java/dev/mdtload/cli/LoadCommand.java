@@ -12,14 +12,18 @@ import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.Validator;
 import dev.mdtload.files.AtomicFile;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mdtload.load.Boot;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.LoadResult;
 import dev.mdtload.load.Loader;
+import dev.mdtload.load.StepListener;
 import dev.mdtload.load.Target;
+import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.FactsFile;
+import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.preflight.Preflight;
-import dev.mdtload.scm.ImagePolicy;
 import dev.mdtload.scm.PasClient;
 import dev.mdtload.scm.RecordingSecureMonitor;
 import dev.mdtload.scm.ScmConvention;
@@ -44,6 +48,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 @Command(name = "load",
         header = "Validate an image, load it into a carveout and have the secure world authenticate and start it.",
@@ -135,6 +140,35 @@ final class LoadCommand implements Callable<Integer> {
             description = "Prefix for /dev and /sys paths (a fake board in tests).")
     Path root;
 
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "DTB companion (as a manifest's companion:)%n")
+    Companion companion;
+
+    /**
+     * The DTB image newer SoCs load under a PAS id and carveout of their own, authenticated before
+     * the main image and stopped with it: the option names are the manifest's companion keys.
+     */
+    static final class Companion {
+        @Option(names = "--companion", required = true, paramLabel = "IMAGE",
+                description = "The DTB companion image (*_dtb.mbn), loaded and authenticated before IMAGE.")
+        Path image;
+
+        @Option(names = "--companion-pas-id", required = true, paramLabel = "N", converter = Converters.Int.class,
+                description = "The companion's own PAS id (the kernel's dtb_pas_id, e.g. 0x24 for x1e80100's ADSP).")
+        int pasId;
+
+        @Option(names = "--companion-carveout", required = true, paramLabel = "SPEC",
+                description = "The companion's carveout, as --carveout takes it.")
+        String carveout;
+
+        @Option(names = "--companion-phys", paramLabel = "ADDR", converter = Converters.Phys.class,
+                description = "Physical base of the companion's carveout (not needed for reserved: or uio:).")
+        PhysAddr phys;
+
+        @Option(names = "--companion-size", required = true, paramLabel = "BYTES", converter = Converters.Size.class,
+                description = "Size of the companion's carveout.")
+        long size;
+    }
+
     @Override
     public Integer call() throws IOException, Failure {
         if (recordFile != null && backend != Backend.record) {
@@ -155,7 +189,7 @@ final class LoadCommand implements Callable<Integer> {
             throw new UsageFailure(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
                     metadataPhys.value(), Page.SIZE));
         }
-        ImagePolicy policy = policy();
+        BoardFacts facts = facts();
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Target target = address == null ? new Target.CarveoutsOwn()
                 : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
@@ -164,15 +198,17 @@ final class LoadCommand implements Callable<Integer> {
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
                 reserved);
         StringWriter calls = new StringWriter();
-        LoadResult result;
+        Boot.Result booted;
+        LoadView view;
         boolean authenticated;
-        try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict, kernel.rules()));
-             SecureMonitor monitor = secureWorld.apply(monitor(plan, calls, policy))) {
-            result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
+        try (Boot boot = plan(request, LiteFirmware.shutdowns(facts, pasId), reserved);
+             SecureMonitor monitor = secureWorld.apply(monitor(boot, calls, facts))) {
+            booted = new Loader(monitor, new PasClient(monitor, convention)).boot(boot, StepListener.NONE);
             authenticated = monitor.authenticates();
+            view = LoadView.of(booted, boot, authenticated);
         }
-        String report = common.json ? Json.verdict(spec, ExitCode.OK, LoadView.of(result, carveoutSpec, authenticated),
-                List.of(), result.warnings()) : summary(result, authenticated);
+        String report = common.json ? Json.verdict(spec, ExitCode.OK, view, List.of(), warnings(booted))
+                : summary(booted, authenticated);
         PrintWriter out = spec.commandLine().getOut();
         if (backend == Backend.record && recordToStdout) {
             // scripts replay stdout line by line: only the calls go there
@@ -188,25 +224,75 @@ final class LoadCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * Both images validated and placed before anything is opened or written: the main image, then
+     * its companion, each refused as {@code load} refuses one image; and their carveouts apart.
+     */
+    private Boot plan(LoadRequest request, List<Long> lite, ReservedMemory reserved) throws IOException, Failure {
+        Validator validator = new Validator(false, strict.strict, kernel.rules());
+        LoadPlan main = Loader.plan(request, validator);
+        try {
+            if (companion == null) {
+                return new Boot(lite, Optional.empty(), main);
+            }
+            if (companion.pasId == pasId) {
+                throw new UsageFailure("--companion-pas-id " + pasId + " is the main image's --pas-id: the companion "
+                        + "is authenticated under a PAS id of its own");
+            }
+            CarveoutOptions.check(Optional.ofNullable(companion.phys), companion.size);
+            LoadRequest companionRequest = new LoadRequest(companion.image, CarveoutSpec.parse(companion.carveout),
+                    companion.phys == null ? new Target.CarveoutsOwn() : new Target.Phys(companion.phys), companion.size,
+                    companion.pasId, request.iommu(), root, reserved);
+            LoadPlan dtb = Loader.plan(companionRequest, validator);
+            try {
+                requireApart(main, dtb);
+                return new Boot(lite, Optional.of(dtb), main);
+            } catch (UsageFailure | RuntimeException e) {
+                dtb.close();
+                throw e;
+            }
+        } catch (IOException | Failure | RuntimeException e) {
+            main.close();
+            throw e;
+        }
+    }
+
+    /** One image would overwrite the other: both carveouts' bases are known, so it is refused before either is opened. */
+    private static void requireApart(LoadPlan main, LoadPlan dtb) throws UsageFailure {
+        if (main.where() instanceof LoadPlan.Where.Known m && dtb.where() instanceof LoadPlan.Where.Known d) {
+            long mEnd = m.base().value() + main.request().size();
+            long dEnd = d.base().value() + dtb.request().size();
+            if (m.base().value() < dEnd && d.base().value() < mEnd) {
+                throw new UsageFailure(String.format("companion carveout 0x%x..0x%x overlaps the carveout 0x%x..0x%x",
+                        d.base().value(), dEnd, m.base().value(), mEnd));
+            }
+        }
+    }
+
     /** A record is kept until the load is done, so a failed dry run leaves no half record behind. */
-    private SecureMonitor monitor(LoadPlan plan, Writer record, ImagePolicy policy) throws IOException, Failure {
-        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(plan.where());
+    private SecureMonitor monitor(Boot boot, Writer record, BoardFacts facts) throws IOException, Failure {
+        PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(boot.main().where());
         return switch (backend) {
-            case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, List.of(plan.peripheral()), policy));
+            case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, boot.peripherals(), Preflight.policy(facts),
+                    LiteFirmware.running(facts)));
             case record -> new RecordingSecureMonitor(record, meta);
         };
     }
 
-    /** The board's checks from --facts, read before anything is opened; none without it. */
-    private ImagePolicy policy() throws IOException, UsageFailure {
+    /** The board's fuses and SoC from --facts, read before anything is opened; none without it. */
+    private BoardFacts facts() throws IOException, UsageFailure {
         if (factsFile == null) {
-            return ImagePolicy.NONE;
+            return BoardFacts.NONE;
         }
         try {
-            return Preflight.policy(FactsFile.read(factsFile));
+            return FactsFile.read(factsFile);
         } catch (IllegalArgumentException e) {
             throw new UsageFailure(e.getMessage());
         }
+    }
+
+    private static List<Violation> warnings(Boot.Result booted) {
+        return Stream.concat(booted.companion().stream(), Stream.of(booted.main())).flatMap(r -> r.warnings().stream()).toList();
     }
 
     /**
@@ -222,16 +308,39 @@ final class LoadCommand implements Callable<Integer> {
         };
     }
 
-    /** {@code load --json}: the carveout's spec as given, addresses as numbers, placements as {@code map --json} shows them. */
+    /**
+     * {@code load --json}: the carveout's spec as given, addresses as numbers, placements as {@code map --json} shows them;
+     * the lite firmware's shutdowns and the DTB companion's own load only when there were any.
+     */
     record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
                     boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
-                    List<LoadResult.Step> steps, String state) {
+                    List<LoadResult.Step> steps, String state,
+                    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LoadResult.Step> liteShutdowns,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) LoadView companion) {
         /** state: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
         static LoadView of(LoadResult r, CarveoutSpec spec, boolean authenticated) {
             return new LoadView(r.image(), spec.toString(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
                     r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
-                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded");
+                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded", List.of(), null);
         }
+
+        static LoadView of(Boot.Result booted, Boot boot, boolean authenticated) {
+            LoadView main = of(booted.main(), boot.main().request().carveout(), authenticated);
+            return new LoadView(main.image, main.carveout, main.pasId, main.convention, main.base, main.size, main.relocatable,
+                    main.loadSize, main.metadata, main.placements, main.steps, main.state, booted.lite(),
+                    booted.companion().map(c -> of(c, boot.companion().orElseThrow().request().carveout(), authenticated))
+                            .orElse(null));
+        }
+    }
+
+    /** The lite shutdowns, the companion's summary, then the main image's. */
+    private static String summary(Boot.Result booted, boolean authenticated) {
+        StringBuilder b = new StringBuilder();
+        for (LoadResult.Step s : booted.lite()) {
+            b.append(String.format("lite firmware: %s%n", s.detail()));
+        }
+        booted.companion().ifPresent(c -> b.append("companion: ").append(summary(c, authenticated)).append(String.format("%n")));
+        return b.append(summary(booted.main(), authenticated)).toString();
     }
 
     private static String summary(LoadResult r, boolean authenticated) {

@@ -166,6 +166,81 @@ public final class Loader {
         }
     }
 
+    /** The prefix of a companion's step names in what a {@link StepListener} hears: "companion_init_image". */
+    public static final String COMPANION = "companion_";
+
+    /**
+     * Runs {@code boot}: the lite firmware's shutdowns (each answer ignored, as the kernel ignores
+     * it), the companion's load, then the main image's. When the main image fails, the companion is
+     * shut down and its carveout zeroed before the failure is thrown; companion steps reach
+     * {@code listener} as {@value #COMPANION} + their name.
+     *
+     * @throws ScmException the secure world refused a call of either image; whatever was loaded has
+     *                      been shut down and wiped
+     */
+    public Boot.Result boot(Boot boot, StepListener listener) throws IOException, Failure {
+        List<LoadResult.Step> lite = new ArrayList<>();
+        for (long pasId : boot.lite()) {
+            lite.add(shutdownLite(pasId, listener));
+        }
+        Optional<LoadResult> companion = Optional.empty();
+        if (boot.companion().isPresent()) {
+            companion = Optional.of(execute(boot.companion().get(), listener.prefixed(COMPANION)));
+        }
+        try {
+            return new Boot.Result(lite, companion, execute(boot.main(), listener));
+        } catch (IOException | Failure | RuntimeException e) {
+            // the order of the kernel's qcom_pas_stop(): the main image, then its DTB
+            boot.companion().ifPresent(c -> stop(c, listener.prefixed(COMPANION)));
+            throw e;
+        }
+    }
+
+    /**
+     * Kernel qcom_pas_load(): {@code qcom_scm_pas_shutdown(lite_pas_id)}, its return value unused,
+     * since nothing tells whether the boot firmware's lite firmware runs. A secure world that cannot
+     * be reached still fails the load.
+     */
+    private LoadResult.Step shutdownLite(long pasId, StepListener listener) throws IOException, Failure {
+        long start = System.nanoTime();
+        String detail = String.format("pas id %d (0x%x) shut down", pasId, pasId);
+        try {
+            pas.shutdown(pasId);
+        } catch (ScmException refused) {
+            detail = refused.getMessage() + " (ignored: no lite firmware was running)";
+        } catch (IOException | Failure | RuntimeException e) {
+            listener.failed("lite_shutdown", (System.nanoTime() - start) / 1000, e);
+            throw e;
+        }
+        LoadResult.Step step = new LoadResult.Step("lite_shutdown", (System.nanoTime() - start) / 1000, detail);
+        listener.finished(step);
+        return step;
+    }
+
+    /**
+     * Stops an image that {@link #execute} loaded: PAS shutdown of its peripheral, then its carveout
+     * reopened and zeroed, even when the shutdown was refused, so the image stays in memory either
+     * way. Each step reaches {@code listener}; nothing is thrown, so the next undo still runs.
+     *
+     * @return whether the secure world accepted the shutdown
+     */
+    public boolean stop(LoadPlan plan, StepListener listener) {
+        int pasId = plan.request().pasId();
+        boolean down = quietly(listener, "shutdown", "pas id " + pasId + " shut down", () -> pas.shutdown(pasId));
+        quietly(listener, "wipe", "carveout " + plan.request().carveout() + " at " + plan.where() + " zeroed",
+                () -> wipe(plan));
+        return down;
+    }
+
+    private static boolean quietly(StepListener listener, String name, String detail, Action action) {
+        try {
+            timed(listener, name, detail, action);
+            return true;
+        } catch (IOException | Failure e) {
+            return false;
+        }
+    }
+
     /**
      * Reopens the carveout of a load that {@link #execute} finished and zeroes it: with a PAS
      * shutdown of its peripheral, the undo of a load that succeeded (provisioning stops what it

@@ -72,6 +72,25 @@ public record BoardFacts(List<Fact> facts) {
             }
         }
 
+        /**
+         * The SoC, as the kernel's compatibles name it ({@code x1e80100}): not a fuse the checks compare,
+         * it says which SoC tables apply, such as the lite firmware its boot firmware leaves running
+         * ({@link LiteFirmware}).
+         */
+        record Soc(String name) implements Fact {
+            public Soc {
+                name = name.strip().toLowerCase(Locale.ROOT);
+                if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
+                    throw new IllegalArgumentException("soc '" + name + "' is not a SoC name such as x1e80100");
+                }
+            }
+
+            @Override
+            public String field() {
+                return "soc";
+            }
+        }
+
         /** The PIL anti-rollback fuse: images whose version is below it are refused. */
         record Rollback(long minimum) implements Fact {
             @Override
@@ -94,5 +113,10 @@ public record BoardFacts(List<Fact> facts) {
 
     public boolean isEmpty() {
         return facts.isEmpty();
+    }
+
+    /** Whether any fuse the secure world compares an image against is known: the SoC alone is none. */
+    public boolean knowsFuses() {
+        return facts.stream().anyMatch(f -> !(f instanceof Fact.Soc));
     }
 }

@@ -18,10 +18,10 @@ import java.util.Map;
 /**
  * Board facts as a file (YAML, or JSON for a {@code .json} file) or a manifest's {@code facts:}
  * mapping writes them: {@code root_sha256: HEX}, {@code oem_id}, {@code model_id}, {@code hw_id},
- * {@code rollback}; numbers decimal or 0x hex (in JSON, hex as a string).
+ * {@code rollback}, and {@code soc: x1e80100}; numbers decimal or 0x hex (in JSON, hex as a string).
  */
 public final class FactsFile {
-    public static final List<String> FIELDS = List.of("root_sha256", "oem_id", "model_id", "hw_id", "rollback");
+    public static final List<String> FIELDS = List.of("root_sha256", "oem_id", "model_id", "hw_id", "rollback", "soc");
 
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new JsonMapper();
@@ -69,6 +69,7 @@ public final class FactsFile {
                     case "model_id" -> new Fact.ModelId(number(name, value));
                     case "hw_id" -> new Fact.HwId(number(name, value));
                     case "rollback" -> new Fact.Rollback(number(name, value));
+                    case "soc" -> new Fact.Soc(String.valueOf(value));
                     default -> throw new IllegalArgumentException("unknown fact '" + name + "' (known: "
                             + String.join(", ", FIELDS) + ")");
                 });

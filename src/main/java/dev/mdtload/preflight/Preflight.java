@@ -81,10 +81,11 @@ public final class Preflight {
     /**
      * These checks as a secure world applies them to init_image on a board with {@code facts}:
      * each failure a refusal. Metadata that does not parse is left to the secure world itself. A
-     * board of which nothing is known checks nothing: the simulation stays as permissive as before.
+     * board of whose fuses nothing is known checks nothing: the simulation stays as permissive as
+     * before (knowing the SoC alone changes which lite firmware runs, not what is accepted).
      */
     public static ImagePolicy policy(BoardFacts facts) {
-        if (facts.isEmpty()) {
+        if (!facts.knowsFuses()) {
             return ImagePolicy.NONE;
         }
         return (pasId, metadata) -> {

@@ -1,11 +1,13 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.image.FirmwareImage;
+import dev.mdtload.load.Boot;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.Remoteproc;
 
+import java.util.List;
 import java.util.Optional;
 
 /** One processor's bring-up after every check passed: its image open and validated, nothing written. */
@@ -19,13 +21,24 @@ sealed interface Planned extends AutoCloseable {
     void close();
 
     /**
-     * init_image, mem_setup (relocatable images), copy, auth_and_reset: of the DTB companion
-     * first when there is one, then of the main image.
+     * The lite firmware's shutdowns, then init_image, mem_setup (relocatable images), copy,
+     * auth_and_reset: of the DTB companion first when there is one, then of the main image.
+     *
+     * @param lite the PAS ids of the lite firmware the board's SoC leaves running for this processor
      */
-    record ScmLoad(Entry entry, LoadPlan load, Optional<LoadPlan> companion) implements Planned {
+    record ScmLoad(Entry entry, LoadPlan load, Optional<LoadPlan> companion, List<Long> lite) implements Planned {
+        public ScmLoad {
+            lite = List.copyOf(lite);
+        }
+
+        /** The load as the loader runs it. */
+        Boot boot() {
+            return new Boot(lite, companion, load);
+        }
+
         @Override
         public int steps() {
-            return steps(load) + companion.map(ScmLoad::steps).orElse(0);
+            return lite.size() + steps(load) + companion.map(ScmLoad::steps).orElse(0);
         }
 
         private static int steps(LoadPlan plan) {
@@ -34,8 +47,7 @@ sealed interface Planned extends AutoCloseable {
 
         @Override
         public void close() {
-            load.close();
-            companion.ifPresent(LoadPlan::close);
+            boot().close();
         }
     }
 

@@ -20,6 +20,7 @@ import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.Loader;
 import dev.mdtload.load.Target;
+import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
@@ -146,7 +147,8 @@ final class Planner {
             companion.ifPresent(LoadPlan::close);
             return Optional.empty();
         }
-        return Optional.of(new Planned.ScmLoad(e, main.get(), companion));
+        return Optional.of(new Planned.ScmLoad(e, main.get(), companion,
+                LiteFirmware.shutdowns(manifest.settings().facts(), scm.pasId())));
     }
 
     private Optional<LoadPlan> load(Entry e, String step, Path image, CarveoutRef carveout, Range r, int pasId) {

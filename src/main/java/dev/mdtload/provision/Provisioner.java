@@ -7,6 +7,7 @@ import dev.mdtload.load.Loader;
 import dev.mdtload.load.StepListener;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.preflight.Preflight;
 import dev.mdtload.provision.Planned.RemoteprocStart;
 import dev.mdtload.provision.Planned.ScmLoad;
@@ -90,7 +91,7 @@ public final class Provisioner {
             Path sysRoot = tree == null ? plan.root() : tree.root();
             PasClient pas = monitor == null ? null : new PasClient(monitor, plan.manifest().settings().convention());
             recordsOnly = monitor != null && !monitor.authenticates();
-            failure = startAll(pas == null ? null : new Loader(monitor, pas), pas,
+            failure = startAll(pas == null ? null : new Loader(monitor, pas),
                     new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
         }
         return report(failure, plan.micros() + Planner.micros(begin));
@@ -98,23 +99,23 @@ public final class Provisioner {
 
     /**
      * The shared buffers' place, the carveout of every peripheral (companions too) the plan loads
-     * through the secure world, and the board's fuses from the manifest's {@code facts:}.
+     * through the secure world, and the board's fuses from the manifest's {@code facts:}, with the
+     * lite firmware its SoC leaves running.
      */
     private SecureWorldSetup secureWorldSetup() {
         return new SecureWorldSetup(plan.sharedBase(), plan.items().stream()
-                .flatMap(i -> i instanceof ScmLoad s
-                        ? Stream.concat(Stream.of(s.load().peripheral()), s.companion().stream().map(LoadPlan::peripheral))
-                        : Stream.empty())
-                .toList(), Preflight.policy(plan.manifest().settings().facts()));
+                .flatMap(i -> i instanceof ScmLoad s ? s.boot().peripherals().stream() : Stream.empty())
+                .toList(), Preflight.policy(plan.manifest().settings().facts()),
+                LiteFirmware.running(plan.manifest().settings().facts()));
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
-    private FailedStep startAll(Loader loader, PasClient pas, Remoteprocs remoteprocs) {
+    private FailedStep startAll(Loader loader, Remoteprocs remoteprocs) {
         Deque<Planned> started = new ArrayDeque<>();
         for (Planned item : plan.items()) {
             try {
                 switch (item) {
-                    case ScmLoad s -> load(loader, pas, s);
+                    case ScmLoad s -> load(loader, s);
                     case RemoteprocStart r -> start(remoteprocs, r);
                 }
                 started.push(item);
@@ -126,7 +127,7 @@ public final class Provisioner {
                     stopIfRunning(remoteprocs, r);
                 }
                 while (!started.isEmpty()) {
-                    rollBack(pas, remoteprocs, started.pop());
+                    rollBack(loader, remoteprocs, started.pop());
                 }
                 return failure;
             }
@@ -134,41 +135,34 @@ public final class Provisioner {
         return null;
     }
 
-    /**
-     * The DTB companion first, as the kernel authenticates it before the main image's init_image;
-     * when the main image then fails, the companion is shut down and wiped too.
-     */
-    private void load(Loader loader, PasClient pas, ScmLoad s) throws IOException, Failure {
-        if (s.companion().isPresent()) {
-            load(loader, s, s.companion().get(), COMPANION);
-        }
-        try {
-            load(loader, s, s.load(), "");
-        } catch (IOException | Failure | RuntimeException e) {
-            s.companion().ifPresent(c -> stop(pas, s, c, COMPANION));
-            throw e;
-        }
+    /** The loader's boot: lite shutdowns, the DTB companion, the main image. */
+    private void load(Loader loader, ScmLoad s) throws IOException, Failure {
+        loader.boot(s.boot(), new Recorder(s, ReportStep.RUN));
     }
 
-    /** Step names of the companion's load: "companion_init_image". */
-    private static final String COMPANION = "companion_";
+    /**
+     * Records the loader's steps of {@code s} as they end; after a failure, the loader's own undo
+     * (wipe, shutdown, the companion's stop) is rollback.
+     */
+    private final class Recorder implements StepListener {
+        private final ScmLoad s;
+        private String phase;
 
-    /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
-    private void load(Loader loader, ScmLoad s, LoadPlan plan, String prefix) throws IOException, Failure {
-        loader.execute(plan, new StepListener() {
-            private String phase = ReportStep.RUN;
+        Recorder(ScmLoad s, String phase) {
+            this.s = s;
+            this.phase = phase;
+        }
 
-            @Override
-            public void finished(LoadResult.Step step) {
-                record(phase, s, prefix + step.name(), ReportStep.OK, step.micros(), step.detail());
-            }
+        @Override
+        public void finished(LoadResult.Step step) {
+            record(phase, s, step.name(), ReportStep.OK, step.micros(), step.detail());
+        }
 
-            @Override
-            public void failed(String name, long micros, Exception failure) {
-                record(phase, s, prefix + name, ReportStep.FAILED, micros, Failure.of(failure).line());
-                phase = ReportStep.ROLLBACK;
-            }
-        });
+        @Override
+        public void failed(String name, long micros, Exception failure) {
+            record(phase, s, name, ReportStep.FAILED, micros, Failure.of(failure).line());
+            phase = ReportStep.ROLLBACK;
+        }
     }
 
     private void start(Remoteprocs remoteprocs, RemoteprocStart r) throws IOException, Failure {
@@ -193,31 +187,17 @@ public final class Provisioner {
         return "prepare";
     }
 
-    private void rollBack(PasClient pas, Remoteprocs remoteprocs, Planned item) {
+    private void rollBack(Loader loader, Remoteprocs remoteprocs, Planned item) {
         boolean stopped = switch (item) {
-            // the main image, then its companion: the order of the kernel's adsp_stop()
-            case ScmLoad s -> stop(pas, s, s.load(), "") & s.companion().map(c -> stop(pas, s, c, COMPANION)).orElse(true);
+            // the main image, then its companion: the order of the kernel's qcom_pas_stop()
+            case ScmLoad s -> loader.stop(s.load(), new Recorder(s, ReportStep.ROLLBACK)) & s.companion()
+                    .map(c -> loader.stop(c, new Recorder(s, ReportStep.ROLLBACK).prefixed(Loader.COMPANION))).orElse(true);
             case RemoteprocStart r -> stopIfRunning(remoteprocs, r);
         };
         states.put(name(item), stopped ? "stopped" : "stop_failed");
         if (stopped) {
             rolledBack.add(name(item));
         }
-    }
-
-    /** PAS shutdown of one loaded image, then its carveout zeroed; whether the shutdown was accepted. */
-    private boolean stop(PasClient pas, ScmLoad s, LoadPlan plan, String prefix) {
-        int pasId = plan.request().pasId();
-        boolean down = attempt(s, prefix + "shutdown", () -> {
-            pas.shutdown(pasId);
-            return "pas id " + pasId + " shut down";
-        });
-        // zeroed even when shutdown was refused: the image must not stay in memory either way
-        attempt(s, prefix + "wipe", () -> {
-            Loader.wipe(plan);
-            return "carveout " + plan.request().carveout() + " at " + plan.where() + " zeroed";
-        });
-        return down;
     }
 
     /** Writes {@code stop} only to a processor that runs: the kernel refuses it for any other state. */
@@ -235,16 +215,6 @@ public final class Provisioner {
             return true;
         } catch (IOException | Failure e) {
             record(ReportStep.ROLLBACK, r, "stop", ReportStep.FAILED, Planner.micros(start), Failure.of(e).line());
-            return false;
-        }
-    }
-
-    /** A rollback step: recorded either way, never thrown, so the next one still runs. */
-    private boolean attempt(Planned item, String name, Action action) {
-        try {
-            timed(ReportStep.ROLLBACK, item, name, action);
-            return true;
-        } catch (IOException | Failure e) {
             return false;
         }
     }

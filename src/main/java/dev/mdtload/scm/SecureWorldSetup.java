@@ -19,8 +19,22 @@ import java.util.Set;
  * @param peripherals at most one per PAS id
  * @param policy      what the board's fuses make the secure world refuse ({@link ImagePolicy#NONE}
  *                    when they are not known); only a simulation applies it, a real one has its own
+ * @param lite        the lite firmware the board's boot firmware left running; a real secure world
+ *                    knows its own, the simulated one starts with these running
  */
-public record SecureWorldSetup(PhysAddr sharedBase, List<Peripheral> peripherals, ImagePolicy policy) {
+public record SecureWorldSetup(PhysAddr sharedBase, List<Peripheral> peripherals, ImagePolicy policy, List<Lite> lite) {
+    /**
+     * A "lite" firmware the boot firmware started under {@code pasId}: until it is shut down, the
+     * secure world will not take an image for {@code holds}, the PAS id whose memory and processor
+     * it occupies.
+     */
+    public record Lite(long pasId, long holds) {
+        public Lite {
+            PasClient.requirePasId(pasId);
+            PasClient.requirePasId(holds);
+        }
+    }
+
     /** Peripheral {@code pasId} is loaded into the carveout {@code spec} names, as {@code request} asks for it. */
     public record Peripheral(long pasId, CarveoutSpec carveout, Carveouts.Request request) {
         public Peripheral {
@@ -34,12 +48,18 @@ public record SecureWorldSetup(PhysAddr sharedBase, List<Peripheral> peripherals
         Objects.requireNonNull(sharedBase, "sharedBase");
         Objects.requireNonNull(policy, "policy");
         peripherals = List.copyOf(peripherals);
+        lite = List.copyOf(lite);
         Set<Long> ids = new HashSet<>();
         for (Peripheral p : peripherals) {
             if (!ids.add(p.pasId())) {
                 throw new IllegalArgumentException("pas id " + p.pasId() + " is given two carveouts");
             }
         }
+    }
+
+    /** A board whose boot firmware leaves no lite firmware running. */
+    public SecureWorldSetup(PhysAddr sharedBase, List<Peripheral> peripherals, ImagePolicy policy) {
+        this(sharedBase, peripherals, policy, List.of());
     }
 
     /** A board whose fuses are not known: every image that authenticates is accepted. */

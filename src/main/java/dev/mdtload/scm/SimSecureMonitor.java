@@ -47,6 +47,8 @@ public final class SimSecureMonitor implements SecureMonitor {
     /** Each peripheral's carveout, until init_image maps it. */
     private final Map<Long, Carveouts.Location> unmapped;
     private final ImagePolicy policy;
+    /** The lite firmware still running, by PAS id: each holds the PAS id it names until shut down. */
+    private final Map<Long, Long> lite = new HashMap<>();
     /** The last call the policy refused, and why, for {@link #explain}. */
     private PasCall refused;
     private String refusal = "";
@@ -56,6 +58,7 @@ public final class SimSecureMonitor implements SecureMonitor {
         this.shared = new SharedRegion(setup.sharedBase());
         this.unmapped = new HashMap<>(carveouts);
         this.policy = setup.policy();
+        setup.lite().forEach(l -> lite.put(l.pasId(), l.holds()));
         this.tempDir = tempDir;
     }
 
@@ -110,13 +113,16 @@ public final class SimSecureMonitor implements SecureMonitor {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             WireCall wire = WireCall.encode(call.on(convention), this::allocateMetadata, local);
-            List<String> refusals = call instanceof PasCall.InitImage init
-                    ? policy.refusals(init.pasId(), init.metadata().memory()) : List.of();
+            List<String> refusals = call instanceof PasCall.InitImage init ? refusals(init) : List.of();
             if (!refusals.isEmpty()) {
                 refused = call;
                 refusal = String.join("; ", refusals);
                 // the kernel turns it into -EINVAL: "error -22 initializing firmware"
                 return new ScmResult(ScmResult.EINVAL_ARG, 0, 0, 0);
+            }
+            if (call instanceof PasCall.Shutdown) {
+                // the native monitor accepts shutdown in every state; the lite firmware is gone after it
+                lite.remove(call.pasId());
             }
             // only a call that passed the width checks maps anything
             if (call instanceof PasCall.InitImage && unmapped.containsKey(call.pasId())) {
@@ -127,6 +133,19 @@ public final class SimSecureMonitor implements SecureMonitor {
             }
             return make(wire);
         }
+    }
+
+    /** The board's checks of the image, after the lite firmware that still holds the peripheral. */
+    private List<String> refusals(PasCall.InitImage init) {
+        List<String> refusals = new ArrayList<>();
+        lite.forEach((litePasId, holds) -> {
+            if (holds == init.pasId()) {
+                refusals.add(String.format("lite-running: the boot firmware's lite firmware still runs as pas id %d (0x%x) "
+                        + "and holds pas id %d: shut it down first", litePasId, litePasId, holds));
+            }
+        });
+        refusals.addAll(policy.refusals(init.pasId(), init.metadata().memory()));
+        return refusals;
     }
 
     @Override
