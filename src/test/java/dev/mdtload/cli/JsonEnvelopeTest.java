@@ -141,6 +141,19 @@ class JsonEnvelopeTest {
     }
 
     @Test
+    void load_withACompanionAndLiteShutdowns_reportsBothImagesInTheSchema(@TempDir Path dir) throws IOException {
+        Path facts = Files.writeString(dir.resolve("x1e80100.yaml"), "soc: x1e80100\n");
+        RealImage m3 = RealImage.M3_FW;
+        JsonNode load = envelope(0, "load", "--json", m3.path(), "--carveout", "file:" + dir.resolve("adsp.bin"),
+                "--phys", "0x" + Long.toHexString(m3.minAddress), "--size", m3.loadSize, "--pas-id", "1",
+                "--companion", RealImage.A650_ZAP.path(), "--companion-pas-id", "0x24",
+                "--companion-carveout", "file:" + dir.resolve("dtb.bin"), "--companion-phys", "0x70000000",
+                "--companion-size", "0x10000", "--facts", facts);
+        assertEquals(0x24, load.get("result").get("companion").get("pas_id").asInt());
+        assertEquals(2, load.get("result").get("lite_shutdowns").size());
+    }
+
+    @Test
     void boardCertsRprocAndProvision_writeTheEnvelopeToo(@TempDir Path dir) throws IOException {
         envelope(0, "board", "--json", "--dtb", FakeBoard.DTB);
         envelope(0, "certs", "--json", RealImage.WPSS.path());

@@ -101,7 +101,7 @@ class PreflightCommandTest {
                 + "facts:\n  oem: 1\nprocessors:\n" + Manifests.scm("wpss", RealImage.WPSS, "reserved:wpss", 6) + "\n");
         CliRun run = CliRun.of("provision", manifest, "--root", BoardCopy.create(dir.resolve("board")), "--dry-run");
         assertEquals(2, run.exit(), run.toString());
-        assertEquals("mdtload: " + manifest + ":4: facts: unknown fact 'oem' (known: root_sha256, oem_id, model_id, hw_id, rollback)\n",
+        assertEquals("mdtload: " + manifest + ":4: facts: unknown fact 'oem' (known: root_sha256, oem_id, model_id, hw_id, rollback, soc)\n",
                 run.err());
     }
 }

@@ -107,6 +107,20 @@ class ProvisionCompanionTest {
     }
 
     @Test
+    void onX1e80100_theAdspsLiteFirmwareIsShutDownBeforeItsCompanion_andTheSimRefusesNothing() throws IOException {
+        Path manifest = Files.writeString(dir.resolve("x1e80100.yaml"), Manifests.FAKE_BOARD + "facts: {soc: x1e80100}\n"
+                + "processors:\n"
+                + String.format("  - {name: adsp, image: '%s', method: scm, pas_id: 1, carveout: reserved:m3,%n"
+                        + "     companion: {image: '%s', pas_id: 0x24, carveout: {spec: 'file:%s', phys: 0x70000000, size: 0x10000}}}%n",
+                        RealImage.M3_FW.path().toAbsolutePath(), RealImage.A650_ZAP.path().toAbsolutePath(), dir.resolve("dtb.bin")));
+        CliRun run = CliRun.of("provision", manifest, "--root", root, "--json");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(List.of("run lite_shutdown ok", "run lite_shutdown ok", "run companion_init_image ok",
+                "run companion_mem_setup ok", "run companion_copy ok", "run companion_auth_and_reset ok", "run init_image ok",
+                "run copy ok", "run auth_and_reset ok"), steps(CliRun.result(run.out()), "adsp"));
+    }
+
+    @Test
     void anAfterCycle_orAnUnknownName_isRefusedBeforeAnythingRuns() throws IOException {
         Path cycle = Files.writeString(dir.resolve("cycle.yaml"), Manifests.FAKE_BOARD + "processors:\n"
                 + String.format("  - {name: wlan, image: '%s', method: scm, pas_id: 9, carveout: reserved:venus, after: [modem]}%n",

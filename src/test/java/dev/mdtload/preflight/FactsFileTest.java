@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class FactsFileTest {
@@ -37,9 +39,20 @@ class FactsFileTest {
     void everyBadFieldIsNamed(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("board.yaml"), "oem: 1\nmodel_id: seven\nroot_sha256: abc\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FactsFile.read(file));
-        assertEquals(file + ": unknown fact 'oem' (known: root_sha256, oem_id, model_id, hw_id, rollback); "
+        assertEquals(file + ": unknown fact 'oem' (known: root_sha256, oem_id, model_id, hw_id, rollback, soc); "
                 + "model_id: 'seven' is not a whole number (decimal or 0x hex); root_sha256 'abc' is not 64 hex digits",
                 e.getMessage());
+    }
+
+    @Test
+    void theSoc_isReadLowercase_andNamesNoFuseTheChecksCompare(@TempDir Path dir) throws IOException {
+        BoardFacts soc = FactsFile.read(Files.writeString(dir.resolve("board.yaml"), "soc: X1E80100\n"));
+        assertEquals(new BoardFacts(List.of(new Fact.Soc("x1e80100"))), soc);
+        assertFalse(soc.knowsFuses());
+        assertTrue(soc.with(new BoardFacts(List.of(new Fact.OemId(0)))).knowsFuses());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FactsFile.read(Files.writeString(dir.resolve("bad.yaml"), "soc: 'x1e 80100'\n")));
+        assertEquals(dir.resolve("bad.yaml") + ": soc 'x1e 80100' is not a SoC name such as x1e80100", e.getMessage());
     }
 
     @Test
