@@ -133,7 +133,8 @@ final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--facts", paramLabel = "FILE",
             description = "The board's fuses (YAML or JSON, as preflight reads them): the simulated secure world "
-                    + "then refuses what that board would, naming the check (see preflight).")
+                    + "then refuses what that board would, naming the check (see preflight); soc: also shuts "
+                    + "down the lite firmware that SoC's boot firmware leaves running.")
     Path factsFile;
 
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
@@ -148,25 +149,24 @@ final class LoadCommand implements Callable<Integer> {
      * the main image and stopped with it: the option names are the manifest's companion keys.
      */
     static final class Companion {
-        @Option(names = "--companion", required = true, paramLabel = "IMAGE",
-                description = "The DTB companion image (*_dtb.mbn), loaded and authenticated before IMAGE.")
+        @Option(names = "--companion", required = true, paramLabel = "IMAGE", description = "The DTB companion "
+                + "image (*_dtb.mbn), loaded and authenticated before IMAGE.")
         Path image;
 
-        @Option(names = "--companion-pas-id", required = true, paramLabel = "N", converter = Converters.Int.class,
-                description = "The companion's own PAS id (the kernel's dtb_pas_id, e.g. 0x24 for x1e80100's ADSP).")
-        int pasId;
+        @Option(names = "--companion-size", required = true, paramLabel = "BYTES", converter = Converters.Size.class,
+                description = "Size of its carveout.")
+        long size;
 
-        @Option(names = "--companion-carveout", required = true, paramLabel = "SPEC",
-                description = "The companion's carveout, as --carveout takes it.")
-        String carveout;
-
-        @Option(names = "--companion-phys", paramLabel = "ADDR", converter = Converters.Phys.class,
-                description = "Physical base of the companion's carveout (not needed for reserved: or uio:).")
+        @Option(names = "--companion-phys", paramLabel = "ADDR", converter = Converters.Phys.class, description = "Physical "
+                + "base of its carveout (not needed for reserved: or uio:).")
         PhysAddr phys;
 
-        @Option(names = "--companion-size", required = true, paramLabel = "BYTES", converter = Converters.Size.class,
-                description = "Size of the companion's carveout.")
-        long size;
+        @Option(names = "--companion-pas-id", required = true, paramLabel = "N", converter = Converters.Int.class,
+                description = "Its own PAS id (the kernel's dtb_pas_id, e.g. 0x24 for x1e80100's ADSP).")
+        int pasId;
+
+        @Option(names = "--companion-carveout", required = true, paramLabel = "SPEC", description = "Its carveout, as --carveout.")
+        String carveout;
     }
 
     @Override
@@ -175,8 +175,10 @@ final class LoadCommand implements Callable<Integer> {
             // silently dropping it would let a script believe it has a record to replay
             throw new UsageFailure("--record " + recordFile + " needs --scm record: --scm " + backend + " records no calls");
         }
-        if (factsFile != null && backend != Backend.sim) {
-            // a recorder authenticates nothing, so it could not refuse what the board would
+        BoardFacts facts = facts();
+        if (facts.knowsFuses() && backend != Backend.sim) {
+            // a recorder authenticates nothing, so it could not refuse what the board would; the SoC
+            // alone it takes, for the lite shutdowns the record must hold
             throw new UsageFailure("--facts " + factsFile + " needs --scm sim: --scm " + backend + " checks nothing");
         }
         // "-" is stdout, where the calls go without --record
@@ -189,7 +191,6 @@ final class LoadCommand implements Callable<Integer> {
             throw new UsageFailure(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
                     metadataPhys.value(), Page.SIZE));
         }
-        BoardFacts facts = facts();
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
         Target target = address == null ? new Target.CarveoutsOwn()
                 : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);

@@ -111,10 +111,6 @@ public record BoardFacts(List<Fact> facts) {
         return new BoardFacts(merged);
     }
 
-    public boolean isEmpty() {
-        return facts.isEmpty();
-    }
-
     /** Whether any fuse the secure world compares an image against is known: the SoC alone is none. */
     public boolean knowsFuses() {
         return facts.stream().anyMatch(f -> !(f instanceof Fact.Soc));

@@ -1,7 +1,6 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.failure.Failure;
-import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadResult;
 import dev.mdtload.load.Loader;
 import dev.mdtload.load.StepListener;

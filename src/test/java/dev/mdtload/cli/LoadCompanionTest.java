@@ -156,6 +156,26 @@ class LoadCompanionTest {
         assertEquals("running", result.get("state").asText());
     }
 
+    @Test
+    void load_recordedForX1e80100_holdsTheLiteShutdownsFirst_andFusesStillNeedTheSim() throws IOException {
+        Path soc = Files.writeString(dir.resolve("soc.yaml"), "soc: x1e80100\n");
+        Path record = dir.resolve("calls.jsonl");
+        CliRun run = load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--scm", "record", "--record", record,
+                "--facts", soc);
+        assertEquals(0, run.exit(), run::toString);
+        List<String> calls = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(record)) {
+            JsonNode call = json.readTree(line);
+            calls.add(call.get("call").asText() + " " + call.get("registers").get(2).asText());
+        }
+        assertEquals(List.of("shutdown 0x1f", "shutdown 0x29", "init_image 0x24"), calls.subList(0, 3));
+
+        Path fuses = Files.writeString(dir.resolve("fuses.yaml"), "soc: x1e80100\noem_id: 0\n");
+        CliRun refused = load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--scm", "record", "--facts", fuses);
+        assertEquals(2, refused.exit(), refused::toString);
+    }
+
     /**
      * a650_zap (MBN v6) made countersigned: a 256-byte QTI signature between its digest table
      * (ending at 0x138 of the hash segment at file 0x1000) and its OEM signature, which with the OEM
