@@ -53,6 +53,17 @@ class LoadCompanionTest {
         return CliRun.of(args.toArray());
     }
 
+    /** Each call {@code --record} wrote, as its name and its first argument (a2: the PAS id of every PIL call). */
+    private static List<String> calls(Path record) throws IOException {
+        List<String> calls = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(record)) {
+            JsonNode call = json.readTree(line);
+            calls.add(call.get("call").asText() + " " + call.get("registers").get(2).asText());
+        }
+        return calls;
+    }
+
     /** Whether {@code file} holds no byte but zero, or does not exist. */
     private static boolean untouched(Path file) throws IOException {
         return ProvisionCompanionTest.firstNonZero(file) == -1;
@@ -79,12 +90,7 @@ class LoadCompanionTest {
         Path record = dir.resolve("calls.jsonl");
         CliRun run = load(MAIN.path(), 10, RealImage.A650_ZAP.path(), 13, "--scm", "record", "--record", record);
         assertEquals(0, run.exit(), run::toString);
-        List<String> calls = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(record)) {
-            JsonNode call = json.readTree(line);
-            calls.add(call.get("call").asText() + " " + call.get("registers").get(2).asText());
-        }
+        List<String> calls = calls(record);
         assertEquals(List.of("init_image 0xd", "mem_setup 0xd", "auth_and_reset 0xd", "init_image 0xa", "auth_and_reset 0xa"),
                 calls);
     }
@@ -157,18 +163,26 @@ class LoadCompanionTest {
     }
 
     @Test
+    void load_ofTheDtbAloneOnX1e80100_isRefusedWithExit4_whileTheLiteDtbHoldsItsPasId() throws IOException {
+        // the kernel shuts the lite firmware down only when it loads the ADSP (PAS id 1): loaded on
+        // its own, the DTB finds the boot firmware's lite DTB still holding PAS id 0x24
+        Path facts = Files.writeString(dir.resolve("x1e80100.yaml"), "soc: x1e80100\n");
+        CliRun run = CliRun.of("load", RealImage.A650_ZAP.path(), "--carveout", "file:" + dtbCarveout(),
+                "--phys", DTB_PHYS, "--size", "0x10000", "--pas-id", "0x24", "--facts", facts);
+        assertEquals(4, run.exit(), run::toString);
+        assertEquals("mdtload: secure world refused init_image for pas id 36: status -2 (EINVAL): lite-running: the boot "
+                + "firmware's lite firmware still runs as pas id 41 (0x29) and holds pas id 36: shut it down first\n", run.err());
+        assertTrue(untouched(dtbCarveout()), "nothing was copied into the carveout");
+    }
+
+    @Test
     void load_recordedForX1e80100_holdsTheLiteShutdownsFirst_andFusesStillNeedTheSim() throws IOException {
         Path soc = Files.writeString(dir.resolve("soc.yaml"), "soc: x1e80100\n");
         Path record = dir.resolve("calls.jsonl");
         CliRun run = load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--scm", "record", "--record", record,
                 "--facts", soc);
         assertEquals(0, run.exit(), run::toString);
-        List<String> calls = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(record)) {
-            JsonNode call = json.readTree(line);
-            calls.add(call.get("call").asText() + " " + call.get("registers").get(2).asText());
-        }
+        List<String> calls = calls(record);
         assertEquals(List.of("shutdown 0x1f", "shutdown 0x29", "init_image 0x24"), calls.subList(0, 3));
 
         Path fuses = Files.writeString(dir.resolve("fuses.yaml"), "soc: x1e80100\noem_id: 0\n");
