@@ -15,7 +15,12 @@ final class CarveoutOptions {
     private CarveoutOptions() {}
 
     static void check(Optional<PhysAddr> phys, long size) throws UsageFailure {
-        List<String> problems = Carveouts.problems(phys, size, Carveouts.Names.OPTIONS);
+        check(phys, size, Carveouts.Names.OPTIONS);
+    }
+
+    /** The same check of another pair of options ({@code --companion-phys}, {@code --companion-size}). */
+    static void check(Optional<PhysAddr> phys, long size, Carveouts.Names names) throws UsageFailure {
+        List<String> problems = Carveouts.problems(phys, size, names);
         if (!problems.isEmpty()) {
             throw new UsageFailure(problems.getFirst());
         }

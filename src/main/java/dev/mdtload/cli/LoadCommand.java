@@ -8,6 +8,7 @@ import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.board.Board;
 import dev.mdtload.carveout.CarveoutSpec;
+import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.carveout.ReservedMemory;
 import dev.mdtload.check.Violation;
 import dev.mdtload.image.Validator;
@@ -230,17 +231,20 @@ final class LoadCommand implements Callable<Integer> {
      * its companion, each refused as {@code load} refuses one image; and their carveouts apart.
      */
     private Boot plan(LoadRequest request, List<Long> lite, ReservedMemory reserved) throws IOException, Failure {
+        if (companion != null) {
+            if (companion.pasId == pasId) {
+                throw new UsageFailure("--companion-pas-id " + pasId + " is the main image's --pas-id: the companion "
+                        + "is authenticated under a PAS id of its own");
+            }
+            CarveoutOptions.check(Optional.ofNullable(companion.phys), companion.size,
+                    new Carveouts.Names("--companion-phys", "--companion-size"));
+        }
         Validator validator = new Validator(false, strict.strict, kernel.rules());
         LoadPlan main = Loader.plan(request, validator);
         try {
             if (companion == null) {
                 return new Boot(lite, Optional.empty(), main);
             }
-            if (companion.pasId == pasId) {
-                throw new UsageFailure("--companion-pas-id " + pasId + " is the main image's --pas-id: the companion "
-                        + "is authenticated under a PAS id of its own");
-            }
-            CarveoutOptions.check(Optional.ofNullable(companion.phys), companion.size);
             LoadRequest companionRequest = new LoadRequest(companion.image, CarveoutSpec.parse(companion.carveout),
                     companion.phys == null ? new Target.CarveoutsOwn() : new Target.Phys(companion.phys), companion.size,
                     companion.pasId, request.iommu(), root, reserved);

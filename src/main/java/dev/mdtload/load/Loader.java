@@ -207,7 +207,7 @@ public final class Loader {
         try {
             pas.shutdown(pasId);
         } catch (ScmException refused) {
-            detail = refused.getMessage() + " (ignored: no lite firmware was running)";
+            detail = refused.getMessage() + " (ignored, as the kernel ignores it)";
         } catch (IOException | Failure | RuntimeException e) {
             listener.failed("lite_shutdown", (System.nanoTime() - start) / 1000, e);
             throw e;

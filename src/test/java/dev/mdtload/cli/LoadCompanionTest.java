@@ -128,7 +128,7 @@ class LoadCompanionTest {
     }
 
     @Test
-    void load_refusesACompanionUnderTheMainPasId_overlappingCarveouts_andAnIncompleteCompanion() {
+    void load_refusesACompanionUnderTheMainPasId_overlappingOrUnalignedCarveouts_andAnIncompleteCompanion() {
         CliRun samePasId = load(MAIN.path(), 13, RealImage.A650_ZAP.path(), 13);
         assertEquals(2, samePasId.exit(), samePasId::toString);
         assertEquals("mdtload: --companion-pas-id 13 is the main image's --pas-id: the companion is authenticated under "
@@ -141,6 +141,13 @@ class LoadCompanionTest {
         assertEquals(2, overlapping.exit(), overlapping::toString);
         assertEquals("mdtload: companion carveout 0x4b040000..0x4b050000 overlaps the carveout 0x4b000000..0x4b050000\n",
                 overlapping.err());
+
+        CliRun unaligned = CliRun.of("load", MAIN.path(), "--carveout", "file:" + mainCarveout(),
+                "--phys", "0x4b000000", "--size", MAIN.loadSize, "--pas-id", 10, "--companion", RealImage.A650_ZAP.path(),
+                "--companion-pas-id", 13, "--companion-carveout", "file:" + dtbCarveout(), "--companion-phys", "0x70000800",
+                "--companion-size", "0x10000");
+        assertEquals(2, unaligned.exit(), unaligned::toString);
+        assertEquals("mdtload: --companion-phys 0x70000800 is not aligned to the 4096-byte page\n", unaligned.err());
 
         CliRun incomplete = CliRun.of("load", MAIN.path(), "--carveout", "file:" + mainCarveout(),
                 "--phys", "0x4b000000", "--size", MAIN.loadSize, "--pas-id", 10, "--companion", RealImage.A650_ZAP.path());
