@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Optional;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -61,7 +60,7 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
     private final Path heap;
 
     private DmaHeapCarveout(CarveoutSpec.DmaHeap spec, Path heap, Mapping mapping) {
-        super(mapping, Optional.empty());
+        super(mapping, new Carveouts.Base.Own());
         this.spec = spec;
         this.heap = heap;
     }
@@ -71,8 +70,8 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
      * there is nothing shared to lock.
      */
     static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws UsageFailure, IOException {
-        if (request.phys().isPresent()) {
-            throw new UsageFailure("carveout " + spec + ": cannot be placed at " + request.phys().get()
+        if (request.base() instanceof Carveouts.Base.Given given) {
+            throw new UsageFailure("carveout " + spec + ": cannot be placed at " + given.addr()
                     + ": a dma-buf has no physical address userspace can choose or learn, only a DMA address"
                     + " once a device attaches it");
         }

@@ -9,7 +9,6 @@ import dev.mdtload.posix.Libc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * {@code uio:NAME[:MAP]}: a memory map of a UIO device. The kernel publishes each map's physical
@@ -20,7 +19,7 @@ final class UioCarveout extends MappedCarveout implements Carveout {
     private final Path device;
 
     private UioCarveout(CarveoutSpec.Uio spec, Path device, PhysAddr physBase, Mapping mapping) {
-        super(mapping, Optional.of(physBase));
+        super(mapping, new Carveouts.Base.Given(physBase));
         this.spec = spec;
         this.device = device;
     }

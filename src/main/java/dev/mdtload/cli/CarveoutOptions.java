@@ -3,9 +3,9 @@ package dev.mdtload.cli;
 import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveouts;
+import dev.mdtload.load.Target;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code --phys} and {@code --size} as {@code map} and {@code load} take them, checked by the
@@ -14,8 +14,24 @@ import java.util.Optional;
 final class CarveoutOptions {
     private CarveoutOptions() {}
 
-    static void check(Optional<PhysAddr> phys, long size) throws UsageFailure {
-        List<String> problems = Carveouts.problems(phys, size, Carveouts.Names.OPTIONS);
+    static void check(PhysAddr phys, long size) throws UsageFailure {
+        refuse(Carveouts.problems(phys, size, Carveouts.Names.OPTIONS));
+    }
+
+    /**
+     * {@code load}'s options. Only {@code --phys} is checked with the size here: a DMA address is
+     * physical only once translated, and a carveout's own base is known once it is opened; both are
+     * checked by the same rules then.
+     */
+    static void check(Target target, long size) throws UsageFailure {
+        switch (target) {
+            case Target.Phys phys -> check(phys.addr(), size);
+            case Target.Dma ignored -> refuse(Carveouts.problems(size, Carveouts.Names.OPTIONS));
+            case Target.CarveoutsOwn ignored -> refuse(Carveouts.problems(size, Carveouts.Names.OPTIONS));
+        }
+    }
+
+    private static void refuse(List<String> problems) throws UsageFailure {
         if (!problems.isEmpty()) {
             throw new UsageFailure(problems.getFirst());
         }

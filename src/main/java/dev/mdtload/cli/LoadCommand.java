@@ -41,7 +41,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
@@ -150,15 +149,15 @@ final class LoadCommand implements Callable<Integer> {
         if (!recordToStdout) {
             Output.requireNotInput(recordFile, Output.imageFiles(image));
         }
-        CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
+        Target target = address == null ? new Target.CarveoutsOwn()
+                : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
+        CarveoutOptions.check(target, size);
         if (metadataPhys != null && !metadataPhys.isAligned(Page.SIZE)) {
             throw new UsageFailure(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
                     metadataPhys.value(), Page.SIZE));
         }
         ImagePolicy policy = policy();
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
-        Target target = address == null ? new Target.CarveoutsOwn()
-                : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
         // the device tree is read only when a reserved: spec asks for it, so other loads need none
         ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
