@@ -129,7 +129,8 @@ public final class Carveouts {
     /**
      * Checks {@code request} against {@code spec} and maps the carveout. A wrong request is a
      * {@link UsageFailure}, raised before any file is created or mapped; a carveout that
-     * cannot be opened or is in use by another run is an {@link IOException}.
+     * cannot be opened or is in use by another run is an {@link IOException}, or the
+     * {@code PosixException} of the libc call that failed.
      */
     public static Carveout open(CarveoutSpec spec, Request request) throws IOException, Failure {
         request.check(spec);

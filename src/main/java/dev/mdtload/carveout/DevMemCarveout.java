@@ -83,7 +83,7 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
         return new Location(spec, name, request.underRoot("dev/mem"), phys, phys.value());
     }
 
-    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws UsageFailure, IOException {
+    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws IOException, Failure {
         return map(locate(spec, request), request);
     }
 
@@ -117,7 +117,7 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
         Mapping.requireLongEnough(at.device(), at.device(), at.offset(), at.offset() + request.size());
     }
 
-    private static DevMemCarveout map(Location at, Carveouts.Request request) throws IOException {
+    private static DevMemCarveout map(Location at, Carveouts.Request request) throws IOException, PosixException {
         CarveoutSpec spec = at.spec();
         PhysAddr phys = at.phys();
         // One /dev/mem serves every range, so the lock is a file per physical base, not the device.
@@ -130,7 +130,10 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
             try {
                 return new DevMemCarveout(at, Mapping.map(fds, memory, at.offset(), 0, request.size()));
             } catch (PosixException e) {
-                throw e.is(Errno.EPERM) ? refusedByKernel(spec, phys, e) : e;
+                if (e.is(Errno.EPERM)) {
+                    throw refusedByKernel(spec, phys, e);
+                }
+                throw e;
             }
         }
     }

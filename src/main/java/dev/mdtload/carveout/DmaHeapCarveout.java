@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -69,7 +70,7 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
      * Every allocation is a fresh buffer no other process can name, so unlike the other kinds
      * there is nothing shared to lock.
      */
-    static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws UsageFailure, IOException {
+    static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws IOException, Failure {
         if (request.base() instanceof Carveouts.Base.Given given) {
             throw new UsageFailure("carveout " + spec + ": cannot be placed at " + given.addr()
                     + ": a dma-buf has no physical address userspace can choose or learn, only a DMA address"
@@ -125,7 +126,7 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
      * the CPU access hands the written lines to the device, and a new access begins for later writes.
      */
     @Override
-    public void flush() throws IOException {
+    public void flush() throws PosixException {
         sync(mapping().fd(), DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
         sync(mapping().fd(), DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
     }

@@ -19,7 +19,7 @@ final class FileCarveout extends MappedCarveout implements Carveout {
         this.spec = spec;
     }
 
-    static FileCarveout open(CarveoutSpec.File spec, Carveouts.Request request) throws IOException {
+    static FileCarveout open(CarveoutSpec.File spec, Carveouts.Request request) throws IOException, PosixException {
         try (OpenFds fds = new OpenFds()) {
             Optional<Fd> created = createExclusively(spec.path(), fds);
             Fd fd = created.isPresent() ? created.get() : fds.add(Libc.open(spec.path(), Libc.O_RDWR | Libc.O_CLOEXEC, 0));

@@ -39,11 +39,11 @@ abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCa
         return mapping.memory();
     }
 
-    public void flush() throws IOException {
+    public void flush() throws PosixException {
         mapping.flush();
     }
 
-    public final void close() throws IOException {
+    public final void close() throws IOException, PosixException {
         mapping.close();
     }
 
@@ -64,7 +64,7 @@ abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCa
      * Takes the advisory lock that keeps two mdtload runs off one carveout. Non-blocking: a second
      * run is told at once rather than left waiting for the first to finish a load.
      */
-    static void lockExclusively(Fd fd, String carveout) throws IOException {
+    static void lockExclusively(Fd fd, String carveout) throws IOException, PosixException {
         try {
             Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
         } catch (PosixException e) {

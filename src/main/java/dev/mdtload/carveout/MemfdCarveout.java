@@ -2,6 +2,7 @@ package dev.mdtload.carveout;
 
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
+import dev.mdtload.posix.PosixException;
 
 import java.io.IOException;
 
@@ -15,7 +16,7 @@ final class MemfdCarveout extends MappedCarveout implements Carveout {
         super(mapping, base);
     }
 
-    static MemfdCarveout open(Carveouts.Request request) throws IOException {
+    static MemfdCarveout open(Carveouts.Request request) throws IOException, PosixException {
         try (OpenFds fds = new OpenFds()) {
             Fd fd = fds.add(Libc.memfdCreate("mdtload-carveout", Libc.MFD_CLOEXEC));
             Libc.ftruncate(fd, request.size());

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
@@ -46,7 +47,7 @@ final class UioCarveout extends MappedCarveout implements Carveout {
         return spec.map() * Page.SIZE;
     }
 
-    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws UsageFailure, IOException {
+    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws IOException, Failure {
         Carveouts.Location at = locate(spec, request);
         // the driver always maps from the start of a map, so a carveout inside one is mapped from there and sliced
         long mapOffset = mapOffset(spec);

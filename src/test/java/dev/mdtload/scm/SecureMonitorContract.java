@@ -64,7 +64,7 @@ abstract class SecureMonitorContract {
                 new CarveoutSpec.File(carveout), new Carveouts.Request(new Carveouts.Base.Given(BASE), venus.loadSize())))));
     }
 
-    private MetadataBuffer metadata(SecureMonitor monitor) throws IOException {
+    private MetadataBuffer metadata(SecureMonitor monitor) throws Exception {
         byte[] blob = venus.metadata();
         MetadataBuffer buffer = monitor.allocateMetadata(blob.length);
         MemorySegment.copy(blob, 0, buffer.memory(), ValueLayout.JAVA_BYTE, 0, blob.length);

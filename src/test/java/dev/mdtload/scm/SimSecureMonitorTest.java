@@ -79,7 +79,7 @@ class SimSecureMonitorTest {
         return wpss.writeCarveout(dir.resolve("wpss-carveout.bin"), WPSS_PHYS, WPSS_SIZE, WPSS_PHYS);
     }
 
-    private static MetadataBuffer metadata(SecureMonitor monitor, byte[] blob) throws IOException {
+    private static MetadataBuffer metadata(SecureMonitor monitor, byte[] blob) throws Exception {
         MetadataBuffer buffer = monitor.allocateMetadata(blob.length);
         MemorySegment.copy(blob, 0, buffer.memory(), ValueLayout.JAVA_BYTE, 0, blob.length);
         return buffer;
@@ -474,7 +474,7 @@ class SimSecureMonitorTest {
     }
 
     /** init_image is where the simulation maps the peripheral's carveout; a failure names the file and the errno. */
-    private IOException initImageFailsToMap(SimSecureMonitor sim) throws IOException {
+    private IOException initImageFailsToMap(SimSecureMonitor sim) throws Exception {
         MetadataBuffer metadata = metadata(sim, wpss.metadata());
         PasClient pas = new PasClient(sim, ScmConvention.SMC64);
         IOException e = assertThrows(IOException.class, () -> pas.initImage(WPSS_PAS, metadata));
