@@ -1,6 +1,7 @@
 package dev.mdtload.carveout;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.posix.PosixException;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -31,14 +32,14 @@ public sealed interface Carveout extends AutoCloseable
     Optional<PhysAddr> physBase();
 
     /** Makes every write so far visible to whoever reads the memory next (a device, the file). */
-    void flush() throws IOException;
+    void flush() throws PosixException;
 
     /** Zeroes every byte, then flushes. */
-    default void wipe() throws IOException {
+    default void wipe() throws PosixException {
         memory().fill((byte) 0);
         flush();
     }
 
     @Override
-    void close() throws IOException;
+    void close() throws IOException, PosixException;
 }

@@ -3,7 +3,6 @@ package dev.mdtload.carveout;
 import dev.mdtload.failure.UsageFailure;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Where a carveout lives, as the user writes it ({@code --carveout SPEC}). Each form's
@@ -24,15 +23,26 @@ public sealed interface CarveoutSpec {
         }
     }
 
-    /** {@code /dev/mem} under the root, or the given file in its place; the offset is the physical address. */
-    record DevMem(Optional<Path> path) implements CarveoutSpec {
-        public DevMem {
-            Objects.requireNonNull(path, "path");
+    /** Physical memory through a device whose offset is the physical address: {@code /dev/mem} or a file in its place. */
+    sealed interface DevMem extends CarveoutSpec {
+        /** {@code devmem}: the machine's {@code /dev/mem}, under the root. */
+        record Default() implements DevMem {
+            @Override
+            public String toString() {
+                return "devmem";
+            }
         }
 
-        @Override
-        public String toString() {
-            return path.map(p -> "devmem:" + p).orElse("devmem");
+        /** {@code devmem:PATH}: the given file in /dev/mem's place (a PCI BAR's resourceN file, a stand-in). */
+        record Named(Path path) implements DevMem {
+            public Named {
+                Objects.requireNonNull(path, "path");
+            }
+
+            @Override
+            public String toString() {
+                return "devmem:" + path;
+            }
         }
     }
 
@@ -94,14 +104,15 @@ public sealed interface CarveoutSpec {
     static CarveoutSpec parse(String text) throws UsageFailure {
         int colon = text.indexOf(':');
         String kind = colon < 0 ? text : text.substring(0, colon);
-        Optional<String> rest = colon < 0 ? Optional.empty() : Optional.of(text.substring(colon + 1));
+        boolean bare = colon < 0;
+        String rest = bare ? "" : text.substring(colon + 1);
         try {
             return switch (kind) {
                 case "file" -> new File(Path.of(required(rest, "a path")));
-                case "devmem" -> new DevMem(rest.map(p -> Path.of(required(Optional.of(p), "a path"))));
+                case "devmem" -> bare ? new DevMem.Default() : new DevMem.Named(Path.of(required(rest, "a path")));
                 case "uio" -> uio(required(rest, "a device name"));
                 case "dma-heap" -> new DmaHeap(required(rest, "a heap name"));
-                case "memfd" -> rest.isEmpty() ? new Memfd() : refuse("memfd takes no argument");
+                case "memfd" -> bare ? new Memfd() : refuse("memfd takes no argument");
                 case "reserved" -> new Reserved(required(rest, "a region name"));
                 default -> refuse("unknown kind '" + kind + "'");
             };
@@ -123,11 +134,12 @@ public sealed interface CarveoutSpec {
         return new Uio(nameAndMap.substring(0, colon), Integer.parseInt(map));
     }
 
-    private static String required(Optional<String> argument, String what) {
-        if (argument.isEmpty() || argument.get().isEmpty()) {
+    /** The text after {@code KIND:}, which these kinds cannot do without ("" when the spec has no colon). */
+    private static String required(String argument, String what) {
+        if (argument.isEmpty()) {
             throw new IllegalArgumentException("needs " + what);
         }
-        return argument.get();
+        return argument;
     }
 
     private static CarveoutSpec refuse(String reason) {

@@ -10,26 +10,44 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /** Opens carveouts: checks the request, then maps the memory its spec names. */
 public final class Carveouts {
     private Carveouts() {}
 
     /**
-     * What the caller wants mapped: {@code size} bytes at {@code phys} (where the kind takes one).
+     * Where the caller puts byte 0 of the carveout in physical memory: at an address it gives, or
+     * wherever the carveout itself is.
+     */
+    public sealed interface Base {
+        /** At {@code addr}, as {@code --phys}, a manifest or a load plan gives it. */
+        record Given(PhysAddr addr) implements Base {
+            public Given {
+                Objects.requireNonNull(addr, "addr");
+            }
+        }
+
+        /**
+         * No address given: a uio map, PCI BAR or reserved-memory region starts where the kernel
+         * says; a file, memfd or dma-buf then stands for memory at no physical address.
+         */
+        record Own() implements Base {}
+    }
+
+    /**
+     * What the caller wants mapped: {@code size} bytes at {@code base}.
      * Every device and sysfs path is looked up under {@code root}, so tests build a fake tree.
      */
-    public record Request(Optional<PhysAddr> phys, long size, Path root, ReservedMemory reserved) {
+    public record Request(Base base, long size, Path root, ReservedMemory reserved) {
         public Request {
-            Objects.requireNonNull(phys, "phys");
+            Objects.requireNonNull(base, "base");
             Objects.requireNonNull(root, "root");
             Objects.requireNonNull(reserved, "reserved");
         }
 
         /** A request on the real machine ({@code root} = /) with no reserved-memory table. */
-        public Request(Optional<PhysAddr> phys, long size) {
-            this(phys, size, Path.of("/"), ReservedMemory.NONE);
+        public Request(Base base, long size) {
+            this(base, size, Path.of("/"), ReservedMemory.NONE);
         }
 
         Path underRoot(String path) {
@@ -37,7 +55,10 @@ public final class Carveouts {
         }
 
         private void check(CarveoutSpec spec) throws UsageFailure {
-            List<String> problems = problems(phys, size, Names.FIELDS);
+            List<String> problems = switch (base) {
+                case Base.Given given -> problems(given.addr(), size, Names.FIELDS);
+                case Base.Own ignored -> problems(size, Names.FIELDS);
+            };
             if (!problems.isEmpty()) {
                 throw new UsageFailure("carveout " + spec + ": " + problems.getFirst());
             }
@@ -48,15 +69,18 @@ public final class Carveouts {
          * region): the requested address, or the region's start when none was given.
          */
         PhysAddr placeIn(CarveoutSpec spec, String region, PhysAddr regionBase, long regionSize) throws UsageFailure {
-            PhysAddr base = phys.orElse(regionBase);
-            requireAligned(spec, base);
-            long offset = base.value() - regionBase.value();
-            if (base.compareTo(regionBase) < 0 || offset > regionSize || size > regionSize - offset) {
+            PhysAddr start = switch (base) {
+                case Base.Given given -> given.addr();
+                case Base.Own ignored -> regionBase;
+            };
+            requireAligned(spec, start);
+            long offset = start.value() - regionBase.value();
+            if (start.compareTo(regionBase) < 0 || offset > regionSize || size > regionSize - offset) {
                 throw new UsageFailure(String.format(
                         "carveout %s: 0x%x bytes at %s do not fit in %s, which is 0x%x bytes at %s",
-                        spec, size, base, region, regionSize, regionBase));
+                        spec, size, start, region, regionSize, regionBase));
             }
-            return base;
+            return start;
         }
 
         private static void requireAligned(CarveoutSpec spec, PhysAddr base) throws UsageFailure {
@@ -79,29 +103,34 @@ public final class Carveouts {
      * The one check {@code map}, {@code load} and manifests make before anything is opened, so
      * none of them accepts what another refuses.
      */
-    public static List<String> problems(Optional<PhysAddr> phys, long size, Names names) {
+    public static List<String> problems(PhysAddr phys, long size, Names names) {
+        List<String> problems = problems(size, names);
+        if (!phys.isAligned(Page.SIZE)) {
+            problems.add(String.format("%s 0x%x is not aligned to the %d-byte page", names.phys(), phys.value(),
+                    Page.SIZE));
+        } else if (size > 0 && phys.value() > Long.MAX_VALUE - size) {
+            problems.add(String.format("0x%x bytes at %s 0x%x run past the largest address a mapping can reach",
+                    size, names.phys(), phys.value()));
+        }
+        return problems;
+    }
+
+    /** {@link #problems(PhysAddr, long, Names)} of a carveout given without a base: its size's. */
+    public static List<String> problems(long size, Names names) {
         List<String> problems = new ArrayList<>();
         if (size <= 0) {
             problems.add(String.format("%s %d is not positive", names.size(), size));
         } else if (size % Page.SIZE != 0) {
             problems.add(String.format("%s 0x%x is not a multiple of the %d-byte page", names.size(), size, Page.SIZE));
         }
-        phys.ifPresent(base -> {
-            if (!base.isAligned(Page.SIZE)) {
-                problems.add(String.format("%s 0x%x is not aligned to the %d-byte page", names.phys(), base.value(),
-                        Page.SIZE));
-            } else if (size > 0 && base.value() > Long.MAX_VALUE - size) {
-                problems.add(String.format("0x%x bytes at %s 0x%x run past the largest address a mapping can reach",
-                        size, names.phys(), base.value()));
-            }
-        });
         return problems;
     }
 
     /**
      * Checks {@code request} against {@code spec} and maps the carveout. A wrong request is a
      * {@link UsageFailure}, raised before any file is created or mapped; a carveout that
-     * cannot be opened or is in use by another run is an {@link IOException}.
+     * cannot be opened or is in use by another run is an {@link IOException}, or the
+     * {@code PosixException} of the libc call that failed.
      */
     public static Carveout open(CarveoutSpec spec, Request request) throws IOException, Failure {
         request.check(spec);

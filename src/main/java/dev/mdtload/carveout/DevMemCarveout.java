@@ -21,23 +21,21 @@ import java.util.Optional;
  * physical base is then the BAR's, read from the device's {@code resource} file.
  */
 final class DevMemCarveout extends MappedCarveout implements Carveout {
-    private final CarveoutSpec spec;
+    private final String name;
     private final Path device;
-    private final Optional<ReservedMemory.Region> region;
 
-    private DevMemCarveout(CarveoutSpec spec, Location at, Mapping mapping) {
-        super(mapping, Optional.of(at.phys()));
-        this.spec = spec;
+    private DevMemCarveout(Location at, Mapping mapping) {
+        super(mapping, new Carveouts.Base.Given(at.phys()));
+        this.name = at.name();
         this.device = at.device();
-        this.region = at.region();
     }
 
     /**
-     * Where a devmem or reserved: carveout is: the device, the physical base, the offset in the
-     * device that maps it (the physical address itself for /dev/mem), and the region it lies in.
+     * Where a devmem or reserved: carveout is: the device, the physical base, and the offset in the
+     * device that maps it (the physical address itself for /dev/mem). {@code name} is the spec as
+     * people read it, with what the device tree adds to it (a region the kernel does not map).
      */
-    private record Location(CarveoutSpec spec, Path device, PhysAddr phys, long offset,
-                            Optional<ReservedMemory.Region> region) {
+    private record Location(CarveoutSpec spec, String name, Path device, PhysAddr phys, long offset) {
         Carveouts.Location of(Carveouts.Request request) {
             return new Carveouts.Location(phys, request.size(), device, offset);
         }
@@ -45,16 +43,31 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
 
     private static Location locate(CarveoutSpec.DevMem spec, Carveouts.Request request)
             throws UsageFailure, IOException {
-        Path device = spec.path().orElse(request.underRoot("dev/mem"));
-        Optional<PciBar> bar = spec.path().isPresent() ? PciBar.of(device) : Optional.empty();
-        if (bar.isPresent()) {
-            PciBar b = bar.get();
-            PhysAddr phys = request.placeIn(spec, b.describe(), b.start(), b.size());
-            return new Location(spec, device, phys, phys.value() - b.start().value(), Optional.empty());
-        }
-        PhysAddr phys = request.phys().orElseThrow(() -> new UsageFailure(
-                "carveout " + spec + ": needs the physical address to map; /dev/mem has no default"));
-        return new Location(spec, device, phys, phys.value(), Optional.empty());
+        return switch (spec) {
+            case CarveoutSpec.DevMem.Default ignored -> atPhys(spec, request.underRoot("dev/mem"), request);
+            case CarveoutSpec.DevMem.Named named -> {
+                Optional<PciBar> bar = PciBar.of(named.path());
+                yield bar.isPresent() ? inBar(spec, bar.get(), request) : atPhys(spec, named.path(), request);
+            }
+        };
+    }
+
+    /** A device whose offsets are physical addresses: the request must say which. */
+    private static Location atPhys(CarveoutSpec.DevMem spec, Path device, Carveouts.Request request)
+            throws UsageFailure {
+        PhysAddr phys = switch (request.base()) {
+            case Carveouts.Base.Given given -> given.addr();
+            case Carveouts.Base.Own ignored -> throw new UsageFailure(
+                    "carveout " + spec + ": needs the physical address to map; /dev/mem has no default");
+        };
+        return new Location(spec, spec.toString(), device, phys, phys.value());
+    }
+
+    /** A PCI BAR's resource file: offset 0 is the BAR's start, which is the base when none is given. */
+    private static Location inBar(CarveoutSpec.DevMem spec, PciBar bar, Carveouts.Request request)
+            throws UsageFailure {
+        PhysAddr phys = request.placeIn(spec, bar.describe(), bar.start(), bar.size());
+        return new Location(spec, spec.toString(), bar.file(), phys, phys.value() - bar.start().value());
     }
 
     private static Location locate(CarveoutSpec.Reserved spec, Carveouts.Request request)
@@ -66,10 +79,11 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
         ReservedMemory.Region region = request.reserved().find(spec.name())
                 .orElseThrow(() -> spec.noSuchRegion());
         PhysAddr phys = request.placeIn(spec, "reserved-memory region " + region.name(), region.base(), region.size());
-        return new Location(spec, request.underRoot("dev/mem"), phys, phys.value(), Optional.of(region));
+        String name = region.noMap() ? spec + " (no-map)" : spec.toString();
+        return new Location(spec, name, request.underRoot("dev/mem"), phys, phys.value());
     }
 
-    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws UsageFailure, IOException {
+    static DevMemCarveout open(CarveoutSpec.DevMem spec, Carveouts.Request request) throws IOException, Failure {
         return map(locate(spec, request), request);
     }
 
@@ -103,7 +117,7 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
         Mapping.requireLongEnough(at.device(), at.device(), at.offset(), at.offset() + request.size());
     }
 
-    private static DevMemCarveout map(Location at, Carveouts.Request request) throws IOException {
+    private static DevMemCarveout map(Location at, Carveouts.Request request) throws IOException, PosixException {
         CarveoutSpec spec = at.spec();
         PhysAddr phys = at.phys();
         // One /dev/mem serves every range, so the lock is a file per physical base, not the device.
@@ -114,9 +128,12 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
             lockExclusively(lock, spec + " at " + phys);
             Fd memory = fds.add(Libc.open(at.device(), Libc.O_RDWR | Libc.O_SYNC | Libc.O_CLOEXEC, 0));
             try {
-                return new DevMemCarveout(spec, at, Mapping.map(fds, memory, at.offset(), 0, request.size()));
+                return new DevMemCarveout(at, Mapping.map(fds, memory, at.offset(), 0, request.size()));
             } catch (PosixException e) {
-                throw e.is(Errno.EPERM) ? refusedByKernel(spec, phys, e) : e;
+                if (e.is(Errno.EPERM)) {
+                    throw refusedByKernel(spec, phys, e);
+                }
+                throw e;
             }
         }
     }
@@ -132,14 +149,8 @@ final class DevMemCarveout extends MappedCarveout implements Carveout {
         return device;
     }
 
-    /** The reserved-memory region a {@code reserved:NAME} spec resolved to. */
-    public Optional<ReservedMemory.Region> region() {
-        return region;
-    }
-
     @Override
     String source() {
-        String noMap = region.filter(ReservedMemory.Region::noMap).map(r -> " (no-map)").orElse("");
-        return spec + noMap + " via " + device;
+        return name + " via " + device;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -12,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Optional;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -61,7 +61,7 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
     private final Path heap;
 
     private DmaHeapCarveout(CarveoutSpec.DmaHeap spec, Path heap, Mapping mapping) {
-        super(mapping, Optional.empty());
+        super(mapping, new Carveouts.Base.Own());
         this.spec = spec;
         this.heap = heap;
     }
@@ -70,9 +70,9 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
      * Every allocation is a fresh buffer no other process can name, so unlike the other kinds
      * there is nothing shared to lock.
      */
-    static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws UsageFailure, IOException {
-        if (request.phys().isPresent()) {
-            throw new UsageFailure("carveout " + spec + ": cannot be placed at " + request.phys().get()
+    static DmaHeapCarveout open(CarveoutSpec.DmaHeap spec, Carveouts.Request request) throws IOException, Failure {
+        if (request.base() instanceof Carveouts.Base.Given given) {
+            throw new UsageFailure("carveout " + spec + ": cannot be placed at " + given.addr()
                     + ": a dma-buf has no physical address userspace can choose or learn, only a DMA address"
                     + " once a device attaches it");
         }
@@ -126,7 +126,7 @@ final class DmaHeapCarveout extends MappedCarveout implements Carveout {
      * the CPU access hands the written lines to the device, and a new access begins for later writes.
      */
     @Override
-    public void flush() throws IOException {
+    public void flush() throws PosixException {
         sync(mapping().fd(), DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
         sync(mapping().fd(), DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
     }

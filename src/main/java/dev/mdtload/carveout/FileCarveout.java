@@ -1,7 +1,6 @@
 package dev.mdtload.carveout;
 
 import dev.mdtload.failure.UsageFailure;
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Errno;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
@@ -15,12 +14,12 @@ import java.util.Optional;
 final class FileCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec.File spec;
 
-    private FileCarveout(CarveoutSpec.File spec, Optional<PhysAddr> physBase, Mapping mapping) {
-        super(mapping, physBase);
+    private FileCarveout(CarveoutSpec.File spec, Carveouts.Base base, Mapping mapping) {
+        super(mapping, base);
         this.spec = spec;
     }
 
-    static FileCarveout open(CarveoutSpec.File spec, Carveouts.Request request) throws IOException {
+    static FileCarveout open(CarveoutSpec.File spec, Carveouts.Request request) throws IOException, PosixException {
         try (OpenFds fds = new OpenFds()) {
             Optional<Fd> created = createExclusively(spec.path(), fds);
             Fd fd = created.isPresent() ? created.get() : fds.add(Libc.open(spec.path(), Libc.O_RDWR | Libc.O_CLOEXEC, 0));
@@ -29,14 +28,16 @@ final class FileCarveout extends MappedCarveout implements Carveout {
                 // Sets the size without writing a block: a 100 MiB fake costs no disk until loaded.
                 Libc.ftruncate(fd, request.size());
             }
-            return new FileCarveout(spec, request.phys(), Mapping.map(fds, fd, 0, 0, request.size()));
+            return new FileCarveout(spec, request.base(), Mapping.map(fds, fd, 0, 0, request.size()));
         }
     }
 
     static Carveouts.Location locate(CarveoutSpec.File spec, Carveouts.Request request) throws UsageFailure {
-        PhysAddr base = request.phys().orElseThrow(() -> new UsageFailure(
-                "carveout " + spec + " stands for memory at no physical address: give one"));
-        return new Carveouts.Location(base, request.size(), spec.path(), 0);
+        return switch (request.base()) {
+            case Carveouts.Base.Given given -> new Carveouts.Location(given.addr(), request.size(), spec.path(), 0);
+            case Carveouts.Base.Own ignored -> throw new UsageFailure(
+                    "carveout " + spec + " stands for memory at no physical address: give one");
+        };
     }
 
     /** A new, empty file; empty if the file already exists (it is used as it is, never truncated). */

@@ -13,11 +13,12 @@ import java.util.Optional;
 /** What every carveout kind does the same way: it is a {@link Mapping} plus addresses. */
 abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCarveout, DmaHeapCarveout, MemfdCarveout {
     private final Mapping mapping;
-    private final Optional<PhysAddr> physBase;
+    private final Carveouts.Base base;
 
-    MappedCarveout(Mapping mapping, Optional<PhysAddr> physBase) {
+    /** {@code base}: where the carveout was found or placed; {@link Carveouts.Base.Own} when it has no physical address. */
+    MappedCarveout(Mapping mapping, Carveouts.Base base) {
         this.mapping = mapping;
-        this.physBase = physBase;
+        this.base = base;
     }
 
     /** The spec and, where it adds something, the device behind it. */
@@ -28,24 +29,30 @@ abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCa
     }
 
     public final Optional<PhysAddr> physBase() {
-        return physBase;
+        return switch (base) {
+            case Carveouts.Base.Given given -> Optional.of(given.addr());
+            case Carveouts.Base.Own ignored -> Optional.empty();
+        };
     }
 
     public final MemorySegment memory() {
         return mapping.memory();
     }
 
-    public void flush() throws IOException {
+    public void flush() throws PosixException {
         mapping.flush();
     }
 
-    public final void close() throws IOException {
+    public final void close() throws IOException, PosixException {
         mapping.close();
     }
 
     public final String describe() {
-        return String.format("%s: 0x%x bytes %s", source(), mapping.memory().byteSize(),
-                physBase().map(p -> "at " + p).orElse("with no physical address"));
+        String where = switch (base) {
+            case Carveouts.Base.Given given -> "at " + given.addr();
+            case Carveouts.Base.Own ignored -> "with no physical address";
+        };
+        return String.format("%s: 0x%x bytes %s", source(), mapping.memory().byteSize(), where);
     }
 
     @Override
@@ -57,7 +64,7 @@ abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCa
      * Takes the advisory lock that keeps two mdtload runs off one carveout. Non-blocking: a second
      * run is told at once rather than left waiting for the first to finish a load.
      */
-    static void lockExclusively(Fd fd, String carveout) throws IOException {
+    static void lockExclusively(Fd fd, String carveout) throws IOException, PosixException {
         try {
             Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
         } catch (PosixException e) {

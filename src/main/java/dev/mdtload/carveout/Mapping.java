@@ -39,7 +39,7 @@ final class Mapping implements AutoCloseable {
      * {@code size}; takes over every descriptor in {@code fds} once the mapping exists. The skip
      * is for devices that only map from the start of a region (UIO).
      */
-    static Mapping map(OpenFds fds, Fd fd, long offset, long skip, long size) throws IOException {
+    static Mapping map(OpenFds fds, Fd fd, long offset, long skip, long size) throws IOException, PosixException {
         long length = skip + size;
         Path file = fd.procPath();
         boolean regular = Files.isRegularFile(file);
@@ -48,7 +48,7 @@ final class Mapping implements AutoCloseable {
         try {
             MemorySegment whole = Libc.mmap(fd, length, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, offset, arena);
             return new Mapping(arena, whole.asSlice(skip, size), fd, fds.transfer(), regular);
-        } catch (IOException | RuntimeException e) {
+        } catch (PosixException | RuntimeException e) {
             arena.close();
             throw e;
         }
@@ -74,7 +74,7 @@ final class Mapping implements AutoCloseable {
         return fd;
     }
 
-    void flush() throws IOException {
+    void flush() throws PosixException {
         if (pageCache) {
             // MS_ASYNC is what makes the stores visible to the file's readers (POSIX; Linux's page
             // cache is one with the mapping, so it returns at once). MS_SYNC would also wait for
@@ -89,7 +89,7 @@ final class Mapping implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws IOException, PosixException {
         if (!open.compareAndSet(true, false)) {
             return;
         }

@@ -1,11 +1,10 @@
 package dev.mdtload.carveout;
 
-import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
+import dev.mdtload.posix.PosixException;
 
 import java.io.IOException;
-import java.util.Optional;
 
 /**
  * {@code memfd}: anonymous memory for dry runs. It pretends to sit at the requested physical
@@ -13,15 +12,15 @@ import java.util.Optional;
  * it, so it takes no lock.
  */
 final class MemfdCarveout extends MappedCarveout implements Carveout {
-    private MemfdCarveout(Optional<PhysAddr> physBase, Mapping mapping) {
-        super(mapping, physBase);
+    private MemfdCarveout(Carveouts.Base base, Mapping mapping) {
+        super(mapping, base);
     }
 
-    static MemfdCarveout open(Carveouts.Request request) throws IOException {
+    static MemfdCarveout open(Carveouts.Request request) throws IOException, PosixException {
         try (OpenFds fds = new OpenFds()) {
             Fd fd = fds.add(Libc.memfdCreate("mdtload-carveout", Libc.MFD_CLOEXEC));
             Libc.ftruncate(fd, request.size());
-            return new MemfdCarveout(request.phys(), Mapping.map(fds, fd, 0, 0, request.size()));
+            return new MemfdCarveout(request.base(), Mapping.map(fds, fd, 0, 0, request.size()));
         }
     }
 

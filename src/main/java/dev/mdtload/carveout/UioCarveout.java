@@ -1,5 +1,6 @@
 package dev.mdtload.carveout;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
@@ -9,7 +10,6 @@ import dev.mdtload.posix.Libc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * {@code uio:NAME[:MAP]}: a memory map of a UIO device. The kernel publishes each map's physical
@@ -20,7 +20,7 @@ final class UioCarveout extends MappedCarveout implements Carveout {
     private final Path device;
 
     private UioCarveout(CarveoutSpec.Uio spec, Path device, PhysAddr physBase, Mapping mapping) {
-        super(mapping, Optional.of(physBase));
+        super(mapping, new Carveouts.Base.Given(physBase));
         this.spec = spec;
         this.device = device;
     }
@@ -47,7 +47,7 @@ final class UioCarveout extends MappedCarveout implements Carveout {
         return spec.map() * Page.SIZE;
     }
 
-    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws UsageFailure, IOException {
+    static UioCarveout open(CarveoutSpec.Uio spec, Carveouts.Request request) throws IOException, Failure {
         Carveouts.Location at = locate(spec, request);
         // the driver always maps from the start of a map, so a carveout inside one is mapped from there and sliced
         long mapOffset = mapOffset(spec);

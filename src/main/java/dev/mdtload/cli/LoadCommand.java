@@ -168,6 +168,11 @@ final class LoadCommand implements Callable<Integer> {
 
         @Option(names = "--companion-carveout", required = true, paramLabel = "SPEC", description = "Its carveout, as --carveout.")
         String carveout;
+
+        /** Where its carveout is: at --companion-phys, or where a reserved: or uio: carveout says when opened. */
+        Target target() {
+            return phys == null ? new Target.CarveoutsOwn() : new Target.Phys(phys);
+        }
     }
 
     @Override
@@ -187,14 +192,14 @@ final class LoadCommand implements Callable<Integer> {
         if (!recordToStdout) {
             Output.requireNotInput(recordFile, Output.imageFiles(image));
         }
-        CarveoutOptions.check(address == null ? Optional.empty() : Optional.ofNullable(address.phys), size);
+        Target target = address == null ? new Target.CarveoutsOwn()
+                : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
+        CarveoutOptions.check(target, size);
         if (metadataPhys != null && !metadataPhys.isAligned(Page.SIZE)) {
             throw new UsageFailure(String.format("--metadata-phys 0x%x is not aligned to the %d-byte page",
                     metadataPhys.value(), Page.SIZE));
         }
         CarveoutSpec carveoutSpec = CarveoutSpec.parse(carveout);
-        Target target = address == null ? new Target.CarveoutsOwn()
-                : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);
         // the device tree is read only when a reserved: spec asks for it, so other loads need none
         ReservedMemory reserved = name -> Board.read(root).reservedMemory().find(name);
         LoadRequest request = new LoadRequest(image, carveoutSpec, target, size, pasId, new IommuMap(iommuMap), root,
@@ -236,7 +241,7 @@ final class LoadCommand implements Callable<Integer> {
                 throw new UsageFailure("--companion-pas-id " + pasId + " is the main image's --pas-id: the companion "
                         + "is authenticated under a PAS id of its own");
             }
-            CarveoutOptions.check(Optional.ofNullable(companion.phys), companion.size,
+            CarveoutOptions.check(companion.target(), companion.size,
                     new Carveouts.Names("--companion-phys", "--companion-size"));
         }
         Validator validator = new Validator(false, strict.strict, kernel.rules());
@@ -246,7 +251,7 @@ final class LoadCommand implements Callable<Integer> {
                 return new Boot(lite, Optional.empty(), main);
             }
             LoadRequest companionRequest = new LoadRequest(companion.image, CarveoutSpec.parse(companion.carveout),
-                    companion.phys == null ? new Target.CarveoutsOwn() : new Target.Phys(companion.phys), companion.size,
+                    companion.target(), companion.size,
                     companion.pasId, request.iommu(), root, reserved);
             LoadPlan dtb = Loader.plan(companionRequest, validator);
             try {

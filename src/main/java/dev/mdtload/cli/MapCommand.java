@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "map",
@@ -54,7 +53,7 @@ final class MapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, Failure {
-        CarveoutOptions.check(Optional.of(phys), size);
+        CarveoutOptions.check(phys, size);
         try (FirmwareImage fw = FirmwareImage.open(image)) {
             if (!fw.violations().isEmpty()) {
                 throw new InvalidImageException(fw.violations());

@@ -61,7 +61,7 @@ final class ProvisionCommand extends RootedCommand {
     record View(String outcome, @JsonIgnore int exitCode, @JsonUnwrapped Report report) {}
 
     @Override
-    public Integer call() throws IOException, UsageFailure {
+    public Integer call() throws IOException, Failure {
         if (Output.STDOUT.equals(String.valueOf(reportFile)) || Output.STDOUT.equals(String.valueOf(recordFile))) {
             // stdout holds the report already (as JSON with --json); two documents there would mix
             throw new UsageFailure("--report - and --record -: stdout has the report; use --json for it as JSON, "

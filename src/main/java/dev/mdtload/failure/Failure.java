@@ -1,8 +1,5 @@
 package dev.mdtload.failure;
 
-import dev.mdtload.posix.Errno;
-import dev.mdtload.posix.PosixException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -59,9 +56,9 @@ public abstract sealed class Failure extends Exception
             case NotDirectoryException n -> new UsageFailure(n.getFile() + ": not a directory", n);
             case FileAlreadyExistsException e -> new UsageFailure(e.getFile() + ": "
                     + (e.getReason() == null ? "already exists (use --force to replace it)" : e.getReason()), e);
-            case AccessDeniedException a -> new EnvironmentFailure(Errno.EACCES.name(), a.getFile() + ": permission denied", a);
+            // the errno the kernel gave the JDK, as a libc failure names it
+            case AccessDeniedException a -> new EnvironmentFailure("EACCES", a.getFile() + ": permission denied", a);
             case FileSystemException f -> new EnvironmentFailure(Kind.ENVIRONMENT.id(), f.getFile() + ": " + reason(f), f);
-            case PosixException p -> new EnvironmentFailure(p.errnoName(), p.getMessage(), p);
             case IOException e -> new EnvironmentFailure(Kind.ENVIRONMENT.id(), sentence(e), e);
             // the JDK's providers could not do what a valid key and chain ask of them
             case GeneralSecurityException g -> new EnvironmentFailure("crypto", sentence(g), g);

@@ -9,7 +9,6 @@ import dev.mdtload.scm.SecureWorldSetup;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A load that has passed every check that needs no carveout and no secure world: the image is
@@ -75,11 +74,11 @@ public final class LoadPlan implements AutoCloseable {
 
     /** What {@link Carveouts#open} is asked for: the known base, or none for the carveout to tell. */
     Carveouts.Request carveoutRequest() {
-        Optional<PhysAddr> phys = switch (where) {
-            case Where.Known known -> Optional.of(known.base());
-            case Where.ReadAtOpen ignored -> Optional.empty();
+        Carveouts.Base base = switch (where) {
+            case Where.Known known -> new Carveouts.Base.Given(known.base());
+            case Where.ReadAtOpen ignored -> new Carveouts.Base.Own();
         };
-        return new Carveouts.Request(phys, request.size(), request.root(), request.reserved());
+        return new Carveouts.Request(base, request.size(), request.root(), request.reserved());
     }
 
     /** Peripheral {@code pasId} and its carveout, as a secure world is opened with it. */

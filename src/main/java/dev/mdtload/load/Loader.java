@@ -292,7 +292,8 @@ public final class Loader {
     }
 
     /** Bulk copies from the mapped image files straight into the mapped carveout: no heap copies. */
-    private static void copy(FirmwareImage image, Carveout carveout, List<Placement> placements) throws IOException {
+    private static void copy(FirmwareImage image, Carveout carveout, List<Placement> placements)
+            throws IOException, Failure {
         MemorySegment memory = carveout.memory();
         for (Placement p : placements) {
             ImageSegment s = image.segment(p.phdr().index());

@@ -1,5 +1,6 @@
 package dev.mdtload.posix;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,7 +11,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -112,7 +112,7 @@ public final class Libc {
     }
 
     public static Fd open(Path path, int flags, int mode) throws PosixException {
-        int fd = check("open", Optional.of(path),
+        int fd = check("open", path,
                 (arena, state) -> (int) Open.HANDLE.invokeExact(state, arena.allocateFrom(path.toString()), flags, mode));
         return new Fd(fd, path);
     }
@@ -120,30 +120,30 @@ public final class Libc {
     /** An anonymous file; its {@link Fd#path()} is {@code memfd:NAME}, as the kernel names it. */
     public static Fd memfdCreate(String name, int flags) throws PosixException {
         Path path = Path.of("memfd:" + name);
-        int fd = check("memfd_create", Optional.of(path),
+        int fd = check("memfd_create", path,
                 (arena, state) -> (int) MemfdCreate.HANDLE.invokeExact(state, arena.allocateFrom(name), flags));
         return new Fd(fd, path);
     }
 
     static void close(int fd, Path path) throws PosixException {
-        check("close", Optional.of(path), (arena, state) -> (int) Close.HANDLE.invokeExact(state, fd));
+        check("close", path, (arena, state) -> (int) Close.HANDLE.invokeExact(state, fd));
     }
 
     public static void ftruncate(Fd fd, long length) throws PosixException {
-        check("ftruncate", Optional.of(fd.path()), (arena, state) -> (int) Ftruncate.HANDLE.invokeExact(state, fd.value(), length));
+        check("ftruncate", fd.path(), (arena, state) -> (int) Ftruncate.HANDLE.invokeExact(state, fd.value(), length));
     }
 
     public static void fsync(Fd fd) throws PosixException {
-        check("fsync", Optional.of(fd.path()), (arena, state) -> (int) Fsync.HANDLE.invokeExact(state, fd.value()));
+        check("fsync", fd.path(), (arena, state) -> (int) Fsync.HANDLE.invokeExact(state, fd.value()));
     }
 
     public static void flock(Fd fd, int operation) throws PosixException {
-        check("flock", Optional.of(fd.path()), (arena, state) -> (int) Flock.HANDLE.invokeExact(state, fd.value(), operation));
+        check("flock", fd.path(), (arena, state) -> (int) Flock.HANDLE.invokeExact(state, fd.value(), operation));
     }
 
     /** An ioctl whose argument is a pointer to {@code arg}; returns the call's non-negative result. */
     public static int ioctl(Fd fd, long request, MemorySegment arg) throws PosixException {
-        return check("ioctl", Optional.of(fd.path()),
+        return check("ioctl", fd.path(),
                 (arena, state) -> (int) Ioctl.HANDLE.invokeExact(state, fd.value(), request, arg));
     }
 
@@ -153,7 +153,7 @@ public final class Libc {
      * can reach the pages after munmap.
      */
     public static MemorySegment mmap(Fd fd, long length, int prot, int flags, long offset, Arena arena) throws PosixException {
-        MemorySegment start = call("mmap", Optional.of(fd.path()), s -> s.address() == MAP_FAILED,
+        MemorySegment start = call(about("mmap", fd.path()), s -> s.address() == MAP_FAILED,
                 (scratch, state) -> (MemorySegment) Mmap.HANDLE.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd.value(), offset));
         return start.reinterpret(length, arena, unmapped -> unmapOnClose(unmapped, length));
     }
@@ -162,18 +162,19 @@ public final class Libc {
         try {
             munmap(start, length);
         } catch (PosixException e) {
-            // Arena.close() runs cleanups that cannot throw checked exceptions.
-            throw new UncheckedIOException(e);
+            // Arena.close() runs cleanups that cannot throw checked exceptions, and the JDK's
+            // unchecked carrier takes only an IOException: one with the same message
+            throw new UncheckedIOException(new IOException(e.getMessage(), e));
         }
     }
 
     static void munmap(MemorySegment start, long length) throws PosixException {
-        check("munmap", Optional.empty(), (arena, state) -> (int) Munmap.HANDLE.invokeExact(state, start, length));
+        check("munmap", (arena, state) -> (int) Munmap.HANDLE.invokeExact(state, start, length));
     }
 
     /** Writes the mapped pages of {@code mapped} back to their file; with {@code MS_SYNC}, waits. */
     public static void msync(MemorySegment mapped, int flags) throws PosixException {
-        check("msync", Optional.empty(), (arena, state) -> (int) Msync.HANDLE.invokeExact(state, mapped, mapped.byteSize(), flags));
+        check("msync", (arena, state) -> (int) Msync.HANDLE.invokeExact(state, mapped, mapped.byteSize(), flags));
     }
 
     /** The C library's description of an errno value, as perror(3) prints it. */
@@ -191,19 +192,28 @@ public final class Libc {
         T call(Arena arena, MemorySegment callState) throws Throwable;
     }
 
-    /** Runs a call that returns -1 and sets errno on failure, and returns its result otherwise. */
-    private static int check(String operation, Optional<Path> path, Call<Integer> call) throws PosixException {
-        return call(operation, path, result -> result == -1, call);
+    /** Runs a call about the file {@code path} that returns -1 and sets errno on failure; returns its result otherwise. */
+    private static int check(String operation, Path path, Call<Integer> call) throws PosixException {
+        return check(about(operation, path), call);
     }
 
-    private static <T> T call(String operation, Optional<Path> path, Predicate<? super T> failed, Call<T> call)
-            throws PosixException {
+    /** Runs a call that returns -1 and sets errno on failure, named {@code name} if it fails ({@code msync}). */
+    private static int check(String name, Call<Integer> call) throws PosixException {
+        return call(name, result -> result == -1, call);
+    }
+
+    /** How a failure names a call about a file: {@code open(/dev/mem)}. */
+    private static String about(String operation, Path path) {
+        return operation + "(" + path + ")";
+    }
+
+    private static <T> T call(String name, Predicate<? super T> failed, Call<T> call) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             T result = invoke(call, arena, state);
             if (failed.test(result)) {
                 int errno = (int) ERRNO.get(state, 0L);
-                throw new PosixException(operation, path, errno, strerror(errno));
+                throw new PosixException(name, errno, strerror(errno));
             }
             return result;
         }

@@ -1,42 +1,24 @@
 package dev.mdtload.posix;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
+import dev.mdtload.failure.EnvironmentFailure;
 
 /**
- * A libc call that failed: the one exception type of the posix package. The message has the form
+ * A libc call that failed: the one exception type of the posix package, a failure of the machine
+ * (exit 3) whose rule id is the errno's name. The message has the form
  * {@code open(/dev/mem) failed: EACCES (Permission denied)}, or {@code msync failed: ...} for a
  * call that is not about a path.
  */
-public final class PosixException extends IOException {
-    private final String operation;
-    private final transient Optional<Path> path;
+public final class PosixException extends EnvironmentFailure {
     private final int errno;
 
-    PosixException(String operation, Optional<Path> path, int errno, String description) {
-        super(operation + path.map(p -> "(" + p + ")").orElse("") + " failed: "
-                + Errno.nameOf(errno) + " (" + description + ")");
-        this.operation = operation;
-        this.path = path;
+    /** {@code call}: the function and, for a call about a file, its path: {@code open(/dev/mem)}, {@code msync}. */
+    PosixException(String call, int errno, String description) {
+        super(Errno.nameOf(errno), call + " failed: " + Errno.nameOf(errno) + " (" + description + ")", null);
         this.errno = errno;
-    }
-
-    public String operation() {
-        return operation;
-    }
-
-    public Optional<Path> path() {
-        return path;
     }
 
     public int errno() {
         return errno;
-    }
-
-    /** EACCES, ENOENT, ...: the name the kernel's headers give errno. */
-    public String errnoName() {
-        return Errno.nameOf(errno);
     }
 
     public boolean is(Errno e) {

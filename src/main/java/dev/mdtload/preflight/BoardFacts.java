@@ -51,21 +51,26 @@ public record BoardFacts(List<Fact> facts) {
             }
         }
 
-        record OemId(long value) implements Fact {
+        /** An id the image may be bound to (its signed OEM_ID, MODEL_ID or HW_ID), as the board has it fused. */
+        sealed interface Id extends Fact {
+            long value();
+        }
+
+        record OemId(long value) implements Id {
             @Override
             public String field() {
                 return "oem_id";
             }
         }
 
-        record ModelId(long value) implements Fact {
+        record ModelId(long value) implements Id {
             @Override
             public String field() {
                 return "model_id";
             }
         }
 
-        record HwId(long value) implements Fact {
+        record HwId(long value) implements Id {
             @Override
             public String field() {
                 return "hw_id";

@@ -45,6 +45,10 @@ public final class Preflight {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** v6 OEM metadata word 29: anti_rollback_version, after the SoC versions, serial numbers and root index. */
     private static final int V6_ROLLBACK_WORD = 29;
+    private static final List<IdCheck> IDS = List.of(
+            new IdCheck("oem-id", "OEM_ID", SigningAttributes::oemId, Fact.OemId.class),
+            new IdCheck("model-id", "MODEL_ID", SigningAttributes::modelId, Fact.ModelId.class),
+            new IdCheck("hw-id", "HW_ID", SigningAttributes::hwId, Fact.HwId.class));
 
     private Preflight() {}
 
@@ -120,9 +124,7 @@ public final class Preflight {
                 ? SigningAttributes.fromOrganizationalUnits(CertificateInfo.organizationalUnits(chain.attestation()))
                 : signature.metadata();
         findings.add(swId(claims, pasId));
-        findings.add(id("oem-id", "OEM_ID", value(claims, SigningAttributes::oemId), facts.get(Fact.OemId.class).map(Fact.OemId::value)));
-        findings.add(id("model-id", "MODEL_ID", value(claims, SigningAttributes::modelId), facts.get(Fact.ModelId.class).map(Fact.ModelId::value)));
-        findings.add(id("hw-id", "HW_ID", value(claims, SigningAttributes::hwId), facts.get(Fact.HwId.class).map(Fact.HwId::value)));
+        IDS.forEach(id -> findings.add(id.check(claims, facts)));
         findings.add(rollback(hash, claims, facts));
         return new PreflightReport(signature.file(), pasId, findings);
     }
@@ -183,16 +185,23 @@ public final class Preflight {
                         expected.get().processor(), expected.get().swId()));
     }
 
-    private static Finding id(String check, String field, OptionalLong image, Optional<Long> board) {
-        if (board.isEmpty()) {
-            return Finding.skipped(check, field + " not given for the board");
+    /** An id an image may be bound to: the check's name, the field's, where the image states it and which fuse holds it. */
+    private record IdCheck(String check, String field, Function<SigningAttributes, Long> claim,
+                           Class<? extends Fact.Id> fuse) {
+        Finding check(SigningAttributes claims, BoardFacts facts) {
+            Optional<? extends Fact.Id> board = facts.get(fuse);
+            if (board.isEmpty()) {
+                return Finding.skipped(check, field + " not given for the board");
+            }
+            OptionalLong image = value(claims, claim);
+            if (image.isEmpty()) {
+                return Finding.skipped(check, "image states no " + field + ": not bound to one");
+            }
+            long fused = board.get().value();
+            return image.getAsLong() == fused
+                    ? Finding.pass(check, String.format("%s 0x%x", field, fused))
+                    : Finding.fail(check + "-mismatch", String.format("image %s 0x%x, board 0x%x", field, image.getAsLong(), fused));
         }
-        if (image.isEmpty()) {
-            return Finding.skipped(check, "image states no " + field + ": not bound to one");
-        }
-        return image.getAsLong() == board.get()
-                ? Finding.pass(check, String.format("%s 0x%x", field, board.get()))
-                : Finding.fail(check + "-mismatch", String.format("image %s 0x%x, board 0x%x", field, image.getAsLong(), board.get()));
     }
 
     private static Finding rollback(HashSegment hash, SigningAttributes claims, BoardFacts facts) {

@@ -406,7 +406,7 @@ public final class ManifestReader {
                 return Optional.empty();
             }
             PhysAddr phys = PhysAddr.of(form.phys());
-            List<String> refused = Carveouts.problems(Optional.of(phys), form.size(), Carveouts.Names.FIELDS);
+            List<String> refused = Carveouts.problems(phys, form.size(), Carveouts.Names.FIELDS);
             refused.forEach(p -> problem(at, label, p));
             return refused.isEmpty() ? Optional.of(new CarveoutRef.Explicit(spec, phys, form.size())) : Optional.empty();
         }

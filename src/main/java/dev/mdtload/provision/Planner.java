@@ -131,7 +131,7 @@ final class Planner {
     }
 
     private Carveouts.Request request(Range range) {
-        return new Carveouts.Request(Optional.of(range.base()), range.size(), root, reserved());
+        return new Carveouts.Request(new Carveouts.Base.Given(range.base()), range.size(), root, reserved());
     }
 
     /** The main image's load and, when the entry has one, its DTB companion's: both planned, or neither. */

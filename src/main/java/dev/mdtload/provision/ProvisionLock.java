@@ -25,7 +25,7 @@ final class ProvisionLock implements AutoCloseable {
     }
 
     /** Takes the lock without waiting: a second run is told at once, not queued behind the first. */
-    static ProvisionLock acquire(Path root) throws IOException {
+    static ProvisionLock acquire(Path root) throws IOException, PosixException {
         Path file = root.resolve(FILE);
         Files.createDirectories(file.getParent());
         Fd fd = Libc.open(file, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0644);

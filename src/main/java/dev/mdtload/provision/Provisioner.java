@@ -70,14 +70,14 @@ public final class Provisioner {
      *                                  secure world cannot be reached) or end; nothing was started
      *                                  in the first case
      */
-    public static Report run(Plan plan, Drivers drivers, Consumer<ReportStep> progress) throws IOException {
+    public static Report run(Plan plan, Drivers drivers, Consumer<ReportStep> progress) throws IOException, Failure {
         if (!plan.ready()) {
             throw new IllegalArgumentException("a plan with problems cannot run: " + plan.problems().getFirst());
         }
         return new Provisioner(plan, progress).run(drivers);
     }
 
-    private Report run(Drivers drivers) throws IOException {
+    private Report run(Drivers drivers) throws IOException, Failure {
         long begin = System.nanoTime();
         List<Remoteproc> processors = plan.items().stream()
                 .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())

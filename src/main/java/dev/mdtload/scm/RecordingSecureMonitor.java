@@ -1,6 +1,6 @@
 package dev.mdtload.scm;
 
-import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.failure.Failure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -61,14 +61,14 @@ public final class RecordingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure {
         ScmResult done = invoke(call.on(convention));
         boolean question = call instanceof PasCall.CallAvailable || call instanceof PasCall.Supported;
         return question ? ScmResult.success(1) : done;
     }
 
     /** Records any call, PAS or not, in its wire form; every call succeeds. */
-    ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
+    ScmResult invoke(ScmCall call) throws IOException, Failure {
         CallRecord record;
         try (Arena local = Arena.ofConfined()) {
             record = switch (WireCall.encode(call, this::allocateMetadata, local)) {

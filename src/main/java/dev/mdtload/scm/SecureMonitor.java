@@ -1,5 +1,6 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ public interface SecureMonitor extends AutoCloseable {
      * @throws UsageFailure an address argument does not fit the convention ("32-bit")
      * @throws IOException      the secure world could not be reached (or the call not recorded)
      */
-    ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException;
+    ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure;
 
     /**
      * Why the secure world refused {@code call}, when it says: ": oem-id-mismatch: ...". A real
@@ -28,7 +29,7 @@ public interface SecureMonitor extends AutoCloseable {
     }
 
     /** A {@code size}-byte buffer the secure world can read at its physical address. */
-    MetadataBuffer allocateMetadata(long size) throws IOException;
+    MetadataBuffer allocateMetadata(long size) throws IOException, Failure;
 
     /**
      * Whether a successful auth_and_reset means an image was authenticated and started; false for

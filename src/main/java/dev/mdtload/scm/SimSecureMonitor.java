@@ -1,11 +1,11 @@
 package dev.mdtload.scm;
 
 import dev.mdtload.failure.Failure;
-import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveouts;
 import dev.mdtload.posix.Fd;
 import dev.mdtload.posix.Libc;
+import dev.mdtload.posix.PosixException;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -109,7 +109,7 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             WireCall wire = WireCall.encode(call.on(convention), this::allocateMetadata, local);
@@ -154,7 +154,7 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     /** Any call, PAS or not, as the wire carries it: for tests of how the simulation decodes. */
-    ScmResult invoke(ScmCall call) throws UsageFailure, IOException {
+    ScmResult invoke(ScmCall call) throws IOException, Failure {
         requireOpen();
         try (Arena local = Arena.ofConfined()) {
             return make(WireCall.encode(call, this::allocateMetadata, local));
@@ -175,7 +175,7 @@ public final class SimSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public MetadataBuffer allocateMetadata(long size) throws IOException {
+    public MetadataBuffer allocateMetadata(long size) throws IOException, PosixException {
         requireOpen();
         long length = SharedRegion.pages(size);
         Path file = Files.createTempFile(tempDir, "shared-", ".bin");

@@ -1,6 +1,7 @@
 package dev.mdtload.scm;
 
 
+import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +17,7 @@ sealed interface WireCall {
     /** Where a backend puts buffers the secure world reads by physical address. */
     @FunctionalInterface
     interface SharedMemory {
-        MetadataBuffer allocate(long size) throws IOException;
+        MetadataBuffer allocate(long size) throws IOException, Failure;
     }
 
     /** a0..a7; {@code extArgs} is null unless the call has more than four arguments. */
@@ -33,7 +34,7 @@ sealed interface WireCall {
      * @throws UsageFailure an address or its end does not fit the convention: nothing was called
      */
     static WireCall encode(ScmCall call, SharedMemory shared, SegmentAllocator local)
-            throws UsageFailure, IOException {
+            throws IOException, Failure {
         requireWidth(call);
         if (!call.convention().isSmccc()) {
             return new Legacy(LegacyCommand.encode(call, local));

@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,8 +19,8 @@ class CarveoutSpecTest {
     void parse_readsEveryForm() throws UsageFailure {
         assertEquals(new CarveoutSpec.File(Path.of("/tmp/wpss.bin")), CarveoutSpec.parse("file:/tmp/wpss.bin"));
         assertEquals(new CarveoutSpec.File(Path.of("relative/c.bin")), CarveoutSpec.parse("file:relative/c.bin"));
-        assertEquals(new CarveoutSpec.DevMem(Optional.empty()), CarveoutSpec.parse("devmem"));
-        assertEquals(new CarveoutSpec.DevMem(Optional.of(Path.of("/tmp/mem"))), CarveoutSpec.parse("devmem:/tmp/mem"));
+        assertEquals(new CarveoutSpec.DevMem.Default(), CarveoutSpec.parse("devmem"));
+        assertEquals(new CarveoutSpec.DevMem.Named(Path.of("/tmp/mem")), CarveoutSpec.parse("devmem:/tmp/mem"));
         assertEquals(new CarveoutSpec.Uio("uio0", 0), CarveoutSpec.parse("uio:uio0"));
         assertEquals(new CarveoutSpec.Uio("uio3", 2), CarveoutSpec.parse("uio:uio3:2"));
         assertEquals(new CarveoutSpec.DmaHeap("system"), CarveoutSpec.parse("dma-heap:system"));
@@ -57,6 +56,8 @@ class CarveoutSpecTest {
             "dma-heap:|needs a heap name",
             "dma-heap:../mem|dma-heap name '../mem' must be a plain file name",
             "memfd:big|memfd takes no argument",
+            // a colon with nothing after it is still an argument, not the bare kind
+            "memfd:|memfd takes no argument",
             "reserved:|needs a region name",
     })
     void parse_refusesAMalformedSpec_inOneLineListingTheForms(String text, String reason) {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,45 +18,45 @@ class CarveoutsTest {
     @TempDir
     Path root;
 
-    private String refusal(CarveoutSpec spec, Optional<PhysAddr> phys, long size) {
+    private String refusal(CarveoutSpec spec, Carveouts.Base base, long size) {
         return assertThrows(UsageFailure.class,
-                () -> Carveouts.open(spec, new Carveouts.Request(phys, size, root, ReservedMemory.NONE))).getMessage();
+                () -> Carveouts.open(spec, new Carveouts.Request(base, size, root, ReservedMemory.NONE))).getMessage();
     }
 
     @Test
     void aSizeOfZero_isRefused() {
-        assertEquals("carveout memfd: size 0 is not positive", refusal(new CarveoutSpec.Memfd(), Optional.empty(), 0));
+        assertEquals("carveout memfd: size 0 is not positive", refusal(new CarveoutSpec.Memfd(), new Carveouts.Base.Own(), 0));
     }
 
     @Test
     void aNegativeSize_isRefused() {
-        assertEquals("carveout memfd: size -4096 is not positive", refusal(new CarveoutSpec.Memfd(), Optional.empty(), -4096));
+        assertEquals("carveout memfd: size -4096 is not positive", refusal(new CarveoutSpec.Memfd(), new Carveouts.Base.Own(), -4096));
     }
 
     @Test
     void aSizeThatIsNotWholePages_isRefused() {
         assertEquals("carveout memfd: size 0x1001 is not a multiple of the 4096-byte page",
-                refusal(new CarveoutSpec.Memfd(), Optional.empty(), 0x1001));
+                refusal(new CarveoutSpec.Memfd(), new Carveouts.Base.Own(), 0x1001));
     }
 
     @Test
     void anUnalignedPhysicalBase_isRefused_andNoFileIsCreated() {
         Path file = root.resolve("c.bin");
         assertEquals("carveout file:" + file + ": phys 0x9ae00800 is not aligned to the 4096-byte page",
-                refusal(new CarveoutSpec.File(file), Optional.of(PhysAddr.of(0x9ae00800L)), 0x4000));
+                refusal(new CarveoutSpec.File(file), new Carveouts.Base.Given(PhysAddr.of(0x9ae00800L)), 0x4000));
         assertFalse(Files.exists(file));
     }
 
     @Test
     void aRangePastTheLargestAddress_isRefused_beforeAnyLockIsTaken() {
         assertEquals("carveout devmem: 0x2000 bytes at phys 0x7ffffffffffff000 run past the largest address a mapping can reach",
-                refusal(new CarveoutSpec.DevMem(Optional.empty()), Optional.of(PhysAddr.of(0x7ffffffffffff000L)), 0x2000));
+                refusal(new CarveoutSpec.DevMem.Default(), new Carveouts.Base.Given(PhysAddr.of(0x7ffffffffffff000L)), 0x2000));
         assertFalse(Files.exists(root.resolve("run")));
     }
 
     @Test
     void aRequestWithoutRoot_isForTheRealMachine() {
-        Carveouts.Request request = new Carveouts.Request(Optional.empty(), 4096);
+        Carveouts.Request request = new Carveouts.Request(new Carveouts.Base.Own(), 4096);
         assertEquals(Path.of("/"), request.root());
         assertSame(ReservedMemory.NONE, request.reserved());
         assertEquals(Path.of("/dev/mem"), request.underRoot("dev/mem"));

@@ -32,12 +32,12 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
         Bytes.sparseFile(devMem(), MEMORY);
     }
 
-    private Carveout open(CarveoutSpec spec, Optional<PhysAddr> phys, ReservedMemory reserved) throws Exception {
-        return Carveouts.open(spec, new Carveouts.Request(phys, SIZE, root, reserved));
+    private Carveout open(CarveoutSpec spec, Carveouts.Base base, ReservedMemory reserved) throws Exception {
+        return Carveouts.open(spec, new Carveouts.Request(base, SIZE, root, reserved));
     }
 
     private Carveout openAt(PhysAddr phys) throws Exception {
-        return open(new CarveoutSpec.DevMem(Optional.empty()), Optional.of(phys), ReservedMemory.NONE);
+        return open(new CarveoutSpec.DevMem.Default(), new Carveouts.Base.Given(phys), ReservedMemory.NONE);
     }
 
     @Override
@@ -72,7 +72,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
             Bytes.write(carveout.memory(), written);
             carveout.flush();
             assertEquals(new Carveouts.Location(BASE, SIZE, devMem(), 0x200000), Carveouts.locate(
-                    new CarveoutSpec.DevMem(Optional.empty()), new Carveouts.Request(Optional.of(BASE), SIZE, root,
+                    new CarveoutSpec.DevMem.Default(), new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE, root,
                             ReservedMemory.NONE)));
         }
         byte[] memory = Files.readAllBytes(devMem());
@@ -102,7 +102,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void open_withoutAPhysicalAddress_isARequestError() {
         UsageFailure e = assertThrows(UsageFailure.class,
-                () -> open(new CarveoutSpec.DevMem(Optional.empty()), Optional.empty(), ReservedMemory.NONE));
+                () -> open(new CarveoutSpec.DevMem.Default(), new Carveouts.Base.Own(), ReservedMemory.NONE));
         assertEquals("carveout devmem: needs the physical address to map; /dev/mem has no default", e.getMessage());
     }
 
@@ -117,10 +117,10 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     void devMemPath_replacesDevMemUnderTheRoot() throws Exception {
         Path standIn = Bytes.sparseFile(root.resolve("elsewhere/mem.img"), MEMORY);
         byte[] written = Bytes.pattern(SIZE, 9);
-        try (Carveout carveout = open(new CarveoutSpec.DevMem(Optional.of(standIn)), Optional.of(BASE), ReservedMemory.NONE)) {
+        try (Carveout carveout = open(new CarveoutSpec.DevMem.Named(standIn), new Carveouts.Base.Given(BASE), ReservedMemory.NONE)) {
             Bytes.write(carveout.memory(), written);
             assertEquals(new Carveouts.Location(BASE, SIZE, standIn, 0x200000), Carveouts.locate(
-                    new CarveoutSpec.DevMem(Optional.of(standIn)), new Carveouts.Request(Optional.of(BASE), SIZE, root,
+                    new CarveoutSpec.DevMem.Named(standIn), new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE, root,
                             ReservedMemory.NONE)));
         }
         assertArrayEquals(written, Bytes.read(standIn, 0x200000, SIZE));
@@ -144,17 +144,17 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void pciResourceFile_isAtItsBarsPhysicalAddressNotAtZero() throws Exception {
         Path bar = pciDevice().resolve("resource2");
-        CarveoutSpec spec = new CarveoutSpec.DevMem(Optional.of(bar));
+        CarveoutSpec spec = new CarveoutSpec.DevMem.Named(bar);
         byte[] written = Bytes.pattern(SIZE, 11);
-        try (Carveout carveout = open(spec, Optional.of(PhysAddr.of(0xfe010000L)), ReservedMemory.NONE)) {
+        try (Carveout carveout = open(spec, new Carveouts.Base.Given(PhysAddr.of(0xfe010000L)), ReservedMemory.NONE)) {
             assertEquals(Optional.of(PhysAddr.of(0xfe010000L)), carveout.physBase());
             assertEquals(new Carveouts.Location(PhysAddr.of(0xfe010000L), SIZE, bar, 0x10000), Carveouts.locate(spec,
-                    new Carveouts.Request(Optional.of(PhysAddr.of(0xfe010000L)), SIZE, root, ReservedMemory.NONE)),
+                    new Carveouts.Request(new Carveouts.Base.Given(PhysAddr.of(0xfe010000L)), SIZE, root, ReservedMemory.NONE)),
                     "the simulated secure world maps the same bytes");
             Bytes.write(carveout.memory(), written);
         }
         assertArrayEquals(written, Bytes.read(bar, 0x10000, SIZE));
-        try (Carveout carveout = open(spec, Optional.empty(), ReservedMemory.NONE)) {
+        try (Carveout carveout = open(spec, new Carveouts.Base.Own(), ReservedMemory.NONE)) {
             assertEquals(Optional.of(PhysAddr.of(0xfe000000L)), carveout.physBase(), "no --phys: the BAR's start");
             assertTrue(Files.isRegularFile(root.resolve("run/lock/mdtload-devmem-fe000000.lock")),
                     "locked as /dev/mem at that address would be");
@@ -164,15 +164,15 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void pciResourceFile_refusesARangeOutsideTheBarAndAnUnassignedBar() throws Exception {
         Path device = pciDevice();
-        CarveoutSpec bar2 = new CarveoutSpec.DevMem(Optional.of(device.resolve("resource2")));
+        CarveoutSpec bar2 = new CarveoutSpec.DevMem.Named(device.resolve("resource2"));
         UsageFailure outside = assertThrows(UsageFailure.class,
-                () -> open(bar2, Optional.of(PhysAddr.of(0)), ReservedMemory.NONE));
+                () -> open(bar2, new Carveouts.Base.Given(PhysAddr.of(0)), ReservedMemory.NONE));
         assertEquals("carveout devmem:" + device.resolve("resource2") + ": 0x4000 bytes at phys 0x0 do not fit in PCI BAR 2 ("
                 + device.resolve("resource2") + "), which is 0x100000 bytes at phys 0xfe000000", outside.getMessage());
 
         Path bar0 = Bytes.sparseFile(device.resolve("resource0"), 0x100000);
         IOException unassigned = assertThrows(IOException.class,
-                () -> open(new CarveoutSpec.DevMem(Optional.of(bar0)), Optional.empty(), ReservedMemory.NONE));
+                () -> open(new CarveoutSpec.DevMem.Named(bar0), new Carveouts.Base.Own(), ReservedMemory.NONE));
         assertEquals(bar0 + ": BAR 0 of " + device + " has no memory assigned (resource line 1: "
                 + "0x0000000000000000 0x0000000000000000 0x0000000000000000)", unassigned.getMessage());
         assertTrue(Files.notExists(root.resolve("run")), "refused before the lock file");
@@ -187,7 +187,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void reserved_withoutALookup_isRefusedWithAUsageMessage() {
         UsageFailure e = assertThrows(UsageFailure.class,
-                () -> open(new CarveoutSpec.Reserved("wpss"), Optional.empty(), ReservedMemory.NONE));
+                () -> open(new CarveoutSpec.Reserved("wpss"), new Carveouts.Base.Own(), ReservedMemory.NONE));
         assertEquals("carveout reserved:wpss: no reserved-memory table is available here to find 'wpss' in;"
                 + " give devmem and the region's physical address instead", e.getMessage());
     }
@@ -195,16 +195,15 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void reserved_ofAnUnknownRegion_isRefused() {
         UsageFailure e = assertThrows(UsageFailure.class,
-                () -> open(new CarveoutSpec.Reserved("adsp"), Optional.empty(), this::lookUp));
+                () -> open(new CarveoutSpec.Reserved("adsp"), new Carveouts.Base.Own(), this::lookUp));
         assertEquals("carveout reserved:adsp: the board has no reserved-memory region named 'adsp'", e.getMessage());
     }
 
     @Test
     void reserved_mapsTheRegionThroughDevMemAtItsBase() throws Exception {
         byte[] written = Bytes.pattern(SIZE, 10);
-        try (Carveout carveout = open(new CarveoutSpec.Reserved("wpss"), Optional.empty(), this::lookUp)) {
+        try (Carveout carveout = open(new CarveoutSpec.Reserved("wpss"), new Carveouts.Base.Own(), this::lookUp)) {
             assertEquals(Optional.of(WPSS.base()), carveout.physBase());
-            assertEquals(Optional.of(WPSS), ((DevMemCarveout) carveout).region());
             assertEquals("reserved:wpss (no-map) via " + devMem() + ": 0x4000 bytes at phys 0x100000", carveout.describe());
             Bytes.write(carveout.memory(), written);
         }
@@ -214,7 +213,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void reserved_requestReachingPastTheRegion_isRefused() {
         UsageFailure e = assertThrows(UsageFailure.class,
-                () -> open(new CarveoutSpec.Reserved("wpss"), Optional.of(PhysAddr.of(0x10e000)), this::lookUp));
+                () -> open(new CarveoutSpec.Reserved("wpss"), new Carveouts.Base.Given(PhysAddr.of(0x10e000)), this::lookUp));
         assertEquals("carveout reserved:wpss: 0x4000 bytes at phys 0x10e000 do not fit in reserved-memory region wpss,"
                 + " which is 0x10000 bytes at phys 0x100000", e.getMessage());
     }
@@ -226,27 +225,27 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     /** What Carveouts.check may leave behind: nothing at all (no lock file, no mapping, no byte). */
     private void assertChecksOnly(CarveoutSpec spec, PhysAddr phys, ReservedMemory reserved) throws Exception {
         byte[] before = Files.readAllBytes(devMem());
-        Carveouts.check(spec, new Carveouts.Request(Optional.of(phys), SIZE, root, reserved));
+        Carveouts.check(spec, new Carveouts.Request(new Carveouts.Base.Given(phys), SIZE, root, reserved));
         assertArrayEquals(before, Files.readAllBytes(devMem()));
         assertTrue(Files.notExists(root.resolve("run")), "no lock file");
     }
 
     @Test
     void check_acceptsWhatOpenWouldMapWithoutCreatingTheLockFile() throws Exception {
-        assertChecksOnly(new CarveoutSpec.DevMem(Optional.empty()), BASE, ReservedMemory.NONE);
+        assertChecksOnly(new CarveoutSpec.DevMem.Default(), BASE, ReservedMemory.NONE);
         assertChecksOnly(new CarveoutSpec.Reserved("wpss"), WPSS.base(), name -> Optional.of(WPSS).filter(r -> r.name().equals(name)));
     }
 
     @Test
     void check_refusesAMissingDeviceAndAStandInTooShortAsOpenWould() throws Exception {
-        CarveoutSpec devmem = new CarveoutSpec.DevMem(Optional.empty());
+        CarveoutSpec devmem = new CarveoutSpec.DevMem.Default();
         IOException shortFile = assertThrows(IOException.class, () -> Carveouts.check(devmem,
-                new Carveouts.Request(Optional.of(PhysAddr.of(MEMORY - 0x1000)), SIZE, root, ReservedMemory.NONE)));
+                new Carveouts.Request(new Carveouts.Base.Given(PhysAddr.of(MEMORY - 0x1000)), SIZE, root, ReservedMemory.NONE)));
         assertEquals(devMem() + " is 4194304 bytes, too short for the carveout's bytes 0x3ff000..0x403000", shortFile.getMessage());
 
         Files.delete(devMem());
         IOException missing = assertThrows(IOException.class, () -> Carveouts.check(devmem,
-                new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+                new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE, root, ReservedMemory.NONE)));
         assertEquals(devMem() + ": no such device for carveout devmem", missing.getMessage());
         assertTrue(Files.notExists(root.resolve("run")));
     }
@@ -254,7 +253,7 @@ class DevMemCarveoutTest extends SharedCarveoutContract {
     @Test
     void check_refusesAReservedRegionTheBoardLacks() {
         UsageFailure e = assertThrows(UsageFailure.class, () -> Carveouts.check(new CarveoutSpec.Reserved("modem"),
-                new Carveouts.Request(Optional.empty(), SIZE, root, name -> Optional.empty())));
+                new Carveouts.Request(new Carveouts.Base.Own(), SIZE, root, name -> Optional.empty())));
         assertEquals("carveout reserved:modem: the board has no reserved-memory region named 'modem'", e.getMessage());
     }
 }

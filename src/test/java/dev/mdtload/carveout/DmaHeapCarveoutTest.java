@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
@@ -33,8 +32,8 @@ class DmaHeapCarveoutTest {
         return root.resolve("dev/dma_heap/system");
     }
 
-    private Carveout open(Optional<PhysAddr> phys) throws Exception {
-        return Carveouts.open(new CarveoutSpec.DmaHeap("system"), new Carveouts.Request(phys, 0x4000, root, ReservedMemory.NONE));
+    private Carveout open(Carveouts.Base base) throws Exception {
+        return Carveouts.open(new CarveoutSpec.DmaHeap("system"), new Carveouts.Request(base, 0x4000, root, ReservedMemory.NONE));
     }
 
     @Test
@@ -42,7 +41,7 @@ class DmaHeapCarveoutTest {
         Files.createDirectories(heap().getParent());
         Files.createFile(heap());
         long fdsBefore = openFds();
-        IOException e = assertThrows(IOException.class, () -> open(Optional.empty()));
+        IOException e = assertThrows(IOException.class, () -> open(new Carveouts.Base.Own()));
         assertEquals("carveout dma-heap:system: " + heap() + " did not allocate 0x4000 bytes (is it a dma-heap?): ioctl("
                 + heap() + ") failed: ENOTTY (Inappropriate ioctl for device)", e.getMessage());
         assertEquals(fdsBefore, openFds(), "the heap's descriptor is closed again");
@@ -50,13 +49,13 @@ class DmaHeapCarveoutTest {
 
     @Test
     void aMissingHeap_failsWithEnoentNamingIt() {
-        PosixException e = assertThrows(PosixException.class, () -> open(Optional.empty()));
+        PosixException e = assertThrows(PosixException.class, () -> open(new Carveouts.Base.Own()));
         assertEquals("open(" + heap() + ") failed: ENOENT (No such file or directory)", e.getMessage());
     }
 
     @Test
     void aPhysicalAddress_isRefused_becauseADmaBufHasNone() {
-        UsageFailure e = assertThrows(UsageFailure.class, () -> open(Optional.of(PhysAddr.of(0x9ae00000L))));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> open(new Carveouts.Base.Given(PhysAddr.of(0x9ae00000L))));
         assertEquals("carveout dma-heap:system: cannot be placed at phys 0x9ae00000: a dma-buf has no physical address"
                 + " userspace can choose or learn, only a DMA address once a device attaches it", e.getMessage());
     }

@@ -27,13 +27,13 @@ class FileCarveoutTest extends SharedCarveoutContract {
         return root.resolve("carveout.bin");
     }
 
-    private Carveout open(Optional<PhysAddr> phys, long size) throws Exception {
-        return Carveouts.open(new CarveoutSpec.File(file()), new Carveouts.Request(phys, size, root, ReservedMemory.NONE));
+    private Carveout open(Carveouts.Base base, long size) throws Exception {
+        return Carveouts.open(new CarveoutSpec.File(file()), new Carveouts.Request(base, size, root, ReservedMemory.NONE));
     }
 
     @Override
     Carveout open() throws Exception {
-        return open(Optional.of(BASE), SIZE);
+        return open(new Carveouts.Base.Given(BASE), SIZE);
     }
 
     @Override
@@ -59,7 +59,7 @@ class FileCarveoutTest extends SharedCarveoutContract {
     @Test
     void open_createsAMissingFile_sparse_atTheRequestedSize() throws Exception {
         long size = 64L << 20;
-        try (Carveout carveout = open(Optional.of(BASE), size)) {
+        try (Carveout carveout = open(new Carveouts.Base.Given(BASE), size)) {
             assertEquals(size, Files.size(file()));
             long allocated = allocatedBytes(file());
             assertTrue(allocated < (1 << 20), "64 MiB file has " + allocated + " bytes allocated");
@@ -94,15 +94,15 @@ class FileCarveoutTest extends SharedCarveoutContract {
     void locate_isTheFileFromByteZero_atTheGivenBase_andNeedsOne() throws Exception {
         CarveoutSpec.File spec = new CarveoutSpec.File(file());
         assertEquals(new Carveouts.Location(BASE, SIZE, file(), 0),
-                Carveouts.locate(spec, new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+                Carveouts.locate(spec, new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE, root, ReservedMemory.NONE)));
         UsageFailure e = assertThrows(UsageFailure.class, () -> Carveouts.locate(spec,
-                new Carveouts.Request(Optional.empty(), SIZE, root, ReservedMemory.NONE)));
+                new Carveouts.Request(new Carveouts.Base.Own(), SIZE, root, ReservedMemory.NONE)));
         assertEquals("carveout " + spec + " stands for memory at no physical address: give one", e.getMessage());
     }
 
     @Test
     void open_withoutAPhysicalBase_hasNone() throws Exception {
-        try (Carveout carveout = open(Optional.empty(), SIZE)) {
+        try (Carveout carveout = open(new Carveouts.Base.Own(), SIZE)) {
             assertEquals(Optional.empty(), carveout.physBase());
             assertEquals("file:" + file() + ": 0x4000 bytes with no physical address", carveout.describe());
         }
@@ -112,7 +112,7 @@ class FileCarveoutTest extends SharedCarveoutContract {
     void open_inAMissingDirectory_failsWithEnoentNamingThePath() {
         Path missing = root.resolve("no/such/dir/carveout.bin");
         PosixException e = assertThrows(PosixException.class, () -> Carveouts.open(new CarveoutSpec.File(missing),
-                new Carveouts.Request(Optional.of(BASE), SIZE, root, ReservedMemory.NONE)));
+                new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE, root, ReservedMemory.NONE)));
         assertEquals("open(" + missing + ") failed: ENOENT (No such file or directory)", e.getMessage());
     }
 

@@ -21,7 +21,7 @@ class MappingTest {
     Path dir;
 
     @Test
-    void map_skipsToTheCarveoutInsideTheMappedRange() throws IOException {
+    void map_skipsToTheCarveoutInsideTheMappedRange() throws Exception {
         Path file = Bytes.sparseFile(dir.resolve("f"), 8 * PAGE);
         byte[] written = Bytes.pattern(2 * PAGE, 14);
         try (OpenFds fds = new OpenFds()) {
@@ -36,7 +36,7 @@ class MappingTest {
     }
 
     @Test
-    void close_unmapsAndClosesEveryDescriptorItTookOver() throws IOException {
+    void close_unmapsAndClosesEveryDescriptorItTookOver() throws Exception {
         Path file = Bytes.sparseFile(dir.resolve("f"), PAGE);
         OpenFds fds = new OpenFds();
         Fd lock = fds.add(Libc.open(Bytes.sparseFile(dir.resolve("lock"), 0), Libc.O_RDWR, 0));
@@ -51,7 +51,7 @@ class MappingTest {
     }
 
     @Test
-    void aFailedMap_leavesTheDescriptorsToTheOpener() throws IOException {
+    void aFailedMap_leavesTheDescriptorsToTheOpener() throws Exception {
         Path file = Bytes.sparseFile(dir.resolve("f"), PAGE);
         try (OpenFds fds = new OpenFds()) {
             Fd fd = fds.add(Libc.open(file, Libc.O_RDWR, 0));

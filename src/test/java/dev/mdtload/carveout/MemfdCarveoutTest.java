@@ -21,7 +21,7 @@ class MemfdCarveoutTest extends CarveoutContract {
 
     @Override
     Carveout open() throws Exception {
-        return Carveouts.open(new CarveoutSpec.Memfd(), new Carveouts.Request(Optional.of(BASE), SIZE));
+        return Carveouts.open(new CarveoutSpec.Memfd(), new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE));
     }
 
     @Override
@@ -43,7 +43,7 @@ class MemfdCarveoutTest extends CarveoutContract {
     @Test
     void locate_refusesAMemfd_whichNoOtherReaderCanMap() {
         UsageFailure e = assertThrows(UsageFailure.class,
-                () -> Carveouts.locate(new CarveoutSpec.Memfd(), new Carveouts.Request(Optional.of(BASE), SIZE)));
+                () -> Carveouts.locate(new CarveoutSpec.Memfd(), new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE)));
         assertEquals("carveout memfd is anonymous memory of this process alone: no other reader can map it", e.getMessage());
     }
 
@@ -71,7 +71,7 @@ class MemfdCarveoutTest extends CarveoutContract {
 
     @Test
     void open_withoutAPhysicalBase_hasNone() throws Exception {
-        try (Carveout carveout = Carveouts.open(new CarveoutSpec.Memfd(), new Carveouts.Request(Optional.empty(), SIZE))) {
+        try (Carveout carveout = Carveouts.open(new CarveoutSpec.Memfd(), new Carveouts.Request(new Carveouts.Base.Own(), SIZE))) {
             assertEquals(Optional.empty(), carveout.physBase());
             assertEquals("memfd (anonymous memory): 0x4000 bytes with no physical address", carveout.describe());
         }

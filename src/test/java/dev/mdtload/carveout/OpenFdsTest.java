@@ -6,7 +6,6 @@ import dev.mdtload.posix.PosixException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,7 +17,7 @@ class OpenFdsTest {
     Path dir;
 
     @Test
-    void transfer_movesTheDescriptors_soOnlyTheNewOwnerClosesThem() throws IOException {
+    void transfer_movesTheDescriptors_soOnlyTheNewOwnerClosesThem() throws Exception {
         Fd fd = Libc.open(Files.createFile(dir.resolve("f")), Libc.O_RDONLY, 0);
         OpenFds opening = new OpenFds();
         opening.add(fd);
@@ -30,7 +29,7 @@ class OpenFdsTest {
     }
 
     @Test
-    void close_closesEveryDescriptor_reportingTheFirstFailureWithTheRestSuppressed() throws IOException {
+    void close_closesEveryDescriptor_reportingTheFirstFailureWithTheRestSuppressed() throws Exception {
         Fd good = Libc.open(Files.createFile(dir.resolve("g")), Libc.O_RDONLY, 0);
         OpenFds fds = new OpenFds();
         fds.add(Fd.adopt(987654, Path.of("first-bad")));

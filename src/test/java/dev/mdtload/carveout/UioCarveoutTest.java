@@ -46,17 +46,17 @@ class UioCarveoutTest extends SharedCarveoutContract {
         Files.writeString(map(n).resolve("size"), size);
     }
 
-    private Carveout open(int map, Optional<PhysAddr> phys) throws Exception {
-        return Carveouts.open(new CarveoutSpec.Uio("uio0", map), new Carveouts.Request(phys, SIZE, root, ReservedMemory.NONE));
+    private Carveout open(int map, Carveouts.Base base) throws Exception {
+        return Carveouts.open(new CarveoutSpec.Uio("uio0", map), new Carveouts.Request(base, SIZE, root, ReservedMemory.NONE));
     }
 
-    private Carveouts.Location locate(int map, Optional<PhysAddr> phys) throws Exception {
-        return Carveouts.locate(new CarveoutSpec.Uio("uio0", map), new Carveouts.Request(phys, SIZE, root, ReservedMemory.NONE));
+    private Carveouts.Location locate(int map, Carveouts.Base base) throws Exception {
+        return Carveouts.locate(new CarveoutSpec.Uio("uio0", map), new Carveouts.Request(base, SIZE, root, ReservedMemory.NONE));
     }
 
     @Override
     Carveout open() throws Exception {
-        return open(0, Optional.empty());
+        return open(0, new Carveouts.Base.Own());
     }
 
     @Override
@@ -82,9 +82,9 @@ class UioCarveoutTest extends SharedCarveoutContract {
     @Test
     void aCarveoutInsideAMap_sitsAtItsOffsetFromTheMapStart() throws Exception {
         byte[] written = Bytes.pattern(SIZE, 11);
-        try (Carveout carveout = open(0, Optional.of(MAP0.plus(0x8000)))) {
+        try (Carveout carveout = open(0, new Carveouts.Base.Given(MAP0.plus(0x8000)))) {
             assertEquals(Optional.of(PhysAddr.of(0x9ae08000L)), carveout.physBase());
-            assertEquals(new Carveouts.Location(MAP0.plus(0x8000), SIZE, device(), 0x8000), locate(0, Optional.of(MAP0.plus(0x8000))));
+            assertEquals(new Carveouts.Location(MAP0.plus(0x8000), SIZE, device(), 0x8000), locate(0, new Carveouts.Base.Given(MAP0.plus(0x8000))));
             Bytes.write(carveout.memory(), written);
         }
         assertArrayEquals(written, Bytes.read(device(), 0x8000, SIZE));
@@ -94,9 +94,9 @@ class UioCarveoutTest extends SharedCarveoutContract {
     @Test
     void mapOne_isSelectedByAnOffsetOfOnePage() throws Exception {
         byte[] written = Bytes.pattern(SIZE, 12);
-        try (Carveout carveout = open(1, Optional.empty())) {
+        try (Carveout carveout = open(1, new Carveouts.Base.Own())) {
             assertEquals(Optional.of(MAP1), carveout.physBase());
-            assertEquals(new Carveouts.Location(MAP1, SIZE, device(), 4096), locate(1, Optional.empty()));
+            assertEquals(new Carveouts.Location(MAP1, SIZE, device(), 4096), locate(1, new Carveouts.Base.Own()));
             assertEquals("uio:uio0:1 (" + device() + " map 1): 0x4000 bytes at phys 0x80000000", carveout.describe());
             Bytes.write(carveout.memory(), written);
         }
@@ -106,21 +106,21 @@ class UioCarveoutTest extends SharedCarveoutContract {
     @Test
     void aRequestReachingPastTheMap_isRefused() {
         PhysAddr nearEnd = MAP1.plus(MAP1_SIZE - Page.SIZE);
-        UsageFailure e = assertThrows(UsageFailure.class, () -> open(1, Optional.of(nearEnd)));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> open(1, new Carveouts.Base.Given(nearEnd)));
         assertEquals("carveout uio:uio0:1: 0x4000 bytes at phys 0x8000f000 do not fit in uio map 1,"
                 + " which is 0x10000 bytes at phys 0x80000000", e.getMessage());
     }
 
     @Test
     void aRequestBelowTheMap_isRefused() {
-        UsageFailure e = assertThrows(UsageFailure.class, () -> open(0, Optional.of(PhysAddr.of(0x9ad00000L))));
+        UsageFailure e = assertThrows(UsageFailure.class, () -> open(0, new Carveouts.Base.Given(PhysAddr.of(0x9ad00000L))));
         assertEquals("carveout uio:uio0: 0x4000 bytes at phys 0x9ad00000 do not fit in uio map 0,"
                 + " which is 0x100000 bytes at phys 0x9ae00000", e.getMessage());
     }
 
     @Test
     void aMissingMap_isAnEnvironmentError() {
-        IOException e = assertThrows(IOException.class, () -> open(2, Optional.empty()));
+        IOException e = assertThrows(IOException.class, () -> open(2, new Carveouts.Base.Own()));
         assertEquals("carveout uio:uio0:2: " + map(2) + " does not exist (no such UIO device or map)", e.getMessage());
     }
 
@@ -135,7 +135,7 @@ class UioCarveoutTest extends SharedCarveoutContract {
     @Test
     void theWholeMap_canBeTheCarveout() throws Exception {
         try (Carveout carveout = Carveouts.open(new CarveoutSpec.Uio("uio0", 0),
-                new Carveouts.Request(Optional.empty(), MAP0_SIZE, root, ReservedMemory.NONE))) {
+                new Carveouts.Request(new Carveouts.Base.Own(), MAP0_SIZE, root, ReservedMemory.NONE))) {
             assertEquals(MAP0_SIZE, carveout.size());
         }
     }

@@ -74,6 +74,22 @@ class UsageFirstTest {
         assertFalse(Files.exists(carveout), "no carveout created");
     }
 
+    /** Without --phys there is no base to check yet (a DMA address, a uio map's own), but the size is checked first all the same. */
+    @Test
+    void load_withoutAPhysicalBase_refusesABadSizeBeforeOpeningAnything() {
+        Path image = dir.resolve("absent.mdt");
+        Path carveout = dir.resolve("carveout.bin");
+        CliRun own = CliRun.of("load", image, "--carveout", "uio:uio0", "--size", "0x500001", "--pas-id", "9",
+                "--root", dir);
+        CliRun dma = CliRun.of("load", image, "--carveout", "file:" + carveout, "--dma", "venus:0x8b200000",
+                "--size", "0x500001", "--pas-id", "9");
+        for (CliRun r : List.of(own, dma)) {
+            assertEquals(ExitCode.USAGE, r.exit(), r::toString);
+            assertEquals(List.of("mdtload: --size 0x500001 is not a multiple of the 4096-byte page"), r.errLines());
+        }
+        assertFalse(Files.exists(carveout), "no carveout created");
+    }
+
     @Test
     void load_refusesAnUnalignedMetadataBufferAsAUsageError() {
         Path carveout = dir.resolve("carveout.bin");

@@ -62,7 +62,7 @@ class ManifestReaderTest {
         assertEquals(3, early.line());
         assertEquals(new Method.Scm(9), early.method());
         assertEquals(Path.of("/abs/b.mbn"), early.image());
-        assertEquals(Optional.of(new CarveoutRef.Explicit(new CarveoutSpec.DevMem(Optional.empty()),
+        assertEquals(Optional.of(new CarveoutRef.Explicit(new CarveoutSpec.DevMem.Default(),
                 PhysAddr.of(0x8b200000L), 0x500000)), early.carveout());
         assertEquals(dir.resolve("a.mdt"), m.processors().getLast().image());
     }

@@ -1,6 +1,6 @@
 package dev.mdtload.provision;
 
-import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.rproc.Attribute;
 import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
@@ -81,7 +81,7 @@ class ProvisionerTest {
         }
 
         @Override
-        public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
+        public ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure {
             if (call instanceof PasCall.AuthAndReset && ++auths == 3) {
                 List.of(WPSS_PAS, VENUS_PAS, M3_PAS).forEach(id -> atThirdAuth.put(id, sim.state(id)));
                 SimProbe.invertByte(mem, corruptAt);

@@ -61,7 +61,7 @@ class RecordingSecureMonitorTest {
         return list;
     }
 
-    private static MetadataBuffer metadata(SecureMonitor monitor, byte[] blob) throws IOException {
+    private static MetadataBuffer metadata(SecureMonitor monitor, byte[] blob) throws Exception {
         MetadataBuffer buffer = monitor.allocateMetadata(blob.length);
         MemorySegment.copy(blob, 0, buffer.memory(), ValueLayout.JAVA_BYTE, 0, blob.length);
         return buffer;

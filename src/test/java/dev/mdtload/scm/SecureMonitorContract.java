@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,10 +61,10 @@ abstract class SecureMonitorContract {
 
     private SecureMonitor openWithVenus(PhysAddr shared) throws IOException {
         return open(new SecureWorldSetup(shared, List.of(new SecureWorldSetup.Peripheral(PAS_ID,
-                new CarveoutSpec.File(carveout), new Carveouts.Request(Optional.of(BASE), venus.loadSize())))));
+                new CarveoutSpec.File(carveout), new Carveouts.Request(new Carveouts.Base.Given(BASE), venus.loadSize())))));
     }
 
-    private MetadataBuffer metadata(SecureMonitor monitor) throws IOException {
+    private MetadataBuffer metadata(SecureMonitor monitor) throws Exception {
         byte[] blob = venus.metadata();
         MetadataBuffer buffer = monitor.allocateMetadata(blob.length);
         MemorySegment.copy(blob, 0, buffer.memory(), ValueLayout.JAVA_BYTE, 0, blob.length);

@@ -34,7 +34,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 import static dev.mdtload.scm.KernelScm.*;
@@ -80,7 +79,7 @@ class SimSecureMonitorTest {
         return wpss.writeCarveout(dir.resolve("wpss-carveout.bin"), WPSS_PHYS, WPSS_SIZE, WPSS_PHYS);
     }
 
-    private static MetadataBuffer metadata(SecureMonitor monitor, byte[] blob) throws IOException {
+    private static MetadataBuffer metadata(SecureMonitor monitor, byte[] blob) throws Exception {
         MetadataBuffer buffer = monitor.allocateMetadata(blob.length);
         MemorySegment.copy(blob, 0, buffer.memory(), ValueLayout.JAVA_BYTE, 0, blob.length);
         return buffer;
@@ -90,7 +89,7 @@ class SimSecureMonitorTest {
     private static SimSecureMonitor simWith(long pasId, CarveoutSpec carveout, PhysAddr base, long size)
             throws IOException {
         return SimSecureMonitor.open(new SecureWorldSetup(SHARED_LOW, List.of(new SecureWorldSetup.Peripheral(pasId,
-                carveout, new Carveouts.Request(Optional.of(base), size)))));
+                carveout, new Carveouts.Request(new Carveouts.Base.Given(base), size)))));
     }
 
     /** As {@link #simWith(long, CarveoutSpec, PhysAddr, long)}, the carveout a file standing for {@code base}. */
@@ -106,7 +105,7 @@ class SimSecureMonitorTest {
     /** The simulated secure world, with wpss's carveout written at its own addresses. */
     private SimSecureMonitor simWithWpss(PhysAddr shared) throws IOException {
         return SimSecureMonitor.open(new SecureWorldSetup(shared, List.of(new SecureWorldSetup.Peripheral(WPSS_PAS,
-                new CarveoutSpec.File(wpssCarveout()), new Carveouts.Request(Optional.of(PhysAddr.of(WPSS_PHYS)),
+                new CarveoutSpec.File(wpssCarveout()), new Carveouts.Request(new Carveouts.Base.Given(PhysAddr.of(WPSS_PHYS)),
                 WPSS_SIZE)))));
     }
 
@@ -218,7 +217,7 @@ class SimSecureMonitorTest {
         // a sparse stand-in for /dev/mem, where the carveout sits at its physical address: the
         // secure world must honour the offset in the file too
         Path mem = venus.writeCarveout(dir.resolve("mem.img"), 0, VENUS_BASE.value() + size, VENUS_BASE.value());
-        try (SimSecureMonitor sim = simWith(VENUS_PAS, new CarveoutSpec.DevMem(Optional.of(mem)), VENUS_BASE, size)) {
+        try (SimSecureMonitor sim = simWith(VENUS_PAS, new CarveoutSpec.DevMem.Named(mem), VENUS_BASE, size)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(VENUS_PAS, metadata(sim, venus.metadata()));
             pas.memSetup(VENUS_PAS, VENUS_BASE, size);
@@ -475,7 +474,7 @@ class SimSecureMonitorTest {
     }
 
     /** init_image is where the simulation maps the peripheral's carveout; a failure names the file and the errno. */
-    private IOException initImageFailsToMap(SimSecureMonitor sim) throws IOException {
+    private IOException initImageFailsToMap(SimSecureMonitor sim) throws Exception {
         MetadataBuffer metadata = metadata(sim, wpss.metadata());
         PasClient pas = new PasClient(sim, ScmConvention.SMC64);
         IOException e = assertThrows(IOException.class, () -> pas.initImage(WPSS_PAS, metadata));
@@ -492,7 +491,7 @@ class SimSecureMonitorTest {
                     + ") failed: ENOENT (No such file or directory)", initImageFailsToMap(sim).getMessage());
         }
         // a character device is mapped at its offset; /dev/null refuses any mapping
-        try (SimSecureMonitor sim = simWith(WPSS_PAS, new CarveoutSpec.DevMem(Optional.of(Path.of("/dev/null"))), at, 4096)) {
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, new CarveoutSpec.DevMem.Named(Path.of("/dev/null")), at, 4096)) {
             assertEquals("sim_attach(/dev/null at phys 0x10000000 +0x1000): mmap(/dev/null) failed: ENODEV (No such device)",
                     initImageFailsToMap(sim).getMessage());
         }
@@ -524,7 +523,7 @@ class SimSecureMonitorTest {
     void initImage_mapsACharacterDeviceAtThePhysicalAddressWithNoSizeToCheck() throws Exception {
         // /dev/zero stands in for /dev/mem: a character device of no size that maps at any offset
         Path device = Path.of("/dev/zero");
-        try (SimSecureMonitor sim = simWith(WPSS_PAS, new CarveoutSpec.DevMem(Optional.of(device)), PhysAddr.of(WPSS_PHYS),
+        try (SimSecureMonitor sim = simWith(WPSS_PAS, new CarveoutSpec.DevMem.Named(device), PhysAddr.of(WPSS_PHYS),
                 WPSS_SIZE)) {
             PasClient pas = new PasClient(sim, ScmConvention.SMC64);
             pas.initImage(WPSS_PAS, metadata(sim, wpss.metadata()));

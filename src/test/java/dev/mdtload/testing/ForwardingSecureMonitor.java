@@ -1,6 +1,6 @@
 package dev.mdtload.testing;
 
-import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.scm.MetadataBuffer;
 import dev.mdtload.scm.PasCall;
 import dev.mdtload.scm.ScmConvention;
@@ -19,7 +19,7 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
+    public ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure {
         return sim.call(convention, call);
     }
 
@@ -29,7 +29,7 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
-    public MetadataBuffer allocateMetadata(long size) throws IOException {
+    public MetadataBuffer allocateMetadata(long size) throws IOException, Failure {
         return sim.allocateMetadata(size);
     }
 

@@ -1,6 +1,6 @@
 package dev.mdtload.testing;
 
-import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.failure.Failure;
 import dev.mdtload.scm.PasCall;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.ScmConvention;
@@ -98,7 +98,7 @@ public final class SimProbe implements UnaryOperator<SecureMonitor> {
         }
 
         @Override
-        public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
+        public ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure {
             commands.add(call.command());
             if (flip.isPresent() && call instanceof PasCall.AuthAndReset) {
                 invertByte(flip.get().file(), flip.get().offset());
