@@ -19,6 +19,7 @@ import dev.mdtload.load.Loader;
 import dev.mdtload.load.Target;
 import dev.mdtload.preflight.FactsFile;
 import dev.mdtload.preflight.Preflight;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.ImagePolicy;
 import dev.mdtload.scm.PasClient;
 import dev.mdtload.scm.RecordingSecureMonitor;
@@ -131,6 +132,13 @@ final class LoadCommand implements Callable<Integer> {
                     + "then refuses what that board would, naming the check (see preflight).")
     Path factsFile;
 
+    @Option(names = "--el2",
+            description = "Linux runs at EL2 with no hypervisor: fetch the resource table (SCM 0x21), and around "
+                    + "auth_and_reset unmap mdtload's own mapping of the carveout, map it into the remote processor's "
+                    + "IOMMU through the --iommu-map DEVICE:identity=BASE+SIZE window that holds it, and create and "
+                    + "delete an SHM bridge over it.")
+    boolean el2;
+
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
             description = "Prefix for /dev and /sys paths (a fake board in tests).")
     Path root;
@@ -168,7 +176,7 @@ final class LoadCommand implements Callable<Integer> {
         boolean authenticated;
         try (LoadPlan plan = Loader.plan(request, new Validator(false, strict.strict, kernel.rules()));
              SecureMonitor monitor = secureWorld.apply(monitor(plan, calls, policy))) {
-            result = new Loader(monitor, new PasClient(monitor, convention)).execute(plan);
+            result = new Loader(monitor, new PasClient(monitor, convention), host()).execute(plan);
             authenticated = monitor.authenticates();
         }
         String report = common.json ? Json.verdict(spec, ExitCode.OK, LoadView.of(result, carveoutSpec, authenticated),
@@ -192,9 +200,13 @@ final class LoadCommand implements Callable<Integer> {
     private SecureMonitor monitor(LoadPlan plan, Writer record, ImagePolicy policy) throws IOException, Failure {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(plan.where());
         return switch (backend) {
-            case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, List.of(plan.peripheral()), policy));
+            case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, List.of(plan.peripheral()), policy), host());
             case record -> new RecordingSecureMonitor(record, meta);
         };
+    }
+
+    private Host host() {
+        return el2 ? Host.EL2 : Host.HYPERVISOR;
     }
 
     /** The board's checks from --facts, read before anything is opened; none without it. */
