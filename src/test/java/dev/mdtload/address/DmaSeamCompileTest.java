@@ -76,6 +76,46 @@ class DmaSeamCompileTest {
         assertTrue(r.ok, r.messages);
     }
 
+    @Test
+    void aDmaAddressCannotBeBridgedForTheSecureWorld() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.address.*;
+                import dev.mdtload.scm.PasCall;
+                class Caller {
+                    PasCall wrong(DmaAddr dma) { return new PasCall.ShmBridgeCreate(6, dma, 4096); }
+                }""");
+        assertFalse(r.ok, r.messages);
+        assertTrue(r.messages.contains("DmaAddr cannot be converted to dev.mdtload.address.PhysAddr"), r.messages);
+    }
+
+    @Test
+    void aPhysicalAddressIsNotADeviceAddressToTranslate() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.address.*;
+                class Caller {
+                    PhysAddr wrong(PhysAddr phys, IommuMap map) throws dev.mdtload.failure.UsageFailure {
+                        return map.translate(phys, 4096);
+                    }
+                }""");
+        assertFalse(r.ok, r.messages);
+        assertTrue(r.messages.contains("PhysAddr cannot be converted to dev.mdtload.address.DmaAddr"), r.messages);
+    }
+
+    /** The EL2 path's own: the device's view of the carveout through the identity window, bridged by its physical address. */
+    @Test
+    void anIdentityMappedCarveoutIsBridgedByItsTranslation() throws IOException {
+        Result r = compile("""
+                import dev.mdtload.address.*;
+                import dev.mdtload.scm.PasCall;
+                class Caller {
+                    PasCall right(PhysAddr base, IommuMap map) throws dev.mdtload.failure.UsageFailure {
+                        DmaAddr device = map.identityOver(base, 4096).dmaAddr(base, 4096);
+                        return new PasCall.ShmBridgeCreate(6, map.translate(device, 4096), 4096);
+                    }
+                }""");
+        assertTrue(r.ok, r.messages);
+    }
+
     private record Result(boolean ok, String messages) {
     }
 

@@ -225,6 +225,59 @@ class LoadCommandTest {
         assertEquals(PeripheralState.RUNNING, probe.state());
     }
 
+    @Test
+    void load_atEl2_runsTheEl2Steps_aroundAuth_andTheProcessorRuns() throws IOException {
+        RealImage wpss = RealImage.WPSS;
+        Path carveout = dir.resolve("carveout.bin");
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
+                "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2",
+                "--iommu-map", "wpss:identity=" + hex(wpss.minAddress) + "+" + hex(wpss.loadSize));
+
+        assertEquals(0, run.exit(), run::toString);
+        List<String> steps = run.outLines().stream().map(String::strip).map(l -> l.split(" ")[0]).toList();
+        assertEquals(List.of("rsc_table", "init_image", "copy", "unmap", "iommu_map", "shm_bridge_create",
+                "auth_and_reset", "shm_bridge_delete"), steps.subList(3, 11), run::toString);
+        assertTrue(run.out().contains("DMA 0x9ae00000 (device wpss) = phys 0x9ae00000 + 0x1900000"), run::toString);
+        assertEquals(List.of(PasCommand.GET_RSC_TABLE, PasCommand.INIT_IMAGE, PasCommand.SHM_BRIDGE_CREATE,
+                PasCommand.AUTH_AND_RESET, PasCommand.SHM_BRIDGE_DELETE), probe.commands());
+        assertEquals(PeripheralState.RUNNING, probe.state());
+        ExpectedCarveout.of(wpss.path()).assertLoadedInto(carveout, wpss.minAddress);
+    }
+
+    @Test
+    void load_atEl2_withoutAnIdentityWindowOverTheCarveout_isAUsageError_creatingNothing() {
+        RealImage wpss = RealImage.WPSS;
+        Path carveout = dir.resolve("carveout.bin");
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
+                "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2",
+                "--iommu-map", "wpss:0x10000000=" + hex(wpss.minAddress) + "+" + hex(wpss.loadSize));
+
+        assertOneLineError(run, 2, "--iommu-map DEVICE:identity=0x9ae00000+0x1900000");
+        assertFalse(Files.exists(carveout));
+        assertEquals(0, probe.calls());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wpss:identity=0x9ae00000", "wpss:identity=0x9ae00000+0", "wpss:identity=0x9zz00000+0x1000",
+            ":identity=0x9ae00000+0x1000", "wpss:identity=0x9ae00000+0x7fffffffffffffff"})
+    void load_refusesAMalformedIdentityWindow_asAUsageErrorNamingTheOption(String window) {
+        RealImage wpss = RealImage.WPSS;
+        Path carveout = dir.resolve("carveout.bin");
+
+        CliRun run = load(SimProbe.watching(PAS_ID), wpss.path(), "--carveout", "file:" + carveout,
+                "--phys", hex(wpss.minAddress), "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2", "--iommu-map", window);
+
+        assertEquals(2, run.exit(), run::toString);
+        // picocli's own line for a value it could not convert, with its hint to --help after it
+        assertTrue(run.errLines().getFirst().startsWith("mdtload: Invalid value for option '--iommu-map'"), run::toString);
+        run.assertNoStackTrace();
+        assertFalse(Files.exists(carveout));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"legacy", "smc32"})
     void load_refusesAnAddressAbove4GiB_onA32BitConvention_writingNothingAndCallingNothing(String convention)
