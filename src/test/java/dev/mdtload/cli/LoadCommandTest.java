@@ -225,15 +225,20 @@ class LoadCommandTest {
         assertEquals(PeripheralState.RUNNING, probe.state());
     }
 
+    /** {@code load --el2} of wpss at its own address into {@code carveout}, with {@code window} declared. */
+    private static CliRun loadWpssAtEl2(SimProbe probe, Path carveout, String window) {
+        RealImage wpss = RealImage.WPSS;
+        return load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
+                "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2", "--iommu-map", window);
+    }
+
     @Test
     void load_atEl2_runsTheEl2Steps_aroundAuth_andTheProcessorRuns() throws IOException {
         RealImage wpss = RealImage.WPSS;
         Path carveout = dir.resolve("carveout.bin");
         SimProbe probe = SimProbe.watching(PAS_ID);
 
-        CliRun run = load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
-                "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2",
-                "--iommu-map", "wpss:identity=" + hex(wpss.minAddress) + "+" + hex(wpss.loadSize));
+        CliRun run = loadWpssAtEl2(probe, carveout, "wpss:identity=0x9ae00000+0x1900000");
 
         assertEquals(0, run.exit(), run::toString);
         List<String> steps = run.outLines().stream().map(String::strip).map(l -> l.split(" ")[0]).toList();
@@ -248,13 +253,10 @@ class LoadCommandTest {
 
     @Test
     void load_atEl2_withoutAnIdentityWindowOverTheCarveout_isAUsageError_creatingNothing() {
-        RealImage wpss = RealImage.WPSS;
         Path carveout = dir.resolve("carveout.bin");
         SimProbe probe = SimProbe.watching(PAS_ID);
 
-        CliRun run = load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
-                "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2",
-                "--iommu-map", "wpss:0x10000000=" + hex(wpss.minAddress) + "+" + hex(wpss.loadSize));
+        CliRun run = loadWpssAtEl2(probe, carveout, "wpss:0x10000000=0x9ae00000+0x1900000");
 
         assertOneLineError(run, 2, "--iommu-map DEVICE:identity=0x9ae00000+0x1900000");
         assertFalse(Files.exists(carveout));
@@ -265,11 +267,9 @@ class LoadCommandTest {
     @ValueSource(strings = {"wpss:identity=0x9ae00000", "wpss:identity=0x9ae00000+0", "wpss:identity=0x9zz00000+0x1000",
             ":identity=0x9ae00000+0x1000", "wpss:identity=0x9ae00000+0x7fffffffffffffff"})
     void load_refusesAMalformedIdentityWindow_asAUsageErrorNamingTheOption(String window) {
-        RealImage wpss = RealImage.WPSS;
         Path carveout = dir.resolve("carveout.bin");
 
-        CliRun run = load(SimProbe.watching(PAS_ID), wpss.path(), "--carveout", "file:" + carveout,
-                "--phys", hex(wpss.minAddress), "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2", "--iommu-map", window);
+        CliRun run = loadWpssAtEl2(SimProbe.watching(PAS_ID), carveout, window);
 
         assertEquals(2, run.exit(), run::toString);
         // picocli's own line for a value it could not convert, with its hint to --help after it
