@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SimSecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
 import dev.mdtload.testing.ExpectedCarveout;
+import dev.mdtload.testing.MappingAtBridge;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
 import dev.mdtload.testing.SimProbe;
@@ -226,7 +228,7 @@ class LoadCommandTest {
     }
 
     /** {@code load --el2} of wpss at its own address into {@code carveout}, with {@code window} declared. */
-    private static CliRun loadWpssAtEl2(SimProbe probe, Path carveout, String window) {
+    private static CliRun loadWpssAtEl2(UnaryOperator<SecureMonitor> probe, Path carveout, String window) {
         RealImage wpss = RealImage.WPSS;
         return load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
                 "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2", "--iommu-map", window);
@@ -249,6 +251,23 @@ class LoadCommandTest {
                 PasCommand.AUTH_AND_RESET, PasCommand.SHM_BRIDGE_DELETE), probe.commands());
         assertEquals(PeripheralState.RUNNING, probe.state());
         ExpectedCarveout.of(wpss.path()).assertLoadedInto(carveout, wpss.minAddress);
+    }
+
+    @Test
+    void load_atEl2_whenTheCarveoutIsStillMappedAtAuth_isRefusedWithExit4_namingTheCheck() throws IOException {
+        Path carveout = dir.resolve("carveout.bin");
+        List<MappingAtBridge> opened = new ArrayList<>();
+
+        CliRun run = loadWpssAtEl2(monitor -> {
+            MappingAtBridge mapping = new MappingAtBridge((SimSecureMonitor) monitor, carveout);
+            opened.add(mapping);
+            return mapping;
+        }, carveout, "wpss:identity=0x9ae00000+0x1900000");
+
+        assertOneLineError(run, 4, "secure world refused auth_and_reset for pas id 6: status -1 (EIO): carveout-mapped: "
+                + "the loader still maps 0x9ae00000..0x9c700000");
+        assertEquals(PasCommand.SHM_BRIDGE_DELETE, opened.getFirst().commands().get(4), "the bridge is deleted all the same");
+        ExpectedCarveout.assertAllZero(carveout);
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.mdtload.scm.SimSecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
 import dev.mdtload.testing.ExpectedCarveout;
 import dev.mdtload.testing.ForwardingSecureMonitor;
+import dev.mdtload.testing.MappingAtBridge;
 import dev.mdtload.testing.RealImage;
 import dev.mdtload.testing.SimProbe;
 import org.junit.jupiter.api.Test;
@@ -34,14 +35,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.lang.foreign.Arena;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -138,52 +136,18 @@ class LoaderEl2Test {
         ExpectedCarveout.assertAllZero(carveout);
     }
 
-    /**
-     * Maps the carveout file itself right before the bridge is made, as a loader that skipped the
-     * unmap would still have it mapped at auth_and_reset; remembers every call it passes on.
-     */
-    private final class MappingBeforeBridge extends ForwardingSecureMonitor {
-        private final Arena arena = Arena.ofShared();
-        private final List<PasCommand> commands = new ArrayList<>();
-
-        MappingBeforeBridge(SimSecureMonitor sim) {
-            super(sim);
-        }
-
-        @Override
-        public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
-            commands.add(call.command());
-            if (call instanceof PasCall.ShmBridgeCreate) {
-                try (FileChannel channel = FileChannel.open(carveout, READ)) {
-                    channel.map(FileChannel.MapMode.READ_ONLY, 0, Files.size(carveout), arena);
-                }
-            }
-            return sim.call(convention, call);
-        }
-
-        SimSecureMonitor simulation() {
-            return sim;
-        }
-
-        @Override
-        public void close() throws IOException {
-            arena.close();
-            sim.close();
-        }
-    }
-
     @Test
     void execute_atEl2_whenAMappingOfTheCarveoutIsStillAlive_authIsRefused_andTheBridgeIsStillDeleted() throws Exception {
         RealImage wpss = RealImage.WPSS;
         try (LoadPlan plan = Loader.plan(request(wpss, identityOver(wpss)));
-             MappingBeforeBridge mapping = new MappingBeforeBridge(SimSecureMonitor.open(
-                     new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())), Host.EL2))) {
+             MappingAtBridge mapping = new MappingAtBridge(SimSecureMonitor.open(
+                     new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())), Host.EL2), carveout)) {
             ScmException refused = assertThrows(ScmException.class,
                     () -> new Loader(mapping, new PasClient(mapping, ScmConvention.SMC64), Host.EL2).execute(plan));
             assertEquals(PasCommand.AUTH_AND_RESET, refused.command());
             assertTrue(refused.getMessage().contains(": carveout-mapped: "), refused.getMessage());
             assertEquals(List.of(PasCommand.GET_RSC_TABLE, PasCommand.INIT_IMAGE, PasCommand.SHM_BRIDGE_CREATE,
-                    PasCommand.AUTH_AND_RESET, PasCommand.SHM_BRIDGE_DELETE, PasCommand.SHUTDOWN), mapping.commands);
+                    PasCommand.AUTH_AND_RESET, PasCommand.SHM_BRIDGE_DELETE, PasCommand.SHUTDOWN), mapping.commands());
             assertEquals(PeripheralState.IDLE, mapping.simulation().state(PAS_ID));
         }
         ExpectedCarveout.assertAllZero(carveout);
