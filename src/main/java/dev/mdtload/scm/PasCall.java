@@ -1,5 +1,6 @@
 package dev.mdtload.scm;
 
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.scm.ScmArg.Access;
 import dev.mdtload.scm.ScmArg.Bridged;
@@ -77,6 +78,10 @@ public sealed interface PasCall {
     record ShmBridgeCreate(long pasId, PhysAddr base, long size) implements PasCall {
         public ShmBridgeCreate {
             Objects.requireNonNull(base, "base");
+            // the number of VMs shares the size's word, below its first whole page
+            if (size <= 0 || size % Page.SIZE != 0) {
+                throw new IllegalArgumentException("SHM bridge of " + size + " bytes: not whole 4 KiB pages");
+            }
         }
     }
 

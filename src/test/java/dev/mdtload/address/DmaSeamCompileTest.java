@@ -62,7 +62,7 @@ class DmaSeamCompileTest {
 
     @Test
     void anExplicitTranslationCompiles() throws IOException {
-        Result r = compile("""
+        assertCompiles("""
                 import dev.mdtload.address.*;
                 import dev.mdtload.scm.PasCall;
                 class Caller {
@@ -70,7 +70,6 @@ class DmaSeamCompileTest {
                         return new PasCall.MemSetup(6, map.translate(dma, 4096), 4096);
                     }
                 }""");
-        assertTrue(r.ok, r.messages);
     }
 
     @Test
@@ -99,7 +98,7 @@ class DmaSeamCompileTest {
     /** The EL2 path's own: the device's view of the carveout through the identity window, bridged by its physical address. */
     @Test
     void anIdentityMappedCarveoutIsBridgedByItsTranslation() throws IOException {
-        Result r = compile("""
+        assertCompiles("""
                 import dev.mdtload.address.*;
                 import dev.mdtload.scm.PasCall;
                 class Caller {
@@ -108,6 +107,10 @@ class DmaSeamCompileTest {
                         return new PasCall.ShmBridgeCreate(6, map.translate(device, 4096), 4096);
                     }
                 }""");
+    }
+
+    private void assertCompiles(String source) throws IOException {
+        Result r = compile(source);
         assertTrue(r.ok, r.messages);
     }
 
