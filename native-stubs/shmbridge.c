@@ -56,8 +56,8 @@ int bridge_delete(uint64_t handle)
 int bridge_covers(uint64_t phys, uint64_t len)
 {
 	for (unsigned i = 0; i < nbridges; i++) {
-		if (phys >= bridges[i].phys && len <= bridges[i].size - (phys - bridges[i].phys) &&
-		    phys - bridges[i].phys <= bridges[i].size)
+		if (phys >= bridges[i].phys && phys - bridges[i].phys <= bridges[i].size &&
+		    len <= bridges[i].size - (phys - bridges[i].phys))
 			return 1;
 	}
 	return 0;

@@ -153,24 +153,34 @@ class LoaderEl2Test {
         ExpectedCarveout.assertAllZero(carveout);
     }
 
-    @Test
-    void execute_atEl2_withoutTheBridge_authIsRefused_namingTheMissingBridge() throws Exception {
+    /** What a faulty secure world makes of the loader's bridge: none at all, or one over half the carveout. */
+    enum Bridge { NONE, HALF }
+
+    @ParameterizedTest
+    @EnumSource(Bridge.class)
+    void execute_atEl2_withoutABridgeOverTheWholeImage_authIsRefused_namingTheMissingBridge(Bridge bridge)
+            throws Exception {
         RealImage wpss = RealImage.WPSS;
         try (LoadPlan plan = Loader.plan(request(wpss, identityOver(wpss)));
              SimSecureMonitor sim = SimSecureMonitor.open(new SecureWorldSetup(LOW_METADATA, List.of(plan.peripheral())),
                      Host.EL2)) {
-            // a secure world that answers the bridge calls without making a bridge
-            SecureMonitor forgetful = new ForwardingSecureMonitor(sim) {
+            SecureMonitor faulty = new ForwardingSecureMonitor(sim) {
                 @Override
                 public ScmResult call(ScmConvention convention, PasCall call) throws UsageFailure, IOException {
-                    return call instanceof PasCall.ShmBridgeCreate || call instanceof PasCall.ShmBridgeDelete
-                            ? ScmResult.success(0) : sim.call(convention, call);
+                    return switch (call) {
+                        case PasCall.ShmBridgeCreate b when bridge == Bridge.HALF ->
+                                sim.call(convention, new PasCall.ShmBridgeCreate(b.pasId(), b.base(), b.size() / 2));
+                        case PasCall.ShmBridgeCreate ignored -> ScmResult.success(0);
+                        case PasCall.ShmBridgeDelete ignored when bridge == Bridge.NONE -> ScmResult.success(0);
+                        default -> sim.call(convention, call);
+                    };
                 }
             };
             ScmException refused = assertThrows(ScmException.class,
-                    () -> new Loader(forgetful, new PasClient(forgetful, ScmConvention.SMC64), Host.EL2).execute(plan));
+                    () -> new Loader(faulty, new PasClient(faulty, ScmConvention.SMC64), Host.EL2).execute(plan));
             assertTrue(refused.getMessage().contains(": shm-bridge-missing: no SHM bridge covers 0x9ae00000..0x9c700000"),
                     refused.getMessage());
+            assertEquals(PeripheralState.IDLE, sim.state(PAS_ID));
         }
     }
 
