@@ -45,8 +45,27 @@ static inline void wr32(uint8_t *p, uint32_t v)
 const uint8_t *phys_span(uint64_t phys, uint64_t len);
 /* Bytes from phys to the end of the attached range holding it, or 0 (and *at = NULL). */
 uint64_t phys_available(uint64_t phys, const uint8_t **at);
+/* As phys_span, for memory the secure world writes (a call's RW buffer); NULL when read-only. */
+uint8_t *phys_span_writable(uint64_t phys, uint64_t len);
+/*
+ * Whether this process maps any byte of the file behind [phys, phys + len) other than through
+ * the secure world's own mappings (read from /proc/self/maps): what the CPU could still reach.
+ */
+int phys_cpu_mapped(uint64_t phys, uint64_t len);
 int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset, const char **failed_call);
 void phys_reset(void);
+
+/* ---- shmbridge.c: non-secure memory shared with the secure world ---- */
+
+int bridge_create(uint64_t pfn_and_ns_perm, uint64_t ipfn_and_s_perm, uint64_t size_and_flags, uint64_t ns_vmids,
+		  uint64_t *handle);
+int bridge_delete(uint64_t handle);
+int bridge_covers(uint64_t phys, uint64_t len);
+void bridge_reset(void);
+
+/* ---- monitor.c: why the last call was refused by one of the simulation's own checks ---- */
+
+void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- metadata.c: the blob init_image points at (ELF header, program headers, hash segment) ---- */
 
@@ -86,6 +105,10 @@ int pas_init_image(uint64_t pas_id, uint64_t metadata_phys);
 int pas_mem_setup(uint64_t pas_id, uint64_t phys, uint64_t size);
 int pas_auth_and_reset(uint64_t pas_id);
 int pas_shutdown(uint64_t pas_id);
+int pas_get_rsc_table(uint64_t pas_id, uint64_t in, uint64_t in_size, uint64_t out, uint64_t out_size,
+		      uint64_t *response, uint64_t *size);
+/* Whether the OS runs at EL2 with no hypervisor: auth_and_reset then checks what a hypervisor did. */
+void pas_set_el2(int on);
 int pas_state(uint64_t pas_id);
 void pas_reset(void);
 

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,12 +32,21 @@
 #define PAS_AUTH_AND_RESET 0x05u
 #define PAS_SHUTDOWN 0x06u
 #define PAS_IS_SUPPORTED 0x07u
+#define PAS_GET_RSCTABLE 0x21u
 #define SVC_INFO 0x06u
 #define INFO_IS_CALL_AVAIL 0x01u
+#define SVC_MP 0x0cu
+#define MP_SHM_BRIDGE_DELETE 0x1du
+#define MP_SHM_BRIDGE_CREATE 0x1eu
 
 /* arginfo: argument count in bits 3..0, then two bits per argument from bit 4 */
 enum arg_type { VAL = 0, RO = 1, RW = 2 };
 #define ARGINFO(n, t0, t1) ((n) | (t0) << 4 | (t1) << 6)
+#define ARG(i, t) ((t) << (4 + 2 * (i)))
+/* registers a2..a5 carry four arguments; past four, a5 is the address of arguments 3..9 */
+#define REG_ARGS 4u
+#define FIRST_EXT_ARG 3u
+#define EXT_ARGS (MAX_ARGS - FIRST_EXT_ARG)
 
 /* struct scm_legacy_command is 4 u32s, struct scm_legacy_response 3; MAX_RETS u32 results */
 #define LEGACY_CMD_HDR 16u
@@ -75,6 +85,23 @@ static int run_is_supported(struct call *c)
 	return pas_is_supported(c->args[0], &c->res[0]);
 }
 
+static int run_get_rsc_table(struct call *c)
+{
+	/* qcom_scm.c reads the response code from result[1] and the table's size from result[2] */
+	return pas_get_rsc_table(c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], &c->res[1], &c->res[2]);
+}
+
+static int run_shm_bridge_create(struct call *c)
+{
+	/* the handle comes back in result[1] (qcom_scm_shm_bridge_create) */
+	return bridge_create(c->args[0], c->args[1], c->args[2], c->args[3], &c->res[1]);
+}
+
+static int run_shm_bridge_delete(struct call *c)
+{
+	return bridge_delete(c->args[0]);
+}
+
 static int run_is_call_avail(struct call *c);
 
 struct command {
@@ -91,6 +118,10 @@ static const struct command commands[] = {
 	{ SVC_PIL, PAS_SHUTDOWN, ARGINFO(1, VAL, 0), run_shutdown },
 	{ SVC_PIL, PAS_IS_SUPPORTED, ARGINFO(1, VAL, 0), run_is_supported },
 	{ SVC_INFO, INFO_IS_CALL_AVAIL, ARGINFO(1, VAL, 0), run_is_call_avail },
+	{ SVC_PIL, PAS_GET_RSCTABLE, 5 | ARG(0, VAL) | ARG(1, RO) | ARG(2, VAL) | ARG(3, RW) | ARG(4, VAL),
+	  run_get_rsc_table },
+	{ SVC_MP, MP_SHM_BRIDGE_CREATE, 4 | ARG(0, VAL) | ARG(1, VAL) | ARG(2, VAL) | ARG(3, VAL), run_shm_bridge_create },
+	{ SVC_MP, MP_SHM_BRIDGE_DELETE, ARGINFO(1, VAL, 0), run_shm_bridge_delete },
 };
 
 static const struct command *find_command(uint32_t svc, uint32_t cmd)
@@ -117,11 +148,22 @@ static int run_is_call_avail(struct call *c)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t calls;
+static char refusal[512];
+
+void refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(refusal, sizeof(refusal), fmt, ap);
+	va_end(ap);
+}
 
 static int smc(const uint64_t in[8], struct call *c)
 {
 	uint64_t a[8];
 	const struct command *command;
+	uint32_t nargs;
 
 	memcpy(a, in, sizeof(a));
 	/* an SMC32 call sees only the low halves of the registers (W0..W7) */
@@ -136,12 +178,22 @@ static int smc(const uint64_t in[8], struct call *c)
 	command = find_command(c->svc, c->cmd);
 	if (!command)
 		return SCM_EOPNOTSUPP;
-	/* count and every argument's type must be what the call takes; no PAS call has more than
-	 * four arguments, so a5 is never the address of an argument buffer here */
+	/* count and every argument's type must be what the call takes */
 	if (a[1] != command->arginfo)
 		return SCM_EINVAL_ARG;
-	for (uint32_t i = 0; i < (command->arginfo & 0xf); i++)
+	nargs = command->arginfo & 0xf;
+	for (uint32_t i = 0; i < nargs && i < REG_ARGS; i++)
 		c->args[i] = a[2 + i];
+	if (nargs > REG_ARGS) {
+		/* qcom_scm-smc.c: little-endian u64 entries for SMC64, u32 for SMC32 */
+		uint64_t width = (a[0] & SMCCC_SMC64) ? 8 : 4;
+		const uint8_t *ext = phys_span(a[2 + FIRST_EXT_ARG], EXT_ARGS * width);
+
+		if (!ext)
+			return SCM_EINVAL_ADDR;
+		for (uint32_t i = FIRST_EXT_ARG; i < nargs; i++)
+			c->args[i] = width == 8 ? rd64(ext + 8 * (i - FIRST_EXT_ARG)) : rd32(ext + 4 * (i - FIRST_EXT_ARG));
+	}
 	return command->run(c);
 }
 
@@ -154,6 +206,7 @@ PASSIM_API int sim_smc(const uint64_t a[8], uint64_t res[4])
 		return -EFAULT;
 	pthread_mutex_lock(&lock);
 	calls++;
+	refusal[0] = '\0';
 	status = smc(a, &c);
 	pthread_mutex_unlock(&lock);
 	/* a negative status in a 64-bit register is sign-extended; in a 32-bit one it is not */
@@ -216,6 +269,7 @@ PASSIM_API int sim_legacy(void *cmd, uint32_t len, uint64_t res[4])
 		return -EFAULT;
 	pthread_mutex_lock(&lock);
 	calls++;
+	refusal[0] = '\0';
 	status = legacy(cmd, len, &c);
 	pthread_mutex_unlock(&lock);
 	res[0] = (uint32_t)status;
@@ -240,6 +294,9 @@ PASSIM_API void sim_reset(void)
 	pthread_mutex_lock(&lock);
 	pas_reset();
 	phys_reset();
+	bridge_reset();
+	pas_set_el2(0);
+	refusal[0] = '\0';
 	calls = 0;
 	pthread_mutex_unlock(&lock);
 }
@@ -252,6 +309,25 @@ PASSIM_API int sim_state(uint32_t pas_id)
 	state = pas_state(pas_id);
 	pthread_mutex_unlock(&lock);
 	return state;
+}
+
+PASSIM_API void sim_el2(int on)
+{
+	pthread_mutex_lock(&lock);
+	pas_set_el2(on);
+	pthread_mutex_unlock(&lock);
+}
+
+PASSIM_API int sim_refusal(char *buf, uint32_t len)
+{
+	int n;
+
+	if (!buf)
+		return -EFAULT;
+	pthread_mutex_lock(&lock);
+	n = snprintf(buf, len, "%s", refusal);
+	pthread_mutex_unlock(&lock);
+	return n < 0 || (uint32_t)n >= len ? -ERANGE : 0;
 }
 
 PASSIM_API uint64_t sim_calls(void)

@@ -15,6 +15,11 @@
 #include "internal.h"
 
 #define PAGE 4096u
+/* struct resource_table (include/linux/rsc_table.h): u32 ver, u32 num, u32 reserved[2], u32 offset[num] */
+#define RSC_HEADER 16u
+#define RSC_VERSION 1u
+/* qcom_scm.c enum qcom_scm_rsctable_resp_type */
+#define RSCTABLE_BUFFER_NOT_SUFFICIENT 20u
 
 struct peripheral {
 	enum pas_state state;
@@ -24,6 +29,12 @@ struct peripheral {
 };
 
 static struct peripheral peripherals[PAS_MAX_ID];
+static int el2;
+
+void pas_set_el2(int on)
+{
+	el2 = on;
+}
 
 static struct peripheral *lookup(uint64_t pas_id)
 {
@@ -121,6 +132,42 @@ static int verify(const struct peripheral *p)
 	return SCM_OK;
 }
 
+/*
+ * What a hypervisor would have done before passing auth_and_reset on, done by the OS itself at EL2
+ * ("remoteproc: qcom: pas: Map/unmap subsystem region before auth_and_reset" and
+ * qcom_scm_pas_prepare_and_auth_reset()): no CPU mapping of the image's memory is left, so no
+ * speculative access can reach it (an XPU violation once the remote processor owns it), and an
+ * SHM bridge lets the secure world reach it. Nothing is changed when it refuses.
+ */
+static int guard_el2(const struct peripheral *p)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (unsigned i = 0; i < p->img.nsegs; i++) {
+		uint64_t at = placed(p, &p->img.segs[i]);
+
+		if (at < lo)
+			lo = at;
+		if (at + p->img.segs[i].memsz > hi)
+			hi = at + p->img.segs[i].memsz;
+	}
+	if (lo >= hi)
+		return SCM_OK;
+	if (phys_cpu_mapped(lo, hi - lo)) {
+		refuse("carveout-mapped: the loader still maps 0x%llx..0x%llx; a speculative CPU access to memory the "
+		       "remote processor owns is an XPU violation: unmap it before auth_and_reset",
+		       (unsigned long long)lo, (unsigned long long)hi);
+		return SCM_ERROR;
+	}
+	if (!bridge_covers(lo, hi - lo)) {
+		refuse("shm-bridge-missing: no SHM bridge covers 0x%llx..0x%llx; with no hypervisor the secure world "
+		       "reaches non-secure memory only through one",
+		       (unsigned long long)lo, (unsigned long long)hi);
+		return SCM_EINVAL_ADDR;
+	}
+	return SCM_OK;
+}
+
 int pas_auth_and_reset(uint64_t pas_id)
 {
 	struct peripheral *p = lookup(pas_id);
@@ -131,6 +178,11 @@ int pas_auth_and_reset(uint64_t pas_id)
 	/* a relocatable image has no address until mem_setup gives it one */
 	if (p->state == PAS_INITIALIZED && p->img.relocatable)
 		return SCM_EINVAL_ARG;
+	if (el2) {
+		status = guard_el2(p);
+		if (status)
+			return status;
+	}
 	status = verify(p);
 	image_free(&p->img);
 	p->state = status == SCM_OK ? PAS_RUNNING : PAS_IDLE;
@@ -145,6 +197,36 @@ int pas_shutdown(uint64_t pas_id)
 		return SCM_EINVAL_ARG;
 	image_free(&p->img);
 	p->state = PAS_IDLE;
+	return SCM_OK;
+}
+
+/*
+ * The firmware's resource table in, the secure world's answer out (qcom_scm_pas_get_rsc_table()).
+ * The simulation has no dynamic resources to add: it answers the table it was given, as version 1.
+ */
+int pas_get_rsc_table(uint64_t pas_id, uint64_t in, uint64_t in_size, uint64_t out, uint64_t out_size,
+		      uint64_t *response, uint64_t *size)
+{
+	const uint8_t *table = phys_span(in, in_size);
+	uint8_t *answer;
+
+	if (!lookup(pas_id))
+		return SCM_EINVAL_ARG;
+	if (!table || in_size < RSC_HEADER)
+		return SCM_EINVAL_ADDR;
+	if (rd32(table + 4) > (in_size - RSC_HEADER) / 4)
+		return SCM_EINVAL_ARG;
+	/* whether it fits or not, the size it needs is in result[2] */
+	*size = in_size;
+	if (out_size < in_size) {
+		*response = RSCTABLE_BUFFER_NOT_SUFFICIENT;
+		return SCM_EINVAL_ARG;
+	}
+	answer = phys_span_writable(out, in_size);
+	if (!answer)
+		return SCM_EINVAL_ADDR;
+	memcpy(answer, table, in_size);
+	wr32(answer, RSC_VERSION);
 	return SCM_OK;
 }
 

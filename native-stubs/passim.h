@@ -48,6 +48,16 @@ PASSIM_API void sim_reset(void);
 /* A peripheral's state (enum pas_state in pas.h), or -EINVAL for an id the service does not have. */
 PASSIM_API int sim_state(uint32_t pas_id);
 
+/*
+ * Whether the OS runs at EL2 with no hypervisor (until the next reset): auth_and_reset is then
+ * refused while a mapping of the image's memory other than the secure world's own is alive in this
+ * process, or while no SHM bridge covers that memory.
+ */
+PASSIM_API void sim_el2(int on);
+
+/* Why the last call was refused by such a check ("carveout-mapped: ..."), or "" ; -ERANGE when it does not fit. */
+PASSIM_API int sim_refusal(char *buf, uint32_t len);
+
 /* How many calls (SMCCC or legacy) reached the secure world since the last reset. */
 PASSIM_API uint64_t sim_calls(void);
 

@@ -7,8 +7,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -20,7 +24,11 @@ struct range {
 	uint64_t size;
 	void *map;        /* the page-aligned mapping */
 	size_t map_len;
-	const uint8_t *at; /* byte of phys inside map */
+	uint8_t *at;      /* byte of phys inside map */
+	int writable;     /* a regular file opened for writing: call buffers the secure world answers in */
+	dev_t dev;        /* the file, to recognise other mappings of it */
+	ino_t ino;
+	uint64_t offset;  /* of phys in the file */
 };
 
 static struct range ranges[MAX_RANGES];
@@ -57,6 +65,53 @@ const uint8_t *phys_span(uint64_t phys, uint64_t len)
 	return at;
 }
 
+uint8_t *phys_span_writable(uint64_t phys, uint64_t len)
+{
+	const struct range *r = find(phys);
+
+	if (!r || !r->writable || len > r->size - (phys - r->phys))
+		return NULL;
+	return r->at + (phys - r->phys);
+}
+
+static int own_mapping(uint64_t start)
+{
+	for (unsigned i = 0; i < nranges; i++) {
+		if ((uintptr_t)ranges[i].map == start)
+			return 1;
+	}
+	return 0;
+}
+
+int phys_cpu_mapped(uint64_t phys, uint64_t len)
+{
+	const struct range *r = find(phys);
+	uint64_t from, to, start, end, off, ino;
+	unsigned major_no, minor_no;
+	char perms[5], *line = NULL;
+	size_t cap = 0;
+	int mapped = 0;
+	FILE *maps;
+
+	if (!r)
+		return 0;
+	from = r->offset + (phys - r->phys);
+	to = from + len;
+	maps = fopen("/proc/self/maps", "re");
+	if (!maps)
+		return 1; /* cannot tell: assume the worst, as the hardware would not forgive it */
+	while (!mapped && getline(&line, &cap, maps) > 0) {
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64, &start, &end, perms, &off,
+			   &major_no, &minor_no, &ino) != 7)
+			continue;
+		mapped = ino == (uint64_t)r->ino && major_no == major(r->dev) && minor_no == minor(r->dev) &&
+			 !own_mapping(start) && off < to && from < off + (end - start);
+	}
+	free(line);
+	fclose(maps);
+	return mapped;
+}
+
 static int overlaps(uint64_t phys, uint64_t size)
 {
 	for (unsigned i = 0; i < nranges; i++) {
@@ -72,7 +127,7 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset,
 	uint64_t lead = offset % (uint64_t)page;
 	struct stat st;
 	void *map;
-	int fd, err;
+	int fd, err, writable = 0;
 
 	*failed_call = NULL;
 	if (size == 0 || phys + size < phys || offset + size < offset || size > SIZE_MAX - lead)
@@ -106,7 +161,17 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset,
 		close(fd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
-	map = mmap(NULL, size + lead, PROT_READ, MAP_SHARED, fd, (off_t)(offset - lead));
+	/* a regular file the secure world may write is opened again for writing; a memory device never is */
+	if (S_ISREG(st.st_mode)) {
+		int rw = open(path, O_RDWR | O_CLOEXEC);
+
+		if (rw >= 0) {
+			close(fd);
+			fd = rw;
+			writable = 1;
+		}
+	}
+	map = mmap(NULL, size + lead, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)(offset - lead));
 	err = map == MAP_FAILED ? -errno : 0;
 	close(fd);
 	if (err) {
@@ -115,7 +180,7 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset,
 	}
 	ranges[nranges++] = (struct range){
 		.phys = phys, .size = size, .map = map, .map_len = size + lead,
-		.at = (const uint8_t *)map + lead,
+		.at = (uint8_t *)map + lead, .writable = writable, .dev = st.st_dev, .ino = st.st_ino, .offset = offset,
 	};
 	return 0;
 }

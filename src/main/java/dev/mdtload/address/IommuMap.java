@@ -7,42 +7,100 @@ import java.util.Objects;
 
 /**
  * The DMA-to-physical translations the user has declared: windows of a device's IOVA space
- * mapped onto physical memory (an SMMU mapping), or an identity window for a device without an
- * IOMMU. Translation is explicit and fails for any address not wholly inside one window.
+ * mapped onto physical memory (an SMMU mapping), or identity windows, where the IOVA is the
+ * physical address's number. Translation is explicit and fails for any address not wholly
+ * inside one window.
  */
 public final class IommuMap {
-    /** {@code [iova, iova + size)} of {@code device} is {@code [phys, phys + size)}. */
-    public record Window(Device device, long iova, PhysAddr phys, long size) {
-        public Window {
+    /** {@code [iova(), iova() + size())} of {@code device()} is {@code [phys(), phys() + size())}. */
+    public sealed interface Window {
+        Device device();
+
+        /** The window's first IOVA: a number of the device's address space, never a {@link PhysAddr}. */
+        long iova();
+
+        PhysAddr phys();
+
+        long size();
+
+        /** A window that maps {@code size} bytes from {@code base} onto the same numbers. */
+        static Identity identity(Device device, long base, long size) {
+            return new Identity(device, PhysAddr.of(base), size);
+        }
+    }
+
+    /** An SMMU mapping: the device's {@code iova} is physical {@code phys}. */
+    public record Translated(Device device, long iova, PhysAddr phys, long size) implements Window {
+        public Translated {
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(phys, "phys");
-            if (iova < 0 || size <= 0 || iova > Long.MAX_VALUE - size || phys.value() > Long.MAX_VALUE - size) {
-                throw new IllegalArgumentException(String.format(
-                        "IOMMU window 0x%x+0x%x -> 0x%x is empty or wraps", iova, size, phys.value()));
+            requireRange(iova, phys, size);
+        }
+    }
+
+    /**
+     * An identity mapping: the device sees {@code [base, base + size)} at the same numbers. A
+     * device without an IOMMU sees memory this way; so does a remote processor whose IOMMU Linux
+     * programs itself at EL2 (kernel "remoteproc: qcom: pas: Enable Secure PAS support with IOMMU
+     * managed by Linux": qcom_q6v5_pas.c maps the carveout with iova = its physical address).
+     * The numbers are equal; the kinds are not.
+     */
+    public record Identity(Device device, PhysAddr base, long size) implements Window {
+        public Identity {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(base, "base");
+            requireRange(base.value(), base, size);
+        }
+
+        @Override
+        public long iova() {
+            return base.value();
+        }
+
+        @Override
+        public PhysAddr phys() {
+            return base;
+        }
+
+        /**
+         * Where the device sees {@code [addr, addr + length)}: the same number, as this window's
+         * device's DMA address.
+         *
+         * @throws UsageFailure the range is not wholly inside this window
+         */
+        public DmaAddr dmaAddr(PhysAddr addr, long length) throws UsageFailure {
+            long offset = addr.value() - base.value();
+            if (addr.compareTo(base) < 0 || length < 0 || length > size - offset) {
+                throw new UsageFailure(String.format("%s (+0x%x) is outside the identity window %s:identity=0x%x+0x%x",
+                        addr, length, device, base.value(), size));
             }
+            return new DmaAddr(device, addr.value());
         }
+    }
 
-        public static Window identity(Device device, long base, long size) {
-            return new Window(device, base, PhysAddr.of(base), size);
+    private static void requireRange(long iova, PhysAddr phys, long size) {
+        if (iova < 0 || size <= 0 || iova > Long.MAX_VALUE - size || phys.value() > Long.MAX_VALUE - size) {
+            throw new IllegalArgumentException(String.format(
+                    "IOMMU window 0x%x+0x%x -> 0x%x is empty or wraps", iova, size, phys.value()));
         }
+    }
 
-        boolean covers(DmaAddr addr, long length) {
-            return addr.device().equals(device) && addr.iova() >= iova && length >= 0
-                    && length <= size - (addr.iova() - iova);
-        }
+    private static boolean covers(Window w, DmaAddr addr, long length) {
+        return addr.device().equals(w.device()) && addr.iova() >= w.iova() && length >= 0
+                && length <= w.size() - (addr.iova() - w.iova());
     }
 
     private final List<Window> windows;
 
-    public IommuMap(List<Window> windows) {
+    public IommuMap(List<? extends Window> windows) {
         this.windows = List.copyOf(windows);
         for (int i = 0; i < this.windows.size(); i++) {
             for (int j = i + 1; j < this.windows.size(); j++) {
                 Window a = this.windows.get(i);
                 Window b = this.windows.get(j);
-                if (a.device.equals(b.device) && a.iova < b.iova + b.size && b.iova < a.iova + a.size) {
-                    throw new IllegalArgumentException("IOMMU windows of " + a.device + " overlap: 0x"
-                            + Long.toHexString(a.iova) + " and 0x" + Long.toHexString(b.iova));
+                if (a.device().equals(b.device()) && a.iova() < b.iova() + b.size() && b.iova() < a.iova() + a.size()) {
+                    throw new IllegalArgumentException("IOMMU windows of " + a.device() + " overlap: 0x"
+                            + Long.toHexString(a.iova()) + " and 0x" + Long.toHexString(b.iova()));
                 }
             }
         }
@@ -63,14 +121,31 @@ public final class IommuMap {
     }
 
     /**
+     * The identity window that holds all of {@code [addr, addr + size)}, if one was declared.
+     *
+     * @throws UsageFailure none does (a translated window over the range is not one: the EL2 path
+     *                      maps the carveout 1:1, as the kernel does)
+     */
+    public Identity identityOver(PhysAddr addr, long size) throws UsageFailure {
+        for (Window w : windows) {
+            if (w instanceof Identity identity && addr.compareTo(identity.base()) >= 0
+                    && size <= identity.size() - (addr.value() - identity.base().value())) {
+                return identity;
+            }
+        }
+        throw new UsageFailure(String.format("no identity window holds %s (+0x%x); declare the remote processor's "
+                + "with --iommu-map DEVICE:identity=0x%x+0x%x", addr, size, addr.value(), size));
+    }
+
+    /**
      * The physical address behind {@code [addr, addr + length)} as {@code addr}'s device sees it.
      *
      * @throws UsageFailure no declared window of that device covers the whole range
      */
     public PhysAddr translate(DmaAddr addr, long length) throws UsageFailure {
         for (Window w : windows) {
-            if (w.covers(addr, length)) {
-                return w.phys.plus(addr.iova() - w.iova);
+            if (covers(w, addr, length)) {
+                return w.phys().plus(addr.iova() - w.iova());
             }
         }
         throw new UsageFailure(String.format(

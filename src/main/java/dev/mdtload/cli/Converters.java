@@ -120,7 +120,7 @@ final class Converters {
             try {
                 return iova.equalsIgnoreCase("identity")
                         ? IommuMap.Window.identity(device, phys, size)
-                        : new IommuMap.Window(device, parseNumber(iova), PhysAddr.of(phys), size);
+                        : new IommuMap.Translated(device, parseNumber(iova), PhysAddr.of(phys), size);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

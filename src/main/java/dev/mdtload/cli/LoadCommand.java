@@ -25,6 +25,7 @@ import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.FactsFile;
 import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.preflight.Preflight;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.PasClient;
 import dev.mdtload.scm.RecordingSecureMonitor;
 import dev.mdtload.scm.ScmConvention;
@@ -138,6 +139,13 @@ final class LoadCommand implements Callable<Integer> {
                     + "down the lite firmware that SoC's boot firmware leaves running.")
     Path factsFile;
 
+    @Option(names = "--el2",
+            description = "Linux runs at EL2 with no hypervisor: fetch the resource table (SCM 0x21), and around "
+                    + "auth_and_reset unmap mdtload's own mapping of the carveout, map it into the remote processor's "
+                    + "IOMMU through the --iommu-map DEVICE:identity=BASE+SIZE window that holds it, and create and "
+                    + "delete an SHM bridge over it.")
+    boolean el2;
+
     @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
             description = "Prefix for /dev and /sys paths (a fake board in tests).")
     Path root;
@@ -210,7 +218,7 @@ final class LoadCommand implements Callable<Integer> {
         boolean authenticated;
         try (Boot boot = plan(request, LiteFirmware.shutdowns(facts, pasId), reserved);
              SecureMonitor monitor = secureWorld.apply(monitor(boot, calls, facts))) {
-            booted = new Loader(monitor, new PasClient(monitor, convention)).boot(boot, StepListener.NONE);
+            booted = new Loader(monitor, new PasClient(monitor, convention), host()).boot(boot, StepListener.NONE);
             authenticated = monitor.authenticates();
             view = LoadView.of(booted, boot, authenticated);
         }
@@ -284,9 +292,13 @@ final class LoadCommand implements Callable<Integer> {
         PhysAddr meta = metadataPhys != null ? metadataPhys : defaultMetadataBase(boot.main().where());
         return switch (backend) {
             case sim -> SimSecureMonitor.open(new SecureWorldSetup(meta, boot.peripherals(), Preflight.policy(facts),
-                    LiteFirmware.running(facts)));
+                    LiteFirmware.running(facts)), host());
             case record -> new RecordingSecureMonitor(record, meta);
         };
+    }
+
+    private Host host() {
+        return el2 ? Host.EL2 : Host.HYPERVISOR;
     }
 
     /** The board's fuses and SoC from --facts, read before anything is opened; none without it. */

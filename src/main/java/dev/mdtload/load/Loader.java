@@ -2,6 +2,8 @@ package dev.mdtload.load;
 
 import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.address.DmaAddr;
+import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.Carveout;
 import dev.mdtload.carveout.CarveoutSpec;
@@ -13,6 +15,7 @@ import dev.mdtload.image.ImageSegment;
 import dev.mdtload.image.LoadLayout;
 import dev.mdtload.image.LoadLayout.Placement;
 import dev.mdtload.image.Validator;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.MetadataBuffer;
 import dev.mdtload.scm.PasClient;
 import dev.mdtload.scm.ScmException;
@@ -35,10 +38,22 @@ import java.util.Optional;
 public final class Loader {
     private final SecureMonitor monitor;
     private final PasClient pas;
+    private final Host host;
 
     public Loader(SecureMonitor monitor, PasClient pas) {
+        this(monitor, pas, Host.HYPERVISOR);
+    }
+
+    /**
+     * A loader for an OS that runs as {@code host}. At {@link Host#EL2} it also does what a
+     * hypervisor would: fetches the resource table first, and after the copy drops its own CPU
+     * mapping of the carveout, maps the carveout into the remote processor's IOMMU (the identity
+     * window the request declares) and creates an SHM bridge around auth_and_reset.
+     */
+    public Loader(SecureMonitor monitor, PasClient pas, Host host) {
         this.monitor = monitor;
         this.pas = pas;
+        this.host = host;
     }
 
     /**
@@ -125,6 +140,14 @@ public final class Loader {
         // carveout is even opened (opening a file: carveout creates it)
         if (plan.where() instanceof LoadPlan.Where.Known known) {
             requireWidth(known.base(), r.size(), "carveout " + r.carveout());
+            if (host == Host.EL2) {
+                // refused before a file: carveout is created, like every other usage error
+                r.iommu().identityOver(known.base(), r.size());
+            }
+        }
+        if (host == Host.EL2) {
+            // kernel qcom_pas_parse_firmware(): the table is fetched before the image is loaded
+            steps.add(timed(listener, "rsc_table", () -> pas.resourceTable(r.pasId()).toString()));
         }
         long metadataSize = plan.image().segment(0).data().byteSize()
                 + plan.image().hashSegment().orElseThrow().bytes().byteSize();
@@ -155,9 +178,13 @@ public final class Loader {
                 writing = true;
                 steps.add(timed(listener, "copy", placements.size() + " segments",
                         () -> copy(plan.image(), carveout, placements)));
-                steps.add(timed(listener, "auth_and_reset", "pas id " + r.pasId(), () -> pas.authAndReset(r.pasId())));
+                if (host == Host.EL2) {
+                    authenticateAtEl2(plan, carveout, base, steps, listener);
+                } else {
+                    steps.add(timed(listener, "auth_and_reset", "pas id " + r.pasId(), () -> pas.authAndReset(r.pasId())));
+                }
             } catch (Failure | IOException | RuntimeException e) {
-                undo(carveout, r.pasId(), writing, e, listener);
+                undo(plan, carveout, r.pasId(), writing, e, listener);
                 throw e;
             }
             return new LoadResult(r.image().toString(), carveout.describe(), r.pasId(), pas.convention(), base,
@@ -317,10 +344,57 @@ public final class Loader {
         }
     }
 
-    private void undo(Carveout carveout, int pasId, boolean wrote, Exception cause, StepListener listener) {
+    /**
+     * What a hypervisor does around auth_and_reset, done by the loader at EL2, in the kernel's
+     * order (qcom_q6v5_pas.c qcom_pas_start(), qcom_scm.c qcom_scm_pas_prepare_and_auth_reset()):
+     * unmap the CPU's view of the carveout ("remoteproc: qcom: pas: Map/unmap subsystem region
+     * before auth_and_reset": a speculative access to memory the processor now owns is an XPU
+     * violation), map it into the processor's IOMMU 1:1, bridge it for the secure world,
+     * authenticate, and delete the bridge whether or not authentication passed.
+     */
+    private void authenticateAtEl2(LoadPlan plan, Carveout carveout, PhysAddr base, List<LoadResult.Step> steps,
+                                   StepListener listener) throws IOException, Failure {
+        int pasId = plan.request().pasId();
+        long size = carveout.size();
+        steps.add(timed(listener, "unmap", carveout.describe(), carveout::close));
+        IommuMap iommu = plan.request().iommu();
+        DmaAddr device = iommu.identityOver(base, size).dmaAddr(base, size);
+        steps.add(timed(listener, "iommu_map", device + " = " + base + " + 0x" + Long.toHexString(size),
+                () -> requireIdentity(iommu.translate(device, size), base)));
+        long[] handle = new long[1];
+        steps.add(timed(listener, "shm_bridge_create", () -> {
+            handle[0] = pas.shmBridgeCreate(pasId, base, size);
+            return "handle " + handle[0] + " over " + base + " + 0x" + Long.toHexString(size);
+        }));
+        Action deleteBridge = () -> steps.add(timed(listener, "shm_bridge_delete", "handle " + handle[0],
+                () -> pas.shmBridgeDelete(pasId, handle[0])));
+        try {
+            steps.add(timed(listener, "auth_and_reset", "pas id " + pasId, () -> pas.authAndReset(pasId)));
+        } catch (Failure | IOException | RuntimeException refused) {
+            try {
+                deleteBridge.run();
+            } catch (Failure | IOException | RuntimeException e) {
+                refused.addSuppressed(e);
+            }
+            throw refused;
+        }
+        deleteBridge.run();
+    }
+
+    private static void requireIdentity(PhysAddr translated, PhysAddr base) {
+        if (!translated.equals(base)) {
+            // identityOver() found an identity window and translate() chose it: only a broken IommuMap differs
+            throw new AssertionError("identity window translated " + base + " to " + translated);
+        }
+    }
+
+    private void undo(LoadPlan plan, Carveout carveout, int pasId, boolean wrote, Exception cause,
+                      StepListener listener) {
         if (wrote) {
             try {
-                timed(listener, "wipe", carveout.describe(), carveout::wipe);
+                // at EL2 the loader's own mapping is gone by auth_and_reset: reopen it to wipe
+                timed(listener, "wipe", carveout.describe(),
+                        carveout.memory().scope().isAlive() ? carveout::wipe : () -> wipe(plan));
             } catch (Failure | IOException e) {
                 cause.addSuppressed(e);
             }
@@ -337,11 +411,26 @@ public final class Loader {
         void run() throws IOException, Failure;
     }
 
+    /** An action whose detail is known only once it is done (a handle, what the secure world answered). */
+    @FunctionalInterface
+    private interface Reporting {
+        String run() throws IOException, Failure;
+    }
+
     private static LoadResult.Step timed(StepListener listener, String name, String detail, Action action)
             throws IOException, Failure {
-        long start = System.nanoTime();
-        try {
+        return timed(listener, name, () -> {
             action.run();
+            return detail;
+        });
+    }
+
+    private static LoadResult.Step timed(StepListener listener, String name, Reporting action)
+            throws IOException, Failure {
+        long start = System.nanoTime();
+        String detail;
+        try {
+            detail = action.run();
         } catch (Failure | IOException | RuntimeException e) {
             listener.failed(name, (System.nanoTime() - start) / 1000, e);
             throw e;

@@ -74,13 +74,51 @@ public final class PasClient {
         run(new PasCall.Shutdown(pasId));
     }
 
+    /**
+     * Kernel qcom_scm_pas_get_rsc_table(): hands the secure world the firmware's own resource
+     * table and room for its answer. PIL images carry no section headers, so no
+     * {@code .resource_table} either: the table handed in is the empty one the kernel passes then
+     * (TrustZone takes no NULL buffer), and the answer gets the kernel's MAX_RSCTABLE_SIZE.
+     *
+     * @throws ScmException refused, or an answer that does not fit the room given
+     */
+    public ResourceTable resourceTable(long pasId) throws IOException, Failure {
+        MetadataBuffer input = monitor.allocateMetadata(ResourceTable.HEADER_BYTES);
+        input.memory().fill((byte) 0);
+        MetadataBuffer output = monitor.allocateMetadata(ResourceTable.MAX_BYTES);
+        ScmResult result = run(new PasCall.GetRscTable(pasId, input, output));
+        // the size is in result[2], whether the call passed or not (qcom_scm.c)
+        long size = result.result2();
+        if (size < 0 || size > output.memory().byteSize()) {
+            throw new ScmException(PasCommand.GET_RSC_TABLE, pasId, result.status(), "E2BIG",
+                    String.format(": a resource table of %d bytes, room for %d", size, output.memory().byteSize()));
+        }
+        return ResourceTable.parse(PasCommand.GET_RSC_TABLE, pasId, output.memory().asSlice(0, size));
+    }
+
+    /**
+     * Kernel qcom_tzmem_shm_bridge_create() over {@code [base, base + size)}: the secure world may
+     * then reach that memory although no hypervisor shared it.
+     *
+     * @return the bridge's handle, for {@link #shmBridgeDelete}
+     */
+    public long shmBridgeCreate(long pasId, PhysAddr base, long size) throws IOException, Failure {
+        // *handle = res.result[1] (qcom_scm_shm_bridge_create)
+        return run(new PasCall.ShmBridgeCreate(pasId, base, size)).result1();
+    }
+
+    public void shmBridgeDelete(long pasId, long handle) throws IOException, Failure {
+        run(new PasCall.ShmBridgeDelete(pasId, handle));
+    }
+
     /** The kernel's PAS calls return {@code ret ?: res.result[0]}: a non-zero result fails too. */
-    private void run(PasCall call) throws IOException, Failure {
+    private ScmResult run(PasCall call) throws IOException, Failure {
         ScmResult result = call(call);
         if (result.result0() != 0) {
             throw new ScmException(call.command(), call.pasId(), result.status(), "EIO",
                     String.format(", result 0x%x", result.result0()));
         }
+        return result;
     }
 
     private ScmResult call(PasCall call) throws IOException, Failure {

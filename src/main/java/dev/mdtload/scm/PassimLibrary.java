@@ -38,12 +38,17 @@ final class PassimLibrary {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SIM_CALLS = handle("sim_calls",
             FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle SIM_EL2 = handle("sim_el2",
+            FunctionDescriptor.ofVoid(JAVA_INT));
+    private static final MethodHandle SIM_REFUSAL = handle("sim_refusal",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SIM_STRERROR = handle("sim_strerror",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
     /** sim_smc's res[]: a0..a3. */
     private static final int RESULTS = 4;
     private static final int ERROR_TEXT = 128;
+    private static final int REFUSAL_TEXT = 512;
     /** Room enough for the name of the libc call sim_attach reports. */
     private static final int CALL_NAME = 16;
 
@@ -119,6 +124,23 @@ final class PassimLibrary {
                     + " is not one the simulated secure world has: " + strerror(-state));
         }
         return state;
+    }
+
+    /** sim_el2(): whether the OS runs at EL2 with no hypervisor (until the next reset). */
+    static void el2(boolean on) {
+        downcall(() -> {
+            SIM_EL2.invokeExact(on ? 1 : 0);
+            return null;
+        });
+    }
+
+    /** sim_refusal(): why the last call was refused by a check of the simulation's own, or "". */
+    static String refusal() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = arena.allocate(REFUSAL_TEXT);
+            check("sim_refusal", downcall(() -> (int) SIM_REFUSAL.invokeExact(text, REFUSAL_TEXT)));
+            return text.getString(0);
+        }
     }
 
     static long calls() {

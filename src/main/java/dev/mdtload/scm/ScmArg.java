@@ -2,6 +2,7 @@ package dev.mdtload.scm;
 
 import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.AddressWidth;
+import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 
 import java.util.Objects;
@@ -111,6 +112,31 @@ sealed interface ScmArg {
     record Region(PhysAddr addr, long length) implements Address {
         public Region {
             Address.check(addr, length);
+        }
+
+        @Override
+        public int typeCode() {
+            return TYPE_VAL;
+        }
+    }
+
+    /**
+     * Physical memory named by value with permission bits in its low bits, as an SHM bridge's
+     * pfn_and_ns_perm / ipfn_and_s_perm: the address must be page aligned so that the bits do not
+     * touch it. Still an address, so still width-checked.
+     */
+    record Bridged(PhysAddr addr, long length, int perms) implements Address {
+        public Bridged {
+            Address.check(addr, length);
+            if (!addr.isAligned(Page.SIZE) || perms < 0 || perms >= Page.SIZE) {
+                throw new IllegalArgumentException(String.format("bridge at %s with permissions 0x%x: the address must "
+                        + "be page aligned and the permissions below it", addr, perms));
+            }
+        }
+
+        @Override
+        public long raw() {
+            return addr.value() | perms;
         }
 
         @Override

@@ -70,6 +70,15 @@ public final class SimSecureMonitor implements SecureMonitor {
      *                                 (memfd, dma-heap, no physical address)
      */
     public static SimSecureMonitor open(SecureWorldSetup setup) throws IOException {
+        return open(setup, Host.HYPERVISOR);
+    }
+
+    /**
+     * As {@link #open(SecureWorldSetup)}, on a machine whose OS runs as {@code host}: at
+     * {@link Host#EL2} auth_and_reset is refused unless an SHM bridge covers the image's memory
+     * and no mapping in this process other than the secure world's own still reaches it.
+     */
+    public static SimSecureMonitor open(SecureWorldSetup setup, Host host) throws IOException {
         Map<Long, Carveouts.Location> carveouts = new HashMap<>();
         for (SecureWorldSetup.Peripheral p : setup.peripherals()) {
             try {
@@ -87,6 +96,7 @@ public final class SimSecureMonitor implements SecureMonitor {
         try {
             SimSecureMonitor monitor = new SimSecureMonitor(setup, carveouts, Files.createTempDirectory("mdtload-sim-"));
             PassimLibrary.reset();
+            PassimLibrary.el2(host == Host.EL2);
             return monitor;
         } catch (IOException | RuntimeException | Error e) {
             IN_USE.set(false);
@@ -148,9 +158,14 @@ public final class SimSecureMonitor implements SecureMonitor {
         return refusals;
     }
 
+    /** The policy's reason, or the simulation's own for the last call it refused (an EL2 check). */
     @Override
     public String explain(PasCall call) {
-        return call.equals(refused) ? ": " + refusal : "";
+        if (call.equals(refused)) {
+            return ": " + refusal;
+        }
+        String own = PassimLibrary.refusal();
+        return own.isEmpty() ? "" : ": " + own;
     }
 
     /** Any call, PAS or not, as the wire carries it: for tests of how the simulation decodes. */

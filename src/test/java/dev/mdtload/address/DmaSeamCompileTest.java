@@ -31,41 +31,38 @@ class DmaSeamCompileTest {
 
     @Test
     void aDmaAddressCannotBeReadAsAPhysicalAddress() throws IOException {
-        Result r = compile("""
+        assertDoesNotCompile("""
                 import dev.mdtload.address.*;
                 class Caller {
                     PhysAddr wrong(DmaAddr dma) { return PhysAddr.of(dma.iova()); }
-                }""");
-        assertFalse(r.ok, r.messages);
-        assertTrue(r.messages.contains("iova()"), r.messages);
+                }""",
+                "iova()");
     }
 
     @Test
     void aDmaAddressCannotBeHandedToTheSecureWorld() throws IOException {
-        Result r = compile("""
+        assertDoesNotCompile("""
                 import dev.mdtload.address.*;
                 import dev.mdtload.scm.PasCall;
                 class Caller {
                     PasCall wrong(DmaAddr dma) { return new PasCall.MemSetup(6, dma, 4096); }
-                }""");
-        assertFalse(r.ok, r.messages);
-        assertTrue(r.messages.contains("DmaAddr cannot be converted to dev.mdtload.address.PhysAddr"), r.messages);
+                }""",
+                "DmaAddr cannot be converted to dev.mdtload.address.PhysAddr");
     }
 
     @Test
     void rawScmArgumentsAreNotReachableOutsideTheScmPackage() throws IOException {
-        Result r = compile("""
+        assertDoesNotCompile("""
                 import dev.mdtload.scm.ScmArg;
                 class Caller {
                     Object wrong(long iova) { return new ScmArg.Value(iova); }
-                }""");
-        assertFalse(r.ok, r.messages);
-        assertTrue(r.messages.contains("ScmArg is not public"), r.messages);
+                }""",
+                "ScmArg is not public");
     }
 
     @Test
     void anExplicitTranslationCompiles() throws IOException {
-        Result r = compile("""
+        assertCompiles("""
                 import dev.mdtload.address.*;
                 import dev.mdtload.scm.PasCall;
                 class Caller {
@@ -73,7 +70,55 @@ class DmaSeamCompileTest {
                         return new PasCall.MemSetup(6, map.translate(dma, 4096), 4096);
                     }
                 }""");
+    }
+
+    @Test
+    void aDmaAddressCannotBeBridgedForTheSecureWorld() throws IOException {
+        assertDoesNotCompile("""
+                import dev.mdtload.address.*;
+                import dev.mdtload.scm.PasCall;
+                class Caller {
+                    PasCall wrong(DmaAddr dma) { return new PasCall.ShmBridgeCreate(6, dma, 4096); }
+                }""",
+                "DmaAddr cannot be converted to dev.mdtload.address.PhysAddr");
+    }
+
+    @Test
+    void aPhysicalAddressIsNotADeviceAddressToTranslate() throws IOException {
+        assertDoesNotCompile("""
+                import dev.mdtload.address.*;
+                class Caller {
+                    PhysAddr wrong(PhysAddr phys, IommuMap map) throws dev.mdtload.failure.UsageFailure {
+                        return map.translate(phys, 4096);
+                    }
+                }""",
+                "PhysAddr cannot be converted to dev.mdtload.address.DmaAddr");
+    }
+
+    /** The EL2 path's own: the device's view of the carveout through the identity window, bridged by its physical address. */
+    @Test
+    void anIdentityMappedCarveoutIsBridgedByItsTranslation() throws IOException {
+        assertCompiles("""
+                import dev.mdtload.address.*;
+                import dev.mdtload.scm.PasCall;
+                class Caller {
+                    PasCall right(PhysAddr base, IommuMap map) throws dev.mdtload.failure.UsageFailure {
+                        DmaAddr device = map.identityOver(base, 4096).dmaAddr(base, 4096);
+                        return new PasCall.ShmBridgeCreate(6, map.translate(device, 4096), 4096);
+                    }
+                }""");
+    }
+
+    private void assertCompiles(String source) throws IOException {
+        Result r = compile(source);
         assertTrue(r.ok, r.messages);
+    }
+
+    /** {@code source} is refused, and the compiler says {@code why}: the seam, not some other mistake. */
+    private void assertDoesNotCompile(String source, String why) throws IOException {
+        Result r = compile(source);
+        assertFalse(r.ok, r.messages);
+        assertTrue(r.messages.contains(why), r.messages);
     }
 
     private record Result(boolean ok, String messages) {

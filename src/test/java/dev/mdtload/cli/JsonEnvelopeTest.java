@@ -154,6 +154,22 @@ class JsonEnvelopeTest {
     }
 
     @Test
+    void load_atEl2_listsItsSteps_andAnEl2RefusalItsEnvelope(@TempDir Path dir) throws IOException {
+        Path carveout = dir.resolve("wpss.bin");
+        JsonNode load = envelope(0, "load", "--json", RealImage.WPSS.path(), "--carveout", "file:" + carveout,
+                "--phys", "0x9ae00000", "--size", "0x1900000", "--pas-id", "6", "--el2",
+                "--iommu-map", "wpss:identity=0x9ae00000+0x1900000");
+        List<String> steps = new ArrayList<>();
+        load.get("result").get("steps").forEach(s -> steps.add(s.get("name").asText()));
+        assertEquals(List.of("validate", "rsc_table", "init_image", "copy", "unmap", "iommu_map", "shm_bridge_create",
+                "auth_and_reset", "shm_bridge_delete"), steps);
+        assertEquals("running", load.get("result").get("state").asText());
+        JsonNode noWindow = envelope(2, "load", "--json", RealImage.WPSS.path(), "--carveout", "file:" + carveout,
+                "--phys", "0x9ae00000", "--size", "0x1900000", "--pas-id", "6", "--el2");
+        assertEquals("usage", noWindow.get("errors").get(0).get("rule").asText());
+    }
+
+    @Test
     void boardCertsRprocAndProvision_writeTheEnvelopeToo(@TempDir Path dir) throws IOException {
         envelope(0, "board", "--json", "--dtb", FakeBoard.DTB);
         envelope(0, "certs", "--json", RealImage.WPSS.path());

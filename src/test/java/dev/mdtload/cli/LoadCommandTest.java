@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mdtload.scm.PasCommand;
 import dev.mdtload.scm.SecureMonitor;
+import dev.mdtload.scm.SimSecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
 import dev.mdtload.testing.ExpectedCarveout;
+import dev.mdtload.testing.MappingAtBridge;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
 import dev.mdtload.testing.SimProbe;
@@ -223,6 +225,76 @@ class LoadCommandTest {
         assertEquals(0x4b00_0000L, CliRun.result(run.out()).get("base").asLong());
         ExpectedCarveout.of(m3.path()).assertLoadedInto(carveout, 0x4b00_0000L);
         assertEquals(PeripheralState.RUNNING, probe.state());
+    }
+
+    /** {@code load --el2} of wpss at its own address into {@code carveout}, with {@code window} declared. */
+    private static CliRun loadWpssAtEl2(UnaryOperator<SecureMonitor> probe, Path carveout, String window) {
+        RealImage wpss = RealImage.WPSS;
+        return load(probe, wpss.path(), "--carveout", "file:" + carveout, "--phys", hex(wpss.minAddress),
+                "--size", wpss.loadSize, "--pas-id", PAS_ID, "--el2", "--iommu-map", window);
+    }
+
+    @Test
+    void load_atEl2_runsTheEl2Steps_aroundAuth_andTheProcessorRuns() throws IOException {
+        RealImage wpss = RealImage.WPSS;
+        Path carveout = dir.resolve("carveout.bin");
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = loadWpssAtEl2(probe, carveout, "wpss:identity=0x9ae00000+0x1900000");
+
+        assertEquals(0, run.exit(), run::toString);
+        List<String> steps = run.outLines().stream().map(String::strip).map(l -> l.split(" ")[0]).toList();
+        assertEquals(List.of("rsc_table", "init_image", "copy", "unmap", "iommu_map", "shm_bridge_create",
+                "auth_and_reset", "shm_bridge_delete"), steps.subList(3, 11), run::toString);
+        assertTrue(run.out().contains("DMA 0x9ae00000 (device wpss) = phys 0x9ae00000 + 0x1900000"), run::toString);
+        assertEquals(List.of(PasCommand.GET_RSC_TABLE, PasCommand.INIT_IMAGE, PasCommand.SHM_BRIDGE_CREATE,
+                PasCommand.AUTH_AND_RESET, PasCommand.SHM_BRIDGE_DELETE), probe.commands());
+        assertEquals(PeripheralState.RUNNING, probe.state());
+        ExpectedCarveout.of(wpss.path()).assertLoadedInto(carveout, wpss.minAddress);
+    }
+
+    @Test
+    void load_atEl2_whenTheCarveoutIsStillMappedAtAuth_isRefusedWithExit4_namingTheCheck() throws IOException {
+        Path carveout = dir.resolve("carveout.bin");
+        List<MappingAtBridge> opened = new ArrayList<>();
+
+        CliRun run = loadWpssAtEl2(monitor -> {
+            MappingAtBridge mapping = new MappingAtBridge((SimSecureMonitor) monitor, carveout);
+            opened.add(mapping);
+            return mapping;
+        }, carveout, "wpss:identity=0x9ae00000+0x1900000");
+
+        assertOneLineError(run, 4, "secure world refused auth_and_reset for pas id 6: status -1 (EIO): carveout-mapped: "
+                + "the loader still maps 0x9ae00000..0x9c700000");
+        assertEquals(PasCommand.SHM_BRIDGE_DELETE, opened.getFirst().commands().get(4), "the bridge is deleted all the same");
+        ExpectedCarveout.assertAllZero(carveout);
+    }
+
+    @Test
+    void load_atEl2_withoutAnIdentityWindowOverTheCarveout_isAUsageError_creatingNothing() {
+        Path carveout = dir.resolve("carveout.bin");
+        SimProbe probe = SimProbe.watching(PAS_ID);
+
+        CliRun run = loadWpssAtEl2(probe, carveout, "wpss:0x10000000=0x9ae00000+0x1900000");
+
+        assertOneLineError(run, 2, "--iommu-map DEVICE:identity=0x9ae00000+0x1900000");
+        assertFalse(Files.exists(carveout));
+        assertEquals(0, probe.calls());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wpss:identity=0x9ae00000", "wpss:identity=0x9ae00000+0", "wpss:identity=0x9zz00000+0x1000",
+            ":identity=0x9ae00000+0x1000", "wpss:identity=0x9ae00000+0x7fffffffffffffff"})
+    void load_refusesAMalformedIdentityWindow_asAUsageErrorNamingTheOption(String window) {
+        Path carveout = dir.resolve("carveout.bin");
+
+        CliRun run = loadWpssAtEl2(SimProbe.watching(PAS_ID), carveout, window);
+
+        assertEquals(2, run.exit(), run::toString);
+        // picocli's own line for a value it could not convert, with its hint to --help after it
+        assertTrue(run.errLines().getFirst().startsWith("mdtload: Invalid value for option '--iommu-map'"), run::toString);
+        run.assertNoStackTrace();
+        assertFalse(Files.exists(carveout));
     }
 
     @ParameterizedTest

@@ -32,6 +32,10 @@ final class KernelScm {
     static final int QCOM_SCM_PIL_PAS_MSS_RESET = 0x0a;
     static final int QCOM_SCM_SVC_INFO = 0x06;
     static final int QCOM_SCM_INFO_IS_CALL_AVAIL = 0x01;
+    static final int QCOM_SCM_PIL_PAS_GET_RSCTABLE = 0x21;
+    static final int QCOM_SCM_SVC_MP = 0x0c;
+    static final int QCOM_SCM_MP_SHM_BRIDGE_DELETE = 0x1d;
+    static final int QCOM_SCM_MP_SHM_BRIDGE_CREATE = 0x1e;
 
     static long ARM_SMCCC_CALL_VAL(long type, long callingConvention, long owner, long funcNum) {
         return (type << ARM_SMCCC_TYPE_SHIFT)

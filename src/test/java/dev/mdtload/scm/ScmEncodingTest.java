@@ -59,10 +59,13 @@ class ScmEncodingTest {
                 {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_INIT_IMAGE}, {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_MEM_SETUP},
                 {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_AUTH_AND_RESET}, {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_SHUTDOWN},
                 {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_IS_SUPPORTED}, {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_MSS_RESET},
-                {QCOM_SCM_SVC_INFO, QCOM_SCM_INFO_IS_CALL_AVAIL},
+                {QCOM_SCM_SVC_INFO, QCOM_SCM_INFO_IS_CALL_AVAIL}, {QCOM_SCM_SVC_PIL, QCOM_SCM_PIL_PAS_GET_RSCTABLE},
+                {QCOM_SCM_SVC_MP, QCOM_SCM_MP_SHM_BRIDGE_DELETE}, {QCOM_SCM_SVC_MP, QCOM_SCM_MP_SHM_BRIDGE_CREATE},
         };
         PasCommand[] ours = {PasCommand.INIT_IMAGE, PasCommand.MEM_SETUP, PasCommand.AUTH_AND_RESET,
-                PasCommand.SHUTDOWN, PasCommand.IS_SUPPORTED, PasCommand.MSS_RESET, PasCommand.IS_CALL_AVAIL};
+                PasCommand.SHUTDOWN, PasCommand.IS_SUPPORTED, PasCommand.MSS_RESET, PasCommand.IS_CALL_AVAIL,
+                PasCommand.GET_RSC_TABLE, PasCommand.SHM_BRIDGE_DELETE, PasCommand.SHM_BRIDGE_CREATE};
+        assertEquals(PasCommand.values().length, ours.length, "every command is checked against the kernel's");
         for (int i = 0; i < ours.length; i++) {
             assertEquals(kernel[i][0], ours[i].service(), ours[i].name());
             assertEquals(kernel[i][1], ours[i].command(), ours[i].name());
@@ -81,6 +84,26 @@ class ScmEncodingTest {
         assertEquals(QCOM_SCM_ARGS(3), Smccc.argInfo(List.of(new Value(6), new Region(addr, 0x1000), new Value(0x1000))));
         assertEquals(QCOM_SCM_ARGS(1), Smccc.argInfo(List.of(new Value(6))));
         assertEquals(QCOM_SCM_ARGS(0), Smccc.argInfo(List.of()));
+        MetadataBuffer buffer = new MetadataBuffer(addr, MemorySegment.ofArray(new byte[16]));
+        // __qcom_scm_pas_get_rsc_table() and qcom_scm_shm_bridge_create()
+        assertEquals(QCOM_SCM_ARGS(5, QCOM_SCM_VAL, QCOM_SCM_RO, QCOM_SCM_VAL, QCOM_SCM_RW, QCOM_SCM_VAL),
+                Smccc.argInfo(new PasCall.GetRscTable(6, buffer, buffer).args(ScmConvention.SMC64)));
+        assertEquals(QCOM_SCM_ARGS(4, QCOM_SCM_VAL, QCOM_SCM_VAL, QCOM_SCM_VAL, QCOM_SCM_VAL),
+                Smccc.argInfo(new PasCall.ShmBridgeCreate(6, addr, 0x1000).args(ScmConvention.SMC64)));
+        assertEquals(QCOM_SCM_ARGS(1), Smccc.argInfo(new PasCall.ShmBridgeDelete(6, 1).args(ScmConvention.SMC64)));
+    }
+
+    @Test
+    void shmBridgeCreate_refusesABridgeAbove4GiBOn32Bit_ratherThanCuttingTheAddress() {
+        PasCall bridge = new PasCall.ShmBridgeCreate(6, PhysAddr.of(0x1_0000_0000L), 0x1000);
+        try (Arena arena = Arena.ofConfined()) {
+            UsageFailure e = assertThrows(UsageFailure.class, () -> encode(bridge.on(ScmConvention.SMC32), arena));
+            assertTrue(e.getMessage().startsWith("shm_bridge_create argument 0 for the smc32 convention at 0x100000000"),
+                    e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> new PasCall.ShmBridgeCreate(6, PhysAddr.of(0x8000_0800L), 0x1000).args(ScmConvention.SMC64),
+                    "the permission bits would fall into an unaligned address");
+        }
     }
 
     @Test
@@ -257,7 +280,7 @@ class ScmEncodingTest {
                 kinds.addAll(List.of(kind.getPermittedSubclasses()));
             }
         }
-        assertEquals(List.of(Value.class, Buffer.class, Region.class), records);
+        assertEquals(List.of(Value.class, Buffer.class, Region.class, ScmArg.Bridged.class), records);
         for (Class<?> kind : records) {
             for (RecordComponent c : kind.getRecordComponents()) {
                 assertTrue(c.getType() != DmaAddr.class && c.getType() != Object.class, kind + "." + c.getName());
@@ -265,6 +288,7 @@ class ScmEncodingTest {
         }
         assertEquals(PhysAddr.class, Buffer.class.getRecordComponents()[0].getType());
         assertEquals(PhysAddr.class, Region.class.getRecordComponents()[0].getType());
+        assertEquals(PhysAddr.class, ScmArg.Bridged.class.getRecordComponents()[0].getType());
     }
 
     @Test

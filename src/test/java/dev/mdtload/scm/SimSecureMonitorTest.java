@@ -438,6 +438,59 @@ class SimSecureMonitorTest {
         }
     }
 
+    /** The answer's five arguments reach the simulation whole: the last two through SMCCC's argument buffer, or the legacy buffer. */
+    @ParameterizedTest
+    @EnumSource(ScmConvention.class)
+    void getRscTable_answersTheEmptyTableHandedIn_asVersion1_inEveryConvention(ScmConvention convention) throws Exception {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
+            ResourceTable table = new PasClient(sim, convention).resourceTable(WPSS_PAS);
+            assertEquals(new ResourceTable(16, 0), table);
+        }
+    }
+
+    @Test
+    void getRscTable_refusesAnOutputBufferTooSmall_sayingTheSizeItNeeds() throws Exception {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
+            MetadataBuffer input = metadata(sim, new byte[16]);
+            MetadataBuffer output = metadata(sim, new byte[8]);
+            ScmResult answer = sim.call(ScmConvention.SMC64, new PasCall.GetRscTable(WPSS_PAS, input, output));
+            // qcom_scm.c: RSCTABLE_BUFFER_NOT_SUFFICIENT in result[1], the size needed in result[2]
+            assertEquals(new ScmResult(ScmResult.EINVAL_ARG, 0, 20, 16), answer);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ScmConvention.class)
+    void shmBridge_isMadeWithTheKernelsFlags_andDeletedOnceByItsHandle(ScmConvention convention) throws Exception {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
+            PasClient pas = new PasClient(sim, convention);
+            long first = pas.shmBridgeCreate(WPSS_PAS, PhysAddr.of(WPSS_PHYS), WPSS_SIZE);
+            long second = pas.shmBridgeCreate(WPSS_PAS, PhysAddr.of(WPSS_PHYS), WPSS_SIZE);
+            assertTrue(first != second, first + " and " + second);
+            pas.shmBridgeDelete(WPSS_PAS, first);
+            assertRefused(ScmResult.EINVAL_ARG, "EINVAL", () -> pas.shmBridgeDelete(WPSS_PAS, first));
+            pas.shmBridgeDelete(WPSS_PAS, second);
+        }
+    }
+
+    @Test
+    void shmBridge_refusesPermissionsOrVmsOtherThanTheKernels() throws Exception {
+        try (SimSecureMonitor sim = sim(SHARED_LOW)) {
+            long base = WPSS_PHYS;
+            long[][] wrong = {
+                    {base | 0x4, base | 0x6, WPSS_SIZE | 0x200, 3},   // read-only for the non-secure side
+                    {base | 0x6, base | 0x6, WPSS_SIZE | 0x400, 3},   // two VMs
+                    {base | 0x6, base | 0x6, WPSS_SIZE | 0x200, 0xf}, // another VM than HLOS
+                    {base | 0x6, (base + 0x1000) | 0x6, WPSS_SIZE | 0x200, 3}, // a stage 2 in between
+            };
+            for (long[] args : wrong) {
+                ScmCall call = ScmCall.of(ScmConvention.SMC64, PasCommand.SHM_BRIDGE_CREATE, new ScmArg.Value(args[0]),
+                        new ScmArg.Value(args[1]), new ScmArg.Value(args[2]), new ScmArg.Value(args[3]));
+                assertEquals(ScmResult.EINVAL_ARG, sim.invoke(call).status(), java.util.Arrays.toString(args));
+            }
+        }
+    }
+
     @Test
     void legacy_refusesAMalformedCommandBuffer() throws Exception {
         try (SimSecureMonitor sim = sim(SHARED_LOW); Arena arena = Arena.ofConfined()) {

@@ -24,6 +24,11 @@ public class ForwardingSecureMonitor implements SecureMonitor {
     }
 
     @Override
+    public String explain(PasCall call) {
+        return sim.explain(call);
+    }
+
+    @Override
     public boolean authenticates() {
         return sim.authenticates();
     }
