@@ -37,6 +37,19 @@ abstract class CarveoutContract {
 
     abstract InFile inFile(Carveout opened) throws Exception;
 
+    /** Whether {@link #open()} makes the memory it maps (a new file, a memfd) rather than mapping memory that was there. */
+    abstract boolean openMakesTheMemory();
+
+    @Test
+    void startedZeroed_onlyWhenTheOpenMadeTheMemory_whateverTheBytes() throws Exception {
+        try (Carveout carveout = open()) {
+            assertEquals(openMakesTheMemory(), carveout.startedZeroed());
+            if (carveout.startedZeroed()) {
+                assertTrue(Bytes.allZero(carveout.memory().toArray(JAVA_BYTE)));
+            }
+        }
+    }
+
     @Test
     void memory_isExactlyTheRequestedSize() throws Exception {
         try (Carveout carveout = open()) {
