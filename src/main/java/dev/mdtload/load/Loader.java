@@ -217,15 +217,16 @@ public final class Loader {
         };
     }
 
-    /** Bulk copies from the mapped image files straight into the mapped carveout: no heap copies. */
-    private static void copy(FirmwareImage image, Carveout carveout, List<Placement> placements) throws IOException {
+    /** Bulk copies from the mapped image files into the carveout: no heap copies. */
+    private static void copy(FirmwareImage image, Carveout carveout, List<Placement> placements)
+            throws IOException, Failure {
         MemorySegment memory = carveout.memory();
         boolean fillAlreadyThere = fillAlreadyThere(carveout, placements);
         for (Placement p : placements) {
             ImageSegment s = image.segment(p.phdr().index());
             long filesz = p.phdr().p_filesz();
             fromMappedFiles(image.path() + ": segment " + s.index() + ": " + s.sourceName(),
-                    () -> MemorySegment.copy(s.data(), 0, memory, p.offset(), filesz));
+                    () -> carveout.store(s.data(), p.offset()));
             if (!fillAlreadyThere) {
                 memory.asSlice(p.offset() + filesz, p.phdr().p_memsz() - filesz).fill((byte) 0);
             }
@@ -258,7 +259,7 @@ public final class Loader {
      * Runs a copy out of the image's mapped files. A file cut short by someone else after it was
      * validated faults on access (SIGBUS), which the JVM raises as InternalError.
      */
-    private static void fromMappedFiles(String what, Runnable copy) throws IOException {
+    private static void fromMappedFiles(String what, Action copy) throws IOException, Failure {
         try {
             copy.run();
         } catch (InternalError fault) {

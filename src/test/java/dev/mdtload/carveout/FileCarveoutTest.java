@@ -8,8 +8,12 @@ import dev.mdtload.testing.FileBlocks;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -96,6 +100,24 @@ class FileCarveoutTest extends SharedCarveoutContract {
         assertEquals(existing.length, after.length, "the file is never truncated");
         assertArrayEquals(written, Arrays.copyOf(after, (int) SIZE));
         assertArrayEquals(Arrays.copyOfRange(existing, (int) SIZE, existing.length), Arrays.copyOfRange(after, (int) SIZE, after.length));
+    }
+
+    /**
+     * store writes a file carveout through the file, but still reads its source by Java's copy: a
+     * source mapped from a file cut short faults as InternalError (which load reports as a part
+     * that changed), not as a write error the kernel would make of it.
+     */
+    @Test
+    void store_fromAMappedFileCutShort_raisesTheFaultAsInternalError() throws Exception {
+        Path source = Files.write(root.resolve("shrinking.bin"), new byte[(int) SIZE]);
+        try (Carveout carveout = open(); Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
+            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE, arena);
+            try (FileChannel shrink = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                shrink.truncate(0);
+            }
+            assertThrows(InternalError.class, () -> carveout.store(mapped, 0));
+        }
     }
 
     @Test
