@@ -87,9 +87,9 @@ final class Mapping implements AutoCloseable {
     /**
      * Copies {@code bytes} to {@code offset} of the memory. Memory the page cache holds (a regular
      * file, a memfd) is written through the file: a store through a shared mapping takes a page
-     * fault per page, and on ext4 each of those reserves its block and starts a journal handle,
-     * which cost a copy of 8.9 MB 45 ms of CPU against 1.4 ms for one pwrite (docs/benchmarks.md,
-     * third round). Device memory is stored to, as before.
+     * fault per page, and on ext4 each of those reserves its block and starts a journal handle:
+     * several times the CPU of a pwrite of the same bytes (docs/bench/carveout-write-experiments-
+     * 20261130.txt). Device memory is stored to, as before.
      *
      * <p>The bytes pass through a native buffer by Java's own copy, as {@code MemorySegment.copy}
      * did: a source mapped from a file cut short still faults as an InternalError there, while
