@@ -31,6 +31,23 @@ public sealed interface Carveout extends AutoCloseable
      */
     Optional<PhysAddr> physBase();
 
+    /**
+     * Copies all of {@code bytes} into {@code memory()} at {@code offset}, through the file where
+     * the page cache holds the memory (faster than storing through the mapping, same bytes).
+     * Reading {@code bytes} from a file cut short raises InternalError, as any read of it would.
+     */
+    void store(MemorySegment bytes, long offset) throws IOException;
+
+    /**
+     * Every byte read as zero when this run opened the memory, because the open made it: a file it
+     * created (sized with ftruncate, so a hole), a memfd. A loader may then leave zero fill unstored
+     * over bytes it has not written. False for anything that existed before (a file given again,
+     * /dev/mem, a UIO map, a dma-buf), whose bytes are whatever was left there.
+     */
+    default boolean startedZeroed() {
+        return false;
+    }
+
     /** Makes every write so far visible to whoever reads the memory next (a device, the file). */
     void flush() throws PosixException;
 

@@ -13,10 +13,12 @@ import java.util.Optional;
 /** {@code file:PATH}: a regular file standing in for the memory, byte 0 at the physical base. */
 final class FileCarveout extends MappedCarveout implements Carveout {
     private final CarveoutSpec.File spec;
+    private final boolean created;
 
-    private FileCarveout(CarveoutSpec.File spec, Carveouts.Base base, Mapping mapping) {
+    private FileCarveout(CarveoutSpec.File spec, Carveouts.Base base, Mapping mapping, boolean created) {
         super(mapping, base);
         this.spec = spec;
+        this.created = created;
     }
 
     static FileCarveout open(CarveoutSpec.File spec, Carveouts.Request request) throws IOException, PosixException {
@@ -28,7 +30,8 @@ final class FileCarveout extends MappedCarveout implements Carveout {
                 // Sets the size without writing a block: a 100 MiB fake costs no disk until loaded.
                 Libc.ftruncate(fd, request.size());
             }
-            return new FileCarveout(spec, request.base(), Mapping.map(fds, fd, 0, 0, request.size()));
+            return new FileCarveout(spec, request.base(), Mapping.map(fds, fd, 0, 0, request.size()),
+                    created.isPresent());
         }
     }
 
@@ -50,6 +53,12 @@ final class FileCarveout extends MappedCarveout implements Carveout {
             }
             throw e;
         }
+    }
+
+    /** Only a file this open created: an existing one is used as it is, never truncated. */
+    @Override
+    public boolean startedZeroed() {
+        return created;
     }
 
     public Path path() {

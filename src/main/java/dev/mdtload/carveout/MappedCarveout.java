@@ -39,6 +39,10 @@ abstract sealed class MappedCarveout permits FileCarveout, DevMemCarveout, UioCa
         return mapping.memory();
     }
 
+    public final void store(MemorySegment bytes, long offset) throws IOException {
+        mapping.store(bytes, offset);
+    }
+
     public void flush() throws PosixException {
         mapping.flush();
     }

@@ -9,8 +9,12 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,17 +23,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * knows about addresses.
  */
 final class Mapping implements AutoCloseable {
+    /** What {@link #store} copies through at a time: the source's bytes pass through Java's copy first. */
+    private static final long STAGING = 1 << 20;
+
     private final Arena arena;
     private final MemorySegment memory;
     private final Fd fd;
+    /** Where byte 0 of {@link #memory} is in the file. */
+    private final long fileOffset;
     private final OpenFds owned;
     private final boolean pageCache;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private Mapping(Arena arena, MemorySegment memory, Fd fd, OpenFds owned, boolean pageCache) {
+    private Mapping(Arena arena, MemorySegment memory, Fd fd, long fileOffset, OpenFds owned, boolean pageCache) {
         this.arena = arena;
         this.memory = memory;
         this.fd = fd;
+        this.fileOffset = fileOffset;
         this.owned = owned;
         this.pageCache = pageCache;
     }
@@ -47,7 +57,7 @@ final class Mapping implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment whole = Libc.mmap(fd, length, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, offset, arena);
-            return new Mapping(arena, whole.asSlice(skip, size), fd, fds.transfer(), regular);
+            return new Mapping(arena, whole.asSlice(skip, size), fd, offset + skip, fds.transfer(), regular);
         } catch (PosixException | RuntimeException e) {
             arena.close();
             throw e;
@@ -72,6 +82,38 @@ final class Mapping implements AutoCloseable {
 
     Fd fd() {
         return fd;
+    }
+
+    /**
+     * Copies {@code bytes} to {@code offset} of the memory. Memory the page cache holds (a regular
+     * file, a memfd) is written through the file: a store through a shared mapping takes a page
+     * fault per page, and on ext4 each of those reserves its block and starts a journal handle:
+     * several times the CPU of a pwrite of the same bytes (docs/bench/carveout-write-experiments-
+     * 20261130.txt). Device memory is stored to, as before.
+     *
+     * <p>The bytes pass through a native buffer by Java's own copy, as {@code MemorySegment.copy}
+     * did: a source mapped from a file cut short still faults as an InternalError there, while
+     * the kernel's copy would turn it into a write error indistinguishable from a full disk.
+     */
+    void store(MemorySegment bytes, long offset) throws IOException {
+        if (!pageCache) {
+            MemorySegment.copy(bytes, 0, memory, offset, bytes.byteSize());
+            return;
+        }
+        Objects.checkFromIndexSize(offset, bytes.byteSize(), memory.byteSize());
+        try (Arena local = Arena.ofConfined();
+             FileChannel file = FileChannel.open(fd.procPath(), StandardOpenOption.WRITE)) {
+            MemorySegment staging = local.allocate(Math.min(STAGING, Math.max(1, bytes.byteSize())));
+            for (long done = 0; done < bytes.byteSize(); ) {
+                long n = Math.min(staging.byteSize(), bytes.byteSize() - done);
+                MemorySegment.copy(bytes, done, staging, 0, n);
+                ByteBuffer window = staging.asSlice(0, n).asByteBuffer();
+                while (window.hasRemaining()) {
+                    file.write(window, fileOffset + offset + done + window.position());
+                }
+                done += n;
+            }
+        }
     }
 
     void flush() throws PosixException {

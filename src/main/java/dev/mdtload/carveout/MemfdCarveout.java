@@ -25,6 +25,11 @@ final class MemfdCarveout extends MappedCarveout implements Carveout {
     }
 
     @Override
+    public boolean startedZeroed() {
+        return true;
+    }
+
+    @Override
     String source() {
         return "memfd (anonymous memory)";
     }

@@ -26,11 +26,14 @@ import java.util.function.ToLongFunction;
 public final class BiggestFirst {
     private BiggestFirst() {}
 
-    /** {@code f} of each item, in the items' order, computed biggest {@code size} first. */
+    /** {@code f} of each item, in the items' order, computed biggest {@code size} first ({@code size} asked once per item). */
     public static <T, R> List<R> map(List<T> items, ToLongFunction<? super T> size, Function<? super T, ? extends R> f) {
+        // each size once: a sort asks for them again at every comparison, and measuring an image
+        // on disk is a stat, or a directory read for a split one
+        long[] sizes = items.stream().mapToLong(size).toArray();
         Integer[] order = new Integer[items.size()];
         Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingLong((Integer i) -> size.applyAsLong(items.get(i))).reversed());
+        Arrays.sort(order, Comparator.comparingLong((Integer i) -> sizes[i]).reversed());
         Object[] results = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {

@@ -5,6 +5,7 @@ import dev.mdtload.address.PhysAddr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -37,6 +38,19 @@ abstract class CarveoutContract {
 
     abstract InFile inFile(Carveout opened) throws Exception;
 
+    /** Whether {@link #open()} makes the memory it maps (a new file, a memfd) rather than mapping memory that was there. */
+    abstract boolean openMakesTheMemory();
+
+    @Test
+    void startedZeroed_onlyWhenTheOpenMadeTheMemory_whateverTheBytes() throws Exception {
+        try (Carveout carveout = open()) {
+            assertEquals(openMakesTheMemory(), carveout.startedZeroed());
+            if (carveout.startedZeroed()) {
+                assertTrue(Bytes.allZero(carveout.memory().toArray(JAVA_BYTE)));
+            }
+        }
+    }
+
     @Test
     void memory_isExactlyTheRequestedSize() throws Exception {
         try (Carveout carveout = open()) {
@@ -68,6 +82,23 @@ abstract class CarveoutContract {
             carveout.flush();
             InFile backing = inFile(carveout);
             assertArrayEquals(written, Bytes.read(backing.path(), backing.offset(), SIZE));
+        }
+    }
+
+    @Test
+    void store_putsTheBytesAtTheirOffset_inMemoryAndInTheBackingFile_andNothingElse() throws Exception {
+        byte[] before = Bytes.pattern(SIZE, 3);
+        byte[] stored = Bytes.pattern(Page.SIZE + 100, 4);
+        long at = Page.SIZE - 50;
+        byte[] expected = before.clone();
+        System.arraycopy(stored, 0, expected, (int) at, stored.length);
+        try (Carveout carveout = open(); Arena arena = Arena.ofConfined()) {
+            Bytes.write(carveout.memory(), before);
+            carveout.store(arena.allocateFrom(JAVA_BYTE, stored), at);
+            carveout.flush();
+            assertArrayEquals(expected, carveout.memory().toArray(JAVA_BYTE));
+            InFile backing = inFile(carveout);
+            assertArrayEquals(expected, Bytes.read(backing.path(), backing.offset(), SIZE));
         }
     }
 

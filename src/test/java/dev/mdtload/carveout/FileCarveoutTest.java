@@ -4,21 +4,25 @@ import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.posix.PosixException;
+import dev.mdtload.testing.FileBlocks;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class FileCarveoutTest extends SharedCarveoutContract {
     private static final PhysAddr BASE = PhysAddr.of(0x9ae00000L);
@@ -41,6 +45,12 @@ class FileCarveoutTest extends SharedCarveoutContract {
         return new InFile(file(), 0);
     }
 
+    /** {@link #open()} creates the file: a missing one is made, sized with ftruncate. */
+    @Override
+    boolean openMakesTheMemory() {
+        return true;
+    }
+
     @Override
     Optional<PhysAddr> expectedPhysBase() {
         return Optional.of(BASE);
@@ -61,9 +71,18 @@ class FileCarveoutTest extends SharedCarveoutContract {
         long size = 64L << 20;
         try (Carveout carveout = open(new Carveouts.Base.Given(BASE), size)) {
             assertEquals(size, Files.size(file()));
-            long allocated = allocatedBytes(file());
+            long allocated = FileBlocks.allocatedBytes(file());
             assertTrue(allocated < (1 << 20), "64 MiB file has " + allocated + " bytes allocated");
             assertEquals(size, carveout.size());
+        }
+    }
+
+    @Test
+    void open_ofAnExistingFileOfZeros_doesNotClaimItStartedZeroed() throws Exception {
+        // only reading every byte would tell, which costs what the zero fill it would spare costs
+        Files.write(file(), new byte[(int) SIZE]);
+        try (Carveout carveout = open()) {
+            assertFalse(carveout.startedZeroed());
         }
     }
 
@@ -81,6 +100,24 @@ class FileCarveoutTest extends SharedCarveoutContract {
         assertEquals(existing.length, after.length, "the file is never truncated");
         assertArrayEquals(written, Arrays.copyOf(after, (int) SIZE));
         assertArrayEquals(Arrays.copyOfRange(existing, (int) SIZE, existing.length), Arrays.copyOfRange(after, (int) SIZE, after.length));
+    }
+
+    /**
+     * store writes a file carveout through the file, but still reads its source by Java's copy: a
+     * source mapped from a file cut short faults as InternalError (which load reports as a part
+     * that changed), not as a write error the kernel would make of it.
+     */
+    @Test
+    void store_fromAMappedFileCutShort_raisesTheFaultAsInternalError() throws Exception {
+        Path source = Files.write(root.resolve("shrinking.bin"), new byte[(int) SIZE]);
+        try (Carveout carveout = open(); Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
+            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE, arena);
+            try (FileChannel shrink = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                shrink.truncate(0);
+            }
+            assertThrows(InternalError.class, () -> carveout.store(mapped, 0));
+        }
     }
 
     @Test
@@ -114,14 +151,5 @@ class FileCarveoutTest extends SharedCarveoutContract {
         PosixException e = assertThrows(PosixException.class, () -> Carveouts.open(new CarveoutSpec.File(missing),
                 new Carveouts.Request(new Carveouts.Base.Given(BASE), SIZE, root, ReservedMemory.NONE)));
         assertEquals("open(" + missing + ") failed: ENOENT (No such file or directory)", e.getMessage());
-    }
-
-    /** st_blocks * 512, from stat(1): Java has no portable way to ask how much of a file is allocated. */
-    private static long allocatedBytes(Path file) throws IOException, InterruptedException {
-        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
-        String out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        assumeTrue(stat.waitFor() == 0, "stat(1) failed: " + out);
-        String[] blocksAndUnit = out.split(" ");
-        return Long.parseLong(blocksAndUnit[0]) * Long.parseLong(blocksAndUnit[1]);
     }
 }

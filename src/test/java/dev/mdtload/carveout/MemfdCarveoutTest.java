@@ -40,6 +40,12 @@ class MemfdCarveoutTest extends CarveoutContract {
         return new InFile(((MemfdCarveout) opened).mapping().fd().procPath(), 0);
     }
 
+    /** a new memfd, sized with ftruncate. */
+    @Override
+    boolean openMakesTheMemory() {
+        return true;
+    }
+
     @Test
     void locate_refusesAMemfd_whichNoOtherReaderCanMap() {
         UsageFailure e = assertThrows(UsageFailure.class,

@@ -7,6 +7,7 @@ import dev.mdtload.scm.SecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor;
 import dev.mdtload.scm.SimSecureMonitor.PeripheralState;
 import dev.mdtload.testing.ExpectedCarveout;
+import dev.mdtload.testing.FileBlocks;
 import dev.mdtload.testing.MappingAtBridge;
 import dev.mdtload.testing.RawElf;
 import dev.mdtload.testing.RealImage;
@@ -146,6 +147,24 @@ class LoadCommandTest {
 
         assertEquals(0, run.exit(), run::toString);
         ExpectedCarveout.of(venus.path()).assertLoadedInto(carveout, NEW_BASE, before);
+    }
+
+    @Test
+    void load_intoANewCarveoutFile_leavesTheZeroFillAHole_withTheSameBytes() throws Exception {
+        // venus's segment 3 has 33640 file bytes and a p_memsz of 4145152: 4 of its 5 MiB are zero fill
+        RealImage venus = RealImage.VENUS;
+        Path carveout = dir.resolve("carveout.bin");
+        ExpectedCarveout expected = ExpectedCarveout.of(venus.path());
+        long pages = expected.loadable().stream().mapToLong(p -> (p.filesz() + 2 * 4095) / 4096).sum();
+
+        CliRun run = load(SimProbe.watching(PAS_ID), venus.path(), "--carveout", "file:" + carveout,
+                "--phys", hex(venus.minAddress), "--size", venus.loadSize, "--pas-id", PAS_ID);
+
+        assertEquals(0, run.exit(), run::toString);
+        expected.assertLoadedInto(carveout, venus.minAddress);
+        long allocated = FileBlocks.allocatedBytes(carveout);
+        // every page holding file bytes (one more where they straddle a page edge), and no more
+        assertTrue(allocated <= pages * 4096, allocated + " bytes allocated, pages of file bytes: " + pages);
     }
 
     @ParameterizedTest

@@ -5,10 +5,13 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +27,18 @@ class BiggestFirstTest {
         List<String> results = BiggestFirst.map(SIZES, Long::longValue, n -> "#" + n);
         assertEquals(SIZES.stream().map(n -> "#" + n).toList(), results);
         assertEquals(List.of(), BiggestFirst.map(List.<Long>of(), Long::longValue, n -> n));
+    }
+
+    /** Measuring an image is a stat or a directory read: the sort must not measure it at every comparison. */
+    @Test
+    void map_asksEachItemsSizeOnce() {
+        Map<Long, Integer> asked = new ConcurrentHashMap<>();
+        List<Long> distinct = List.of(5L, 90L, 1L, 40L, 91L, 7L, 300L, 2L, 64L, 33L, 12L, 8L);
+        BiggestFirst.map(distinct, n -> {
+            asked.merge(n, 1, Integer::sum);
+            return n;
+        }, n -> n);
+        assertEquals(distinct.stream().collect(Collectors.toMap(n -> n, n -> 1)), asked);
     }
 
     /**
