@@ -3,10 +3,11 @@ package dev.mdtload.provision;
 import dev.mdtload.image.FirmwareImage;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.PasImage;
 import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.Remoteproc;
 
-import java.util.Optional;
+import java.util.List;
 
 /** One processor's bring-up after every check passed: its image open and validated, nothing written. */
 sealed interface Planned extends AutoCloseable {
@@ -19,25 +20,29 @@ sealed interface Planned extends AutoCloseable {
     void close();
 
     /**
-     * init_image, mem_setup (relocatable images), copy, auth_and_reset: of the DTB companion
-     * first when there is one, then of the main image.
+     * init_image, mem_setup (relocatable images), copy, auth_and_reset of each image.
+     *
+     * @param loads the main image first, then its DTB companion when there is one: the manifest's
+     *              order, which the kernel's adsp_stop() shuts them down in, the reverse of the order it starts them
      */
-    record ScmLoad(Entry entry, LoadPlan load, Optional<LoadPlan> companion) implements Planned {
-        @Override
-        public int steps() {
-            return steps(load) + companion.map(ScmLoad::steps).orElse(0);
+    record ScmLoad(Entry entry, List<PasLoad> loads) implements Planned {
+        public ScmLoad {
+            loads = List.copyOf(loads);
         }
 
-        private static int steps(LoadPlan plan) {
-            return plan.image().layout().relocatable() ? 4 : 3;
+        @Override
+        public int steps() {
+            return loads.stream().mapToInt(l -> l.plan().image().layout().relocatable() ? 4 : 3).sum();
         }
 
         @Override
         public void close() {
-            load.close();
-            companion.ifPresent(LoadPlan::close);
+            loads.forEach(l -> l.plan().close());
         }
     }
+
+    /** One image of an scm entry, validated and placed; its role names its steps. */
+    record PasLoad(PasImage.Role role, LoadPlan plan) {}
 
     /** stage, boot. */
     record RemoteprocStart(Entry entry, FirmwareImage image, FirmwareName firmware, Remoteproc processor)

@@ -8,6 +8,7 @@ import dev.mdtload.load.StepListener;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.Method;
 import dev.mdtload.preflight.Preflight;
+import dev.mdtload.provision.Planned.PasLoad;
 import dev.mdtload.provision.Planned.RemoteprocStart;
 import dev.mdtload.provision.Planned.ScmLoad;
 import dev.mdtload.provision.Report.FailedStep;
@@ -103,7 +104,7 @@ public final class Provisioner {
     private SecureWorldSetup secureWorldSetup() {
         return new SecureWorldSetup(plan.sharedBase(), plan.items().stream()
                 .flatMap(i -> i instanceof ScmLoad s
-                        ? Stream.concat(Stream.of(s.load().peripheral()), s.companion().stream().map(LoadPlan::peripheral))
+                        ? s.loads().stream().map(l -> l.plan().peripheral())
                         : Stream.empty())
                 .toList(), Preflight.policy(plan.manifest().settings().facts()));
     }
@@ -139,33 +140,31 @@ public final class Provisioner {
      * when the main image then fails, the companion is shut down and wiped too.
      */
     private void load(Loader loader, PasClient pas, ScmLoad s) throws IOException, Failure {
-        if (s.companion().isPresent()) {
-            load(loader, s, s.companion().get(), COMPANION);
-        }
-        try {
-            load(loader, s, s.load(), "");
-        } catch (IOException | Failure | RuntimeException e) {
-            s.companion().ifPresent(c -> stop(pas, s, c, COMPANION));
-            throw e;
+        Deque<PasLoad> loaded = new ArrayDeque<>();
+        for (PasLoad load : s.loads().reversed()) {
+            try {
+                load(loader, s, load);
+            } catch (IOException | Failure | RuntimeException e) {
+                loaded.forEach(l -> stop(pas, s, l));
+                throw e;
+            }
+            loaded.push(load);
         }
     }
 
-    /** Step names of the companion's load: "companion_init_image". */
-    private static final String COMPANION = "companion_";
-
     /** The loader reports its steps as they end; after a failure, its own undo (wipe, shutdown) is rollback. */
-    private void load(Loader loader, ScmLoad s, LoadPlan plan, String prefix) throws IOException, Failure {
-        loader.execute(plan, new StepListener() {
+    private void load(Loader loader, ScmLoad s, PasLoad load) throws IOException, Failure {
+        loader.execute(load.plan(), new StepListener() {
             private String phase = ReportStep.RUN;
 
             @Override
             public void finished(LoadResult.Step step) {
-                record(phase, s, prefix + step.name(), ReportStep.OK, step.micros(), step.detail());
+                record(phase, s, load.role().step(step.name()), ReportStep.OK, step.micros(), step.detail());
             }
 
             @Override
             public void failed(String name, long micros, Exception failure) {
-                record(phase, s, prefix + name, ReportStep.FAILED, micros, Failure.of(failure).line());
+                record(phase, s, load.role().step(name), ReportStep.FAILED, micros, Failure.of(failure).line());
                 phase = ReportStep.ROLLBACK;
             }
         });
@@ -195,8 +194,7 @@ public final class Provisioner {
 
     private void rollBack(PasClient pas, Remoteprocs remoteprocs, Planned item) {
         boolean stopped = switch (item) {
-            // the main image, then its companion: the order of the kernel's adsp_stop()
-            case ScmLoad s -> stop(pas, s, s.load(), "") & s.companion().map(c -> stop(pas, s, c, COMPANION)).orElse(true);
+            case ScmLoad s -> stop(pas, s);
             case RemoteprocStart r -> stopIfRunning(remoteprocs, r);
         };
         states.put(name(item), stopped ? "stopped" : "stop_failed");
@@ -205,15 +203,25 @@ public final class Provisioner {
         }
     }
 
+    /** Every image of {@code s} shut down and wiped, the main one first: the order of the kernel's adsp_stop(). */
+    private boolean stop(PasClient pas, ScmLoad s) {
+        boolean down = true;
+        for (PasLoad load : s.loads()) {
+            down &= stop(pas, s, load);
+        }
+        return down;
+    }
+
     /** PAS shutdown of one loaded image, then its carveout zeroed; whether the shutdown was accepted. */
-    private boolean stop(PasClient pas, ScmLoad s, LoadPlan plan, String prefix) {
+    private boolean stop(PasClient pas, ScmLoad s, PasLoad load) {
+        LoadPlan plan = load.plan();
         int pasId = plan.request().pasId();
-        boolean down = attempt(s, prefix + "shutdown", () -> {
+        boolean down = attempt(s, load.role().step("shutdown"), () -> {
             pas.shutdown(pasId);
             return "pas id " + pasId + " shut down";
         });
         // zeroed even when shutdown was refused: the image must not stay in memory either way
-        attempt(s, prefix + "wipe", () -> {
+        attempt(s, load.role().step("wipe"), () -> {
             Loader.wipe(plan);
             return "carveout " + plan.request().carveout() + " at " + plan.where() + " zeroed";
         });
