@@ -288,7 +288,7 @@ final class Planner {
                         b.carveout().spec(), b.range(), a.entry().name(), a.carveout().spec(), a.range(), shared)));
             }
         }
-        checks.add(new ReportStep(ReportStep.PLAN, null, "overlaps", problems.size() == before ? ReportStep.OK : ReportStep.FAILED,
+        checks.add(new ReportStep(ReportStep.PLAN, new ReportStep.WholeManifest(), "overlaps", problems.size() == before ? ReportStep.OK : ReportStep.FAILED,
                 micros(start), claims.size() + " carveouts, " + (problems.size() - before) + " overlapping"));
     }
 
@@ -336,11 +336,11 @@ final class Planner {
         long start = System.nanoTime();
         try {
             T value = check.run();
-            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.OK, micros(start), detail.apply(value)));
+            checks.add(new ReportStep(ReportStep.PLAN, new ReportStep.Processor(e.name()), step, ReportStep.OK, micros(start), detail.apply(value)));
             return Optional.of(value);
         } catch (IOException | Failure failure) {
             Failure.of(failure).lines().forEach(line -> problem(e, line));
-            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.FAILED, micros(start), Failure.of(failure).line()));
+            checks.add(new ReportStep(ReportStep.PLAN, new ReportStep.Processor(e.name()), step, ReportStep.FAILED, micros(start), Failure.of(failure).line()));
             return Optional.empty();
         }
     }
