@@ -25,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
 
 /**
  * The checks a Qualcomm secure world makes before it accepts an image for a PAS id, made offline:
@@ -119,9 +118,9 @@ public final class Preflight {
                 ? SigningAttributes.fromOrganizationalUnits(CertificateInfo.organizationalUnits(chain.attestation()))
                 : signature.metadata();
         findings.add(swId(claims, pasId));
-        findings.add(id("oem-id", "OEM_ID", value(claims, SigningAttributes::oemId), facts.get(Fact.OemId.class).map(Fact.OemId::value)));
-        findings.add(id("model-id", "MODEL_ID", value(claims, SigningAttributes::modelId), facts.get(Fact.ModelId.class).map(Fact.ModelId::value)));
-        findings.add(id("hw-id", "HW_ID", value(claims, SigningAttributes::hwId), facts.get(Fact.HwId.class).map(Fact.HwId::value)));
+        findings.add(id("oem-id", "OEM_ID", claims.id(SigningAttributes.Id.OEM_ID), facts.get(Fact.OemId.class).map(Fact.OemId::value)));
+        findings.add(id("model-id", "MODEL_ID", claims.id(SigningAttributes.Id.MODEL_ID), facts.get(Fact.ModelId.class).map(Fact.ModelId::value)));
+        findings.add(id("hw-id", "HW_ID", claims.id(SigningAttributes.Id.HW_ID), facts.get(Fact.HwId.class).map(Fact.HwId::value)));
         findings.add(rollback(hash, claims, facts));
         return new PreflightReport(signature.file(), pasId, findings);
     }
@@ -166,7 +165,7 @@ public final class Preflight {
     }
 
     private static Finding swId(SigningAttributes claims, long pasId) {
-        OptionalLong image = value(claims, SigningAttributes::swId);
+        OptionalLong image = claims.id(SigningAttributes.Id.SW_ID);
         Optional<SwIds.Expected> expected = SwIds.of(pasId);
         if (image.isEmpty()) {
             return Finding.fail("sw-id-missing", "image states no SW_ID");
@@ -198,7 +197,7 @@ public final class Preflight {
         Optional<Fact.Rollback> board = facts.get(Fact.Rollback.class);
         OptionalLong image = switch (hash.version()) {
             case 3, 5 -> {
-                OptionalLong swId = value(claims, SigningAttributes::swId);
+                OptionalLong swId = claims.id(SigningAttributes.Id.SW_ID);
                 yield swId.isPresent() ? OptionalLong.of(swId.getAsLong() >>> 32) : OptionalLong.empty();
             }
             case 6 -> hash.oemMetadata().length() >= SigningAttributes.V6_METADATA_SIZE
@@ -216,11 +215,5 @@ public final class Preflight {
                 ? Finding.pass("rollback", String.format("image version %d, board minimum %d", image.getAsLong(), board.get().minimum()))
                 : Finding.fail("rollback-too-old", String.format("image anti-rollback version %d, board minimum %d",
                         image.getAsLong(), board.get().minimum()));
-    }
-
-    /** A signed attribute the image may not state (null in {@link SigningAttributes}, or no attributes at all). */
-    private static OptionalLong value(SigningAttributes claims, Function<SigningAttributes, Long> field) {
-        Long v = claims == null ? null : field.apply(claims);
-        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }
 }
