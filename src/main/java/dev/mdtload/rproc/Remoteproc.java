@@ -24,31 +24,17 @@ public record Remoteproc(String id, String name, RemoteprocState state, String f
     }
 
     /** An attribute older kernels do not have: its value, or its absence. */
-    public sealed interface Setting {
-        /** As {@code rproc status} shows it. */
-        String text();
-    }
+    public sealed interface Setting {}
 
     /** The attribute's value; the JSON gives it as a string. */
-    public record Value(String value) implements Setting {
+    public record Value(@JsonValue String value) implements Setting {
         public Value {
             Objects.requireNonNull(value, "value");
-        }
-
-        @JsonValue
-        @Override
-        public String text() {
-            return value;
         }
     }
 
     /** The kernel has no such attribute; the JSON gives null, as it always has. */
     public record Absent() implements Setting {
-        @Override
-        public String text() {
-            return "(no such attribute)";
-        }
-
         @JsonValue
         public Object json() {
             return null;

@@ -75,7 +75,9 @@ public final class ImageSigner {
     /** Who signs: a throwaway test CA made on the spot, or the user's own key. */
     public sealed interface Signer {
         /** Where the root certificate is written for verifiers; none for a user, whose root is theirs already. */
-        List<Path> publishedRoots(Request r);
+        default List<Path> publishedRoots(Request r) {
+            return List.of();
+        }
     }
 
     /** A test CA whose attestation certificate states {@code hwId} (0 without --hw-id); its root goes to OUT.root.pem. */
@@ -96,11 +98,6 @@ public final class ImageSigner {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(certChain, "certChain");
             Objects.requireNonNull(hwId, "hwId");
-        }
-
-        @Override
-        public List<Path> publishedRoots(Request r) {
-            return List.of();
         }
     }
 

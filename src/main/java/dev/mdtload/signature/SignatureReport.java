@@ -55,27 +55,34 @@ public sealed interface SignatureReport {
         }
     }
 
+    /** A report whose OEM chain was decoded. */
+    sealed interface Chained extends SignatureReport {
+        int chainLength();
+
+        /** The OEM chain's root, what the table knows of it and whether it was pinned. */
+        Root root();
+
+        @Override
+        default Optional<Root> chainRoot() {
+            return Optional.of(root());
+        }
+
+        @Override
+        default String describe() {
+            return summary() + "; " + chainLength() + " certificates, " + root().describe();
+        }
+    }
+
     /**
      * A chain, but no one scheme to name: the attestation key fits none, or it fits several and none verified.
      *
      * @param schemeBasis why no scheme: the attestation key and how its certificate is signed
-     * @param root        the OEM chain's root, what the table knows of it and whether it was pinned
      */
     record Unnamed(Status status, int mbnVersion, long signedLength, String schemeBasis, int chainLength, Root root,
-                   String summary, List<Violation> errors) implements SignatureReport {
+                   String summary, List<Violation> errors) implements Chained {
         public Unnamed {
             Objects.requireNonNull(root, "root");
             errors = List.copyOf(errors);
-        }
-
-        @Override
-        public Optional<Root> chainRoot() {
-            return Optional.of(root);
-        }
-
-        @Override
-        public String describe() {
-            return SignatureReport.describe(summary, chainLength, root);
         }
     }
 
@@ -84,29 +91,14 @@ public sealed interface SignatureReport {
      *
      * @param scheme      the scheme the signature verified with, or, when invalid, the only one it was checked against
      * @param schemeBasis why that scheme: the attestation key and how its certificate is signed
-     * @param root        the OEM chain's root, what the table knows of it and whether it was pinned
      */
     record Checked(Status status, int mbnVersion, long signedLength, SignatureScheme scheme, String schemeBasis,
-                   int chainLength, Root root, String summary, List<Violation> errors) implements SignatureReport {
+                   int chainLength, Root root, String summary, List<Violation> errors) implements Chained {
         public Checked {
             Objects.requireNonNull(scheme, "scheme");
             Objects.requireNonNull(root, "root");
             errors = List.copyOf(errors);
         }
-
-        @Override
-        public Optional<Root> chainRoot() {
-            return Optional.of(root);
-        }
-
-        @Override
-        public String describe() {
-            return SignatureReport.describe(summary, chainLength, root);
-        }
-    }
-
-    private static String describe(String summary, int chainLength, Root root) {
-        return summary + "; " + chainLength + " certificates, " + root.describe();
     }
 
     public enum Status {

@@ -50,8 +50,25 @@ public sealed interface SigningAttributes {
 
     Optional<String> hashAlgorithm();
 
+    /** The OU fields the attributes were read from; none for metadata. */
+    default List<OuField> fields() {
+        return List.of();
+    }
+
+    /** {@code source}, each id stated, {@code hash_algorithm} when stated, {@code fields}; null when nothing is. */
     @JsonValue
-    Map<String, Object> json();
+    default Map<String, Object> json() {
+        return source().map(source -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("source", source);
+            for (Id id : Id.values()) {
+                id(id).ifPresent(v -> json.put(id.json(), v));
+            }
+            hashAlgorithm().ifPresent(h -> json.put("hash_algorithm", h));
+            json.put("fields", fields());
+            return json;
+        }).orElse(null);
+    }
 
     /** The ids as a one-line summary: "SW_ID 0xe  HW_ID 0x0  DEBUG 0x2 ..."; empty when nothing is stated. */
     default String summary() {
@@ -86,11 +103,6 @@ public sealed interface SigningAttributes {
         @Override
         public Optional<String> hashAlgorithm() {
             return fields.stream().filter(f -> f.number() == 7).map(OuField::name).findFirst();
-        }
-
-        @Override
-        public Map<String, Object> json() {
-            return SigningAttributes.json(this, fields);
         }
 
         @Override
@@ -133,11 +145,6 @@ public sealed interface SigningAttributes {
         }
 
         @Override
-        public Map<String, Object> json() {
-            return SigningAttributes.json(this, List.of());
-        }
-
-        @Override
         public Optional<String> source() {
             return Optional.of(SOURCE_METADATA);
         }
@@ -156,11 +163,6 @@ public sealed interface SigningAttributes {
         @Override
         public Optional<String> hashAlgorithm() {
             return Optional.of(hash);
-        }
-
-        @Override
-        public Map<String, Object> json() {
-            return SigningAttributes.json(this, List.of());
         }
 
         @Override
@@ -185,23 +187,6 @@ public sealed interface SigningAttributes {
         public Optional<String> hashAlgorithm() {
             return Optional.empty();
         }
-
-        /** Null: the JSON has always given no attributes as null, or left them out. */
-        @Override
-        public Map<String, Object> json() {
-            return null;
-        }
-    }
-
-    private static Map<String, Object> json(SigningAttributes stated, List<OuField> fields) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("source", stated.source().orElseThrow());
-        for (Id id : Id.values()) {
-            stated.id(id).ifPresent(v -> json.put(id.json(), v));
-        }
-        stated.hashAlgorithm().ifPresent(h -> json.put("hash_algorithm", h));
-        json.put("fields", fields);
-        return json;
     }
 
     /**
