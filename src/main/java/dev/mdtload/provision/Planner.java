@@ -54,8 +54,34 @@ final class Planner {
     private final List<Claim> claims = new ArrayList<>();
     /** Each remote processor with the entry that brings it up: two entries may not start the same one. */
     private final Map<String, Entry> started = new HashMap<>();
-    private Board board;
-    private Failure boardFailure;
+    private BoardTree tree = new BoardTree.Unread();
+
+    /** The board's device tree: read once, when a check first needs it; a tree that cannot be read fails every such check alike. */
+    private sealed interface BoardTree {
+        /** The carveouts it knows, which the shared buffers must stay clear of. */
+        List<Range> carveouts();
+
+        record Unread() implements BoardTree {
+            @Override
+            public List<Range> carveouts() {
+                return List.of();
+            }
+        }
+
+        record Read(Board board) implements BoardTree {
+            @Override
+            public List<Range> carveouts() {
+                return board.carveouts().stream().map(c -> new Range(c.base(), c.size())).toList();
+            }
+        }
+
+        record Unreadable(Failure failure) implements BoardTree {
+            @Override
+            public List<Range> carveouts() {
+                return List.of();
+            }
+        }
+    }
 
     /** An entry's carveout, once resolved: the overlap check compares every pair. */
     private record Claim(Entry entry, CarveoutRef carveout, Range range) {}
@@ -295,9 +321,7 @@ final class Planner {
     /** Below the lowest carveout, else above one: the first 1 MiB window clear of every carveout known. */
     private PhysAddr sharedBase(List<Range> claimed) {
         List<Range> taken = new ArrayList<>(claimed);
-        if (board != null) {
-            board.carveouts().forEach(c -> taken.add(new Range(c.base(), c.size())));
-        }
+        taken.addAll(tree.carveouts());
         List<PhysAddr> candidates = new ArrayList<>();
         for (Range r : taken) {
             if (r.base().value() >= SHARED_WINDOW) {
@@ -313,17 +337,18 @@ final class Planner {
     }
 
     private Board board() throws Failure {
-        if (board == null && boardFailure == null) {
+        if (tree instanceof BoardTree.Unread) {
             try {
-                board = Board.read(root);
+                tree = new BoardTree.Read(Board.read(root));
             } catch (IOException | DeviceTreeException e) {
-                boardFailure = Failure.of(e);
+                tree = new BoardTree.Unreadable(Failure.of(e));
             }
         }
-        if (boardFailure != null) {
-            throw boardFailure;
-        }
-        return board;
+        return switch (tree) {
+            case BoardTree.Read read -> read.board();
+            case BoardTree.Unreadable unreadable -> throw unreadable.failure();
+            case BoardTree.Unread _ -> throw new AssertionError("read above");
+        };
     }
 
     /** reserved: lookups through the board's tree, read (once) only when a load needs one. */
