@@ -4,6 +4,7 @@ import dev.mdtload.check.InvalidImageException;
 import dev.mdtload.signature.CertificateInfo;
 import dev.mdtload.signature.ChainInfo;
 import dev.mdtload.signature.Signatures;
+import dev.mdtload.signature.SigningAttributes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,9 +51,7 @@ final class CertsCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Signatures.CertsReport r) {
         out.printf("%s: MBN v%d, signed bytes 0..%d of the hash segment%n", r.path(), r.mbnVersion(), r.signedLength());
-        if (r.metadata() != null) {
-            out.printf("  %s: %s%n", r.metadata().source(), r.metadata().summary());
-        }
+        r.metadata().source().ifPresent(source -> out.printf("  %s: %s%n", source, r.metadata().summary()));
         for (ChainInfo chain : r.chains()) {
             out.printf("  %s signature: %d bytes; chain: %d certificates in a %d-byte field (%d bytes of 0xff padding)%n",
                     chain.authority(), chain.signatureSize(), chain.certificates().size(), chain.chainFieldSize(),
@@ -65,7 +64,7 @@ final class CertsCommand implements Callable<Integer> {
                 out.printf("      key:       %s (%d bits), signed with %s%n", c.keyType(), c.keySize(), c.signatureAlgorithm());
                 out.printf("      valid:     %s to %s%n", c.notBefore(), c.notAfter());
                 out.printf("      sha256:    %s%n", c.sha256());
-                if (c.attributes() != null) {
+                if (c.attributes() instanceof SigningAttributes.OuFields) {
                     out.printf("      OU fields: %s%n", c.attributes().summary());
                 }
             }

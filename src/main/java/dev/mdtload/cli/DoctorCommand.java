@@ -129,8 +129,7 @@ final class DoctorCommand extends RootedCommand {
     }
 
     private static String signature(SignatureReport s) {
-        return s.root() == null ? "signature " + s.status().id()
-                : "signature " + s.status().id() + ", " + s.root().kind().id() + " root \"" + s.root().label() + "\"";
+        return "signature " + s.status().id() + s.chainRoot().map(r -> ", " + r.kind().id() + " root \"" + r.label() + "\"").orElse("");
     }
 
     /** The JSON form, built in one place: the board, the kernel judged for, and each processor with its findings. */
@@ -151,7 +150,7 @@ final class DoctorCommand extends RootedCommand {
             case ImageCheck.Missing m -> new ImageView(m.name(), m.role().label(), null, null, null, null, null, null, null);
             case ImageCheck.Found f -> new ImageView(f.name(), f.role().label(), f.path().toString(), f.report().valid(),
                     f.report().loadSize(), f.report().relocatable(), f.report().minAddress(), f.signature().status().id(),
-                    f.signature().root());
+                    f.signature().chainRoot().orElse(null));
         };
     }
 

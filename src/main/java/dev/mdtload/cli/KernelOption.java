@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * --kernel: whose loader rules a verdict follows (docs/rules.md, dev.mdtload.kernel.LoaderChange).
@@ -57,15 +58,15 @@ final class KernelOption {
         }
     }
 
-    /** For provision: the version given, which overrides the manifest's kernel setting; null when not given. */
-    KernelRules version() throws UsageFailure {
+    /** For provision: the version given, which overrides the manifest's kernel setting; empty when not given. */
+    Optional<KernelRules> version() throws UsageFailure {
         if (kernel == null) {
-            return null;
+            return Optional.empty();
         }
         if (all() || NONE.equals(kernel)) {
             throw new UsageFailure("--kernel " + kernel + ": provision brings up a board, which runs one kernel");
         }
-        return release();
+        return Optional.of(release());
     }
 
     /** The kernels to judge against: one, or the first release of every modelled range. */

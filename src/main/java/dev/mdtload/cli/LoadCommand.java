@@ -47,9 +47,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 @Command(name = "load",
@@ -256,7 +256,7 @@ final class LoadCommand implements Callable<Integer> {
         LoadPlan main = Loader.plan(request, validator);
         try {
             if (companion == null) {
-                return new Boot(lite, Optional.empty(), main);
+                return new Boot(lite, List.of(), main);
             }
             LoadRequest companionRequest = new LoadRequest(companion.image, CarveoutSpec.parse(companion.carveout),
                     companion.target(), companion.size,
@@ -264,7 +264,7 @@ final class LoadCommand implements Callable<Integer> {
             LoadPlan dtb = Loader.plan(companionRequest, validator);
             try {
                 requireApart(main, dtb);
-                return new Boot(lite, Optional.of(dtb), main);
+                return new Boot(lite, List.of(dtb), main);
             } catch (UsageFailure | RuntimeException e) {
                 dtb.close();
                 throw e;
@@ -314,7 +314,7 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     private static List<Violation> warnings(Boot.Result booted) {
-        return Stream.concat(booted.companion().stream(), Stream.of(booted.main())).flatMap(r -> r.warnings().stream()).toList();
+        return Stream.concat(booted.companions().stream(), Stream.of(booted.main())).flatMap(r -> r.warnings().stream()).toList();
     }
 
     /**
@@ -332,26 +332,26 @@ final class LoadCommand implements Callable<Integer> {
 
     /**
      * {@code load --json}: the carveout's spec as given, addresses as numbers, placements as {@code map --json} shows them;
-     * the lite firmware's shutdowns and the DTB companion's own load only when there were any.
+     * the lite firmware's shutdowns and the DTB companions' own loads only when there were any.
      */
     record LoadView(String image, String carveout, int pasId, String convention, long base, long size,
                     boolean relocatable, long loadSize, long metadata, List<Json.PlacementView> placements,
                     List<LoadResult.Step> steps, String state,
                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LoadResult.Step> liteShutdowns,
-                    @JsonInclude(JsonInclude.Include.NON_NULL) LoadView companion) {
+                    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LoadView> companions) {
         /** state: "running" once the secure world authenticated and started it, "recorded" when the calls were only written. */
         static LoadView of(LoadResult r, CarveoutSpec spec, boolean authenticated) {
             return new LoadView(r.image(), spec.toString(), r.pasId(), r.convention().name().toLowerCase(java.util.Locale.ROOT),
                     r.base().value(), r.size(), r.relocatable(), r.loadSize(), r.metadata().value(),
-                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded", List.of(), null);
+                    Json.PlacementView.of(r.placements()), r.steps(), authenticated ? "running" : "recorded", List.of(), List.of());
         }
 
         static LoadView of(Boot.Result booted, Boot boot, boolean authenticated) {
             LoadView main = of(booted.main(), boot.main().request().carveout(), authenticated);
             return new LoadView(main.image, main.carveout, main.pasId, main.convention, main.base, main.size, main.relocatable,
                     main.loadSize, main.metadata, main.placements, main.steps, main.state, booted.lite(),
-                    booted.companion().map(c -> of(c, boot.companion().orElseThrow().request().carveout(), authenticated))
-                            .orElse(null));
+                    IntStream.range(0, booted.companions().size()).mapToObj(i -> of(booted.companions().get(i),
+                            boot.companions().get(i).request().carveout(), authenticated)).toList());
         }
     }
 
@@ -361,7 +361,7 @@ final class LoadCommand implements Callable<Integer> {
         for (LoadResult.Step s : booted.lite()) {
             b.append(String.format("lite firmware: %s%n", s.detail()));
         }
-        booted.companion().ifPresent(c -> b.append("companion: ").append(summary(c, authenticated)).append(String.format("%n")));
+        booted.companions().forEach(c -> b.append("companion: ").append(summary(c, authenticated)).append(String.format("%n")));
         return b.append(summary(booted.main(), authenticated)).toString();
     }
 

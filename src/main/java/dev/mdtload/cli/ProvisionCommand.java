@@ -84,9 +84,7 @@ final class ProvisionCommand extends RootedCommand {
                 Output.requireNotInput(output, inputs);
             }
         }
-        if (kernel.version() != null) {
-            m = m.withKernel(kernel.version());
-        }
+        m = kernel.version().map(m::withKernel).orElse(m);
         if (recordFile != null && !dryRun && m.settings().scm() != Manifest.ScmBackend.RECORD) {
             // an empty record would pass for a run that made no secure-world calls
             throw new UsageFailure("--record " + recordFile + " needs scm: record in the manifest or --dry-run: "
@@ -155,7 +153,7 @@ final class ProvisionCommand extends RootedCommand {
         StringBuilder b = new StringBuilder();
         b.append(String.format("provision %s (root %s%s)%n", r.manifest(), r.root(), r.dryRun() ? ", dry run" : ""));
         for (ReportStep s : r.steps()) {
-            b.append(String.format("  %-8s %-12s %-15s %-7s %9.3f ms  %s%n", s.phase(), s.processor() == null ? "-" : s.processor(),
+            b.append(String.format("  %-8s %-12s %-15s %-7s %9.3f ms  %s%n", s.phase(), s.processor().label(),
                     s.step(), s.result(), s.micros() / 1000.0, s.detail() == null ? "" : s.detail()));
         }
         for (Report.ProcessorState p : r.processors()) {

@@ -39,7 +39,7 @@ final class ProvisionProgress implements Consumer<ReportStep>, AutoCloseable {
         if (bar == null) {
             return;
         }
-        bar.setExtraMessage(step.processor() + " " + step.step());
+        bar.setExtraMessage(step.processor().label() + " " + step.step());
         // rollback steps were never counted: the bar shows how far the bring-up got
         if (step.phase().equals(ReportStep.RUN) && !step.failed()) {
             bar.step();

@@ -20,12 +20,15 @@ final class RprocStatusCommand extends RprocSubcommand {
             out().println(Json.success(spec, p));
         } else {
             out().printf("%s%n  name:     %s%n  state:    %s%n  firmware: %s%n  recovery: %s%n  coredump: %s%n",
-                    p.id(), p.name(), p.state(), p.firmware(), orAbsent(p.recovery()), orAbsent(p.coredump()));
+                    p.id(), p.name(), p.state(), p.firmware(), text(p.recovery()), text(p.coredump()));
         }
         return done();
     }
 
-    private static String orAbsent(String value) {
-        return value == null ? "(no such attribute)" : value;
+    private static String text(Remoteproc.Setting setting) {
+        return switch (setting) {
+            case Remoteproc.Value(String value) -> value;
+            case Remoteproc.Absent _ -> "(no such attribute)";
+        };
     }
 }

@@ -93,8 +93,9 @@ final class SignCommand implements Callable<Integer> {
         try (Output signed = Output.of(output, inputs)) {
             ImageSigner.Result result;
             try {
-                ImageSigner.Request request = new ImageSigner.Request(elf, mbnVersion, swId, hwId, scheme,
-                        userKey == null ? null : userKey.key, userKey == null ? null : userKey.chain, signed.path(), force);
+                ImageSigner.Request request = new ImageSigner.Request(elf, mbnVersion, swId, signer(),
+                        scheme == null ? new ImageSigner.SchemeChoice.Implied() : new ImageSigner.SchemeChoice.Given(scheme),
+                        signed.path(), force);
                 Output.requireNotInput(request.rootCertificate(), inputs);
                 result = ImageSigner.sign(request);
             } catch (IllegalArgumentException e) {
@@ -103,17 +104,23 @@ final class SignCommand implements Callable<Integer> {
             signed.finish();
             List<Path> written = new ArrayList<>(List.of(output));
             PrintWriter out = signed.report(spec.commandLine().getOut(), spec.commandLine().getErr());
-            if (result.rootCertificate() != null) {
-                written.add(result.rootCertificate());
-                if (!common.json) {
-                    out.printf("signed with %s by a throwaway test CA; verify with: mdtload validate --root-cert %s %s%n",
-                            result.scheme().id(), result.rootCertificate(), result.image());
-                }
-            } else if (!common.json) {
-                out.printf("signed with %s%n", result.scheme().id());
+            written.addAll(result.publishedRoots());
+            if (!common.json) {
+                out.println(result.publishedRoots().isEmpty() ? "signed with " + result.scheme().id()
+                        : String.format("signed with %s by a throwaway test CA; verify with: mdtload validate --root-cert %s %s",
+                                result.scheme().id(), result.publishedRoots().getFirst(), result.image()));
             }
             Written.of(elf, written).print(spec, out, common.json);
         }
         return ExitCode.OK;
+    }
+
+    /** The options as they come (absent ones null) turned into who signs. */
+    private ImageSigner.Signer signer() {
+        if (userKey == null) {
+            return new ImageSigner.TestCaSigner(hwId == null ? 0 : hwId);
+        }
+        return new ImageSigner.OwnKey(userKey.key, userKey.chain,
+                hwId == null ? new ImageSigner.HwId.Any() : new ImageSigner.HwId.Exactly(hwId));
     }
 }

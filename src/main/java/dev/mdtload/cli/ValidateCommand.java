@@ -133,7 +133,7 @@ final class ValidateCommand implements Callable<Integer> {
             out.println(common.json ? Json.verdict(spec, exit, new Judged(r, rules.toString(), o.signature), r.errors(),
                     r.warnings()) : verdict(r));
             if (o.signature != null && !common.json) {
-                out.println("  signature: " + describe(o.signature));
+                out.println("  signature: " + o.signature.describe());
             }
             Errors.print(err, r);
             warned += r.valid() && !r.warnings().isEmpty() ? 1 : 0;
@@ -180,10 +180,6 @@ final class ValidateCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
     }
 
-    static String describe(SignatureReport s) {
-        return s.root() == null ? s.summary()
-                : s.summary() + "; " + s.chainLength() + " certificates, " + s.root().describe();
-    }
 
     /** The JSON of one image: the image report's fields, the kernel judged for, and "signature" with --signatures. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -20,31 +20,27 @@ public final class RunningKernel {
 
     /** The default for this machine, read from {@code root} (normally "/"). */
     public static KernelRules defaultRules(Path root) {
-        String release = qualcommRelease(root);
-        if (release == null) {
-            return KernelRules.newest();
-        }
         try {
-            return KernelRules.of(release);
+            return qualcommRelease(root).map(KernelRules::of).orElse(KernelRules.newest());
         } catch (IllegalArgumentException unmodelled) {
             // a board kernel older than the model: its rules are unknown, so the newest are the honest default
             return KernelRules.newest();
         }
     }
 
-    /** {@code uname -r} (from /proc) when the devicetree says this is a Qualcomm board, else null. */
-    static String qualcommRelease(Path root) {
+    /** {@code uname -r} (from /proc) when the devicetree says this is a Qualcomm board. */
+    private static Optional<String> qualcommRelease(Path root) {
         try {
             Path compatible = root.resolve("sys/firmware/devicetree/base/compatible");
             Optional<String> release = release(root);
             if (!Files.isReadable(compatible) || release.isEmpty()) {
-                return null;
+                return Optional.empty();
             }
             // the property is a list of NUL-separated strings
             String soc = new String(Files.readAllBytes(compatible), StandardCharsets.US_ASCII);
-            return soc.contains("qcom,") ? release.get() : null;
+            return soc.contains("qcom,") ? release : Optional.empty();
         } catch (IOException unreadable) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.mdtload.scm.SecureWorldSetup;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -16,31 +15,32 @@ import java.util.stream.Stream;
  *
  * @param lite      the PAS ids of the lite firmware to shut down first, results ignored
  *                  ({@link dev.mdtload.preflight.LiteFirmware})
- * @param companion the DTB image, under its own PAS id and carveout
+ * @param companions the images authenticated before the main one, each under its own PAS id and
+ *                   carveout: the DTB image (the kernel's dtb_pas_id) on SoCs that have one, else none
  */
-public record Boot(List<Long> lite, Optional<LoadPlan> companion, LoadPlan main) implements AutoCloseable {
+public record Boot(List<Long> lite, List<LoadPlan> companions, LoadPlan main) implements AutoCloseable {
     public Boot {
         lite = List.copyOf(lite);
-        Objects.requireNonNull(companion, "companion");
+        companions = List.copyOf(companions);
         Objects.requireNonNull(main, "main");
     }
 
     /** The secure world's view of both carveouts, the companion's first. */
     public List<SecureWorldSetup.Peripheral> peripherals() {
-        return Stream.concat(companion.stream(), Stream.of(main)).map(LoadPlan::peripheral).toList();
+        return Stream.concat(companions.stream(), Stream.of(main)).map(LoadPlan::peripheral).toList();
     }
 
     @Override
     public void close() {
         main.close();
-        companion.ifPresent(LoadPlan::close);
+        companions.forEach(LoadPlan::close);
     }
 
-    /** What a boot did: each lite shutdown, the companion's load when there was one, the main image's. */
-    public record Result(List<LoadResult.Step> lite, Optional<LoadResult> companion, LoadResult main) {
+    /** What a boot did: each lite shutdown, each companion's load, the main image's. */
+    public record Result(List<LoadResult.Step> lite, List<LoadResult> companions, LoadResult main) {
         public Result {
             lite = List.copyOf(lite);
-            Objects.requireNonNull(companion, "companion");
+            companions = List.copyOf(companions);
             Objects.requireNonNull(main, "main");
         }
     }

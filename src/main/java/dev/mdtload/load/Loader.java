@@ -211,17 +211,35 @@ public final class Loader {
         for (long pasId : boot.lite()) {
             lite.add(shutdownLite(pasId, listener));
         }
-        Optional<LoadResult> companion = Optional.empty();
-        if (boot.companion().isPresent()) {
-            companion = Optional.of(execute(boot.companion().get(), listener.prefixed(COMPANION)));
-        }
+        List<LoadResult> companions = new ArrayList<>();
         try {
-            return new Boot.Result(lite, companion, execute(boot.main(), listener));
+            for (LoadPlan companion : boot.companions()) {
+                companions.add(execute(companion, listener.prefixed(COMPANION)));
+            }
+            return new Boot.Result(lite, companions, execute(boot.main(), listener));
         } catch (IOException | Failure | RuntimeException e) {
-            // the order of the kernel's qcom_pas_stop(): the main image, then its DTB
-            boot.companion().ifPresent(c -> stop(c, listener.prefixed(COMPANION)));
+            // the main image was undone by execute; its loaded companions follow, as in stop(Boot)
+            stopCompanions(boot.companions().subList(0, companions.size()), listener);
             throw e;
         }
+    }
+
+    /**
+     * Stops what {@link #boot} started, in the order of the kernel's qcom_pas_stop(): the main
+     * image, then its companions. Nothing is thrown, so every image is stopped.
+     *
+     * @return whether the secure world accepted every shutdown
+     */
+    public boolean stop(Boot boot, StepListener listener) {
+        return stop(boot.main(), listener) & stopCompanions(boot.companions(), listener);
+    }
+
+    private boolean stopCompanions(List<LoadPlan> loaded, StepListener listener) {
+        boolean down = true;
+        for (LoadPlan companion : loaded.reversed()) {
+            down &= stop(companion, listener.prefixed(COMPANION));
+        }
+        return down;
     }
 
     /**

@@ -25,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
 
 /**
  * The checks a Qualcomm secure world makes before it accepts an image for a PAS id, made offline:
@@ -46,9 +45,9 @@ public final class Preflight {
     /** v6 OEM metadata word 29: anti_rollback_version, after the SoC versions, serial numbers and root index. */
     private static final int V6_ROLLBACK_WORD = 29;
     private static final List<IdCheck> IDS = List.of(
-            new IdCheck("oem-id", "OEM_ID", SigningAttributes::oemId, Fact.OemId.class),
-            new IdCheck("model-id", "MODEL_ID", SigningAttributes::modelId, Fact.ModelId.class),
-            new IdCheck("hw-id", "HW_ID", SigningAttributes::hwId, Fact.HwId.class));
+            new IdCheck("oem-id", "OEM_ID", SigningAttributes.Id.OEM_ID, Fact.OemId.class),
+            new IdCheck("model-id", "MODEL_ID", SigningAttributes.Id.MODEL_ID, Fact.ModelId.class),
+            new IdCheck("hw-id", "HW_ID", SigningAttributes.Id.HW_ID, Fact.HwId.class));
 
     private Preflight() {}
 
@@ -169,7 +168,7 @@ public final class Preflight {
     }
 
     private static Finding swId(SigningAttributes claims, long pasId) {
-        OptionalLong image = value(claims, SigningAttributes::swId);
+        OptionalLong image = claims.id(SigningAttributes.Id.SW_ID);
         Optional<SwIds.Expected> expected = SwIds.of(pasId);
         if (image.isEmpty()) {
             return Finding.fail("sw-id-missing", "image states no SW_ID");
@@ -186,14 +185,14 @@ public final class Preflight {
     }
 
     /** An id an image may be bound to: the check's name, the field's, where the image states it and which fuse holds it. */
-    private record IdCheck(String check, String field, Function<SigningAttributes, Long> claim,
+    private record IdCheck(String check, String field, SigningAttributes.Id claim,
                            Class<? extends Fact.Id> fuse) {
         Finding check(SigningAttributes claims, BoardFacts facts) {
             Optional<? extends Fact.Id> board = facts.get(fuse);
             if (board.isEmpty()) {
                 return Finding.skipped(check, field + " not given for the board");
             }
-            OptionalLong image = value(claims, claim);
+            OptionalLong image = claims.id(claim);
             if (image.isEmpty()) {
                 return Finding.skipped(check, "image states no " + field + ": not bound to one");
             }
@@ -208,7 +207,7 @@ public final class Preflight {
         Optional<Fact.Rollback> board = facts.get(Fact.Rollback.class);
         OptionalLong image = switch (hash.version()) {
             case 3, 5 -> {
-                OptionalLong swId = value(claims, SigningAttributes::swId);
+                OptionalLong swId = claims.id(SigningAttributes.Id.SW_ID);
                 yield swId.isPresent() ? OptionalLong.of(swId.getAsLong() >>> 32) : OptionalLong.empty();
             }
             case 6 -> hash.oemMetadata().length() >= SigningAttributes.V6_METADATA_SIZE
@@ -226,11 +225,5 @@ public final class Preflight {
                 ? Finding.pass("rollback", String.format("image version %d, board minimum %d", image.getAsLong(), board.get().minimum()))
                 : Finding.fail("rollback-too-old", String.format("image anti-rollback version %d, board minimum %d",
                         image.getAsLong(), board.get().minimum()));
-    }
-
-    /** A signed attribute the image may not state (null in {@link SigningAttributes}, or no attributes at all). */
-    private static OptionalLong value(SigningAttributes claims, Function<SigningAttributes, Long> field) {
-        Long v = claims == null ? null : field.apply(claims);
-        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mdtload.provision;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.mdtload.load.Loader;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.kernel.KernelRules;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A board's bring-up as its manifest describes it: which image each processor gets, into which
@@ -88,17 +88,14 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     /**
      * One processor to bring up.
      *
-     * @param line     where its entry starts in the manifest, for messages
-     * @param image    resolved against the manifest's directory
-     * @param carveout required for scm; for remoteproc (whose carveout the kernel fills) only checked
-     * @param after    the names of the entries that must be running before this one starts
+     * @param line  where its entry starts in the manifest, for messages
+     * @param image resolved against the manifest's directory
+     * @param after the names of the entries that must be running before this one starts
      */
-    public record Entry(String name, int order, int line, Path image, Optional<CarveoutRef> carveout, Method method,
-                        List<String> after) {
+    public record Entry(String name, int order, int line, Path image, Method method, List<String> after) {
         public Entry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(image, "image");
-            Objects.requireNonNull(carveout, "carveout");
             Objects.requireNonNull(method, "method");
             after = List.copyOf(after);
         }
@@ -107,17 +104,49 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     /** How a processor is started. */
     public sealed interface Method {
         /**
-         * Through mdtload's own loader and the secure world's PAS calls.
-         *
-         * @param companion the DTB image loaded and authenticated first, under its own PAS id
+         * Through mdtload's own loader and the secure world's PAS calls, into the carveout the
+         * entry names: alone, or after a DTB companion image.
          */
-        record Scm(int pasId, Optional<Companion> companion) implements Method {
-            public Scm {
-                Objects.requireNonNull(companion, "companion");
+        sealed interface Scm extends Method {
+            /**
+             * What the secure world authenticates for the entry whose image is {@code main}: that
+             * image, then its DTB companion when there is one (the kernel authenticates the companion first).
+             */
+            List<PasImage> images(Path main);
+
+            /** The main image's PAS id. */
+            int pasId();
+        }
+
+        /** The main image only. */
+        record Alone(int pasId, CarveoutRef carveout) implements Scm {
+            public Alone {
+                Objects.requireNonNull(carveout, "carveout");
             }
 
-            public Scm(int pasId) {
-                this(pasId, Optional.empty());
+            @Override
+            public List<PasImage> images(Path main) {
+                return List.of(new PasImage(PasImage.Role.MAIN, main, pasId, carveout));
+            }
+        }
+
+        /**
+         * The DTB image ({@code *_dtb.mbn}) first, under its own PAS id and carveout: the kernel's
+         * qcom_q6v5_pas loads it in adsp_load() and authenticates it (auth_and_reset of dtb_pas_id)
+         * in adsp_start() before the main image's init_image; adsp_stop() shuts it down after the main one.
+         */
+        record WithCompanion(int pasId, CarveoutRef carveout, Path companion, int companionPasId,
+                             CarveoutRef companionCarveout) implements Scm {
+            public WithCompanion {
+                Objects.requireNonNull(carveout, "carveout");
+                Objects.requireNonNull(companion, "companion");
+                Objects.requireNonNull(companionCarveout, "companionCarveout");
+            }
+
+            @Override
+            public List<PasImage> images(Path main) {
+                return List.of(new PasImage(PasImage.Role.MAIN, main, pasId, carveout),
+                        new PasImage(PasImage.Role.COMPANION, companion, companionPasId, companionCarveout));
             }
         }
 
@@ -125,25 +154,56 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
          * Through the kernel's remoteproc sysfs.
          *
          * @param processor its {@code remoteprocN} directory or its name
-         * @param firmware  the name to stage the image under; absent: the image's file name
+         * @param firmware  the name to stage the image under: as given, else the image's file name
          */
-        record Remoteproc(String processor, Optional<String> firmware) implements Method {
+        record Remoteproc(String processor, String firmware, KernelCarveout carveout) implements Method {
             public Remoteproc {
                 Objects.requireNonNull(processor, "processor");
                 Objects.requireNonNull(firmware, "firmware");
+                Objects.requireNonNull(carveout, "carveout");
             }
         }
     }
 
+    /** The memory the kernel loads a remoteproc image into: it always takes the region the board's device tree assigns. */
+    public sealed interface KernelCarveout {
+        /** The manifest names that region too: mdtload checks it is there, big enough and shared with no other entry. */
+        record Named(CarveoutRef ref) implements KernelCarveout {
+            public Named {
+                Objects.requireNonNull(ref, "ref");
+            }
+        }
+
+        /** The manifest leaves it to the device tree: nothing to check. */
+        record FromDeviceTree() implements KernelCarveout {}
+    }
+
     /**
-     * A processor's DTB companion image ({@code *_dtb.mbn}): its own PAS id and carveout. The kernel's
-     * qcom_q6v5_pas loads it in adsp_load() and authenticates it (auth_and_reset of dtb_pas_id) in
-     * adsp_start() before the main image's init_image; adsp_stop() shuts it down after the main one.
+     * One image the secure world authenticates under its own PAS id, loaded into its own carveout.
+     *
+     * @param role the main image, or its DTB companion; it names the image's steps
      */
-    public record Companion(Path image, int pasId, CarveoutRef carveout) {
-        public Companion {
+    public record PasImage(Role role, Path image, int pasId, CarveoutRef carveout) {
+        public PasImage {
+            Objects.requireNonNull(role, "role");
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(carveout, "carveout");
+        }
+
+        /** Which image of an scm entry; the companion's steps are "companion_carveout", "companion_init_image", ... */
+        public enum Role {
+            MAIN(""), COMPANION(Loader.COMPANION);
+
+            private final String prefix;
+
+            Role(String prefix) {
+                this.prefix = prefix;
+            }
+
+            /** {@code name} as this image's step. */
+            public String step(String name) {
+                return prefix + name;
+            }
         }
     }
 

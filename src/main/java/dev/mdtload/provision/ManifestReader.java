@@ -26,6 +26,7 @@ import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.FactsFile;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.KernelCarveout;
 import dev.mdtload.provision.Manifest.Method;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.Settings;
@@ -326,7 +327,7 @@ public final class ManifestReader {
             required(at, label, "image", f.image() == null || f.image().isBlank() ? null : f.image(), "");
             required(at, label, "method", f.method(), " (scm or remoteproc)");
             Optional<CarveoutRef> carveout = f.carveout() == null ? Optional.empty() : carveout(at + ".carveout", label, f.carveout());
-            Method method = null;
+            Optional<CarveoutRef> companion = Optional.empty();
             if (f.companion() != null && f.method() != MethodKind.SCM) {
                 problem(at + ".companion", label, "companion applies to method scm only: the kernel loads a "
                         + "remoteproc's DTB image itself");
@@ -340,24 +341,28 @@ public final class ManifestReader {
                     problem(at + ".pas_id", label, "pas id " + f.pasId() + " is above 2^31 - 1");
                 } else if (f.pasId() != null) {
                     unique(pasIds, f.pasId().intValue(), at + ".pas_id", "pas id " + f.pasId(), true);
-                    Optional<Manifest.Companion> companion = f.companion() == null ? Optional.empty()
-                            : companion(at + ".companion", label, f.companion(), pasIds);
-                    if (f.companion() == null || companion.isPresent()) {
-                        method = new Method.Scm(f.pasId().intValue(), companion);
+                    if (f.companion() != null) {
+                        companion = companion(at + ".companion", label, f.companion(), pasIds);
                     }
                 }
             } else if (f.method() == MethodKind.REMOTEPROC) {
                 required(at, label, "remoteproc", f.remoteproc(), " for method remoteproc: the processor's name or remoteprocN");
                 absent(at, label, "pas_id", f.pasId(), "remoteproc");
-                if (f.remoteproc() != null) {
-                    method = new Method.Remoteproc(f.remoteproc(), Optional.ofNullable(f.firmware()));
-                }
             }
-            if (problems.size() != before || method == null) {
+            if (problems.size() != before) {
                 return Optional.empty();
             }
+            // every field a method needs was required above: none is missing here
             Path image = resolve(f.image());
-            return Optional.of(new Entry(f.name(), order, where.line(at), image, carveout, method,
+            Method method = switch (f.method()) {
+                case SCM -> f.companion() == null ? new Method.Alone(f.pasId().intValue(), carveout.orElseThrow())
+                        : new Method.WithCompanion(f.pasId().intValue(), carveout.orElseThrow(), resolve(f.companion().image()),
+                                f.companion().pasId().intValue(), companion.orElseThrow());
+                case REMOTEPROC -> new Method.Remoteproc(f.remoteproc(),
+                        Optional.ofNullable(f.firmware()).orElse(image.getFileName().toString()),
+                        carveout.<KernelCarveout>map(KernelCarveout.Named::new).orElse(new KernelCarveout.FromDeviceTree()));
+            };
+            return Optional.of(new Entry(f.name(), order, where.line(at), image, method,
                     Optional.ofNullable(f.after()).orElse(List.of())));
         }
 
@@ -365,7 +370,8 @@ public final class ManifestReader {
             return file.toAbsolutePath().getParent().resolve(image).normalize();
         }
 
-        private Optional<Manifest.Companion> companion(String at, String label, CompanionForm f, Map<Integer, String> pasIds) {
+        /** The companion's carveout, once every field of the companion is there and right. */
+        private Optional<CarveoutRef> companion(String at, String label, CompanionForm f, Map<Integer, String> pasIds) {
             int before = problems.size();
             required(at, label, "companion image", f.image() == null || f.image().isBlank() ? null : f.image(), "");
             required(at, label, "companion pas_id", f.pasId(), " (the DTB image's own PAS id)");
@@ -376,10 +382,7 @@ public final class ManifestReader {
             } else if (f.pasId() != null) {
                 unique(pasIds, f.pasId().intValue(), at + ".pas_id", "pas id " + f.pasId(), true);
             }
-            if (problems.size() != before || carveout.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Manifest.Companion(resolve(f.image()), f.pasId().intValue(), carveout.get()));
+            return problems.size() != before ? Optional.empty() : carveout;
         }
 
         private Optional<CarveoutRef> carveout(String at, String label, CarveoutForm form) {

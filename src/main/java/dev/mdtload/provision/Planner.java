@@ -16,6 +16,7 @@ import dev.mdtload.image.LoadLayout;
 import dev.mdtload.image.Validator;
 import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.kernel.RunningKernel;
+import dev.mdtload.load.Boot;
 import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.Loader;
@@ -23,7 +24,9 @@ import dev.mdtload.load.Target;
 import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.KernelCarveout;
 import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.provision.Manifest.PasImage;
 import dev.mdtload.rproc.FileSysfs;
 import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.Remoteproc;
@@ -50,8 +53,37 @@ final class Planner {
     private final Remoteprocs remoteprocs;
     private final List<String> problems = new ArrayList<>();
     private final List<ReportStep> checks = new ArrayList<>();
-    private Board board;
-    private Failure boardFailure;
+    private final List<Claim> claims = new ArrayList<>();
+    /** Each remote processor with the entry that brings it up: two entries may not start the same one. */
+    private final Map<String, Entry> started = new HashMap<>();
+    private BoardTree tree = new BoardTree.Unread();
+
+    /** The board's device tree: read once, when a check first needs it; a tree that cannot be read fails every such check alike. */
+    private sealed interface BoardTree {
+        /** The carveouts it knows, which the shared buffers must stay clear of. */
+        List<Range> carveouts();
+
+        record Unread() implements BoardTree {
+            @Override
+            public List<Range> carveouts() {
+                return List.of();
+            }
+        }
+
+        record Read(Board board) implements BoardTree {
+            @Override
+            public List<Range> carveouts() {
+                return board.carveouts().stream().map(c -> new Range(c.base(), c.size())).toList();
+            }
+        }
+
+        record Unreadable(Failure failure) implements BoardTree {
+            @Override
+            public List<Range> carveouts() {
+                return List.of();
+            }
+        }
+    }
 
     /** An entry's carveout, once resolved: the overlap check compares every pair. */
     private record Claim(Entry entry, CarveoutRef carveout, Range range) {}
@@ -80,23 +112,15 @@ final class Planner {
     Plan plan() {
         long begin = System.nanoTime();
         List<Planned> items = new ArrayList<>();
-        List<Claim> claims = new ArrayList<>();
-        Map<String, Entry> started = new HashMap<>();
         try {
             for (Entry e : manifest.processors()) {
-                Optional<Range> range = e.carveout().flatMap(c -> check(e, "carveout", () -> resolve(e, c), Range::toString));
-                range.ifPresent(r -> claims.add(new Claim(e, e.carveout().orElseThrow(), r)));
-                Optional<Manifest.Companion> companion = e.method() instanceof Method.Scm scm ? scm.companion() : Optional.empty();
-                Optional<Range> companionRange = companion.flatMap(c ->
-                        check(e, "companion_carveout", () -> resolve(e, c.carveout()), Range::toString));
-                companionRange.ifPresent(r -> claims.add(new Claim(e, companion.orElseThrow().carveout(), r)));
                 Optional<Planned> planned = switch (e.method()) {
-                    case Method.Scm scm -> scm(e, scm, range, companionRange);
-                    case Method.Remoteproc rproc -> remoteproc(e, rproc, range, started);
+                    case Method.Scm scm -> scm(e, scm);
+                    case Method.Remoteproc rproc -> remoteproc(e, rproc);
                 };
                 planned.ifPresent(items::add);
             }
-            overlaps(claims);
+            overlaps();
         } catch (RuntimeException | Error e) {
             items.forEach(Planned::close);
             throw e;
@@ -109,9 +133,15 @@ final class Planner {
                 sharedBase(claims.stream().map(Claim::range).toList()), micros(begin));
     }
 
-    /** The carveout's physical range; for scm, also everything opening it will check, and the call width. */
-    private Range resolve(Entry e, CarveoutRef carveout) throws IOException, Failure {
-        Range range = switch (carveout) {
+    /** Resolves one carveout of {@code e} as a plan step; once resolved it takes part in the overlap check. */
+    private Optional<Range> claim(Entry e, String step, CarveoutRef carveout, Check<Range> resolve) {
+        Optional<Range> range = check(e, step, resolve, Range::toString);
+        range.ifPresent(r -> claims.add(new Claim(e, carveout, r)));
+        return range;
+    }
+
+    private Range range(CarveoutRef carveout) throws IOException, Failure {
+        return switch (carveout) {
             case CarveoutRef.Reserved r -> {
                 ReservedMemory.Region region = board().reservedMemory().find(r.spec().name())
                         .orElseThrow(() -> r.spec().noSuchRegion());
@@ -119,43 +149,63 @@ final class Planner {
             }
             case CarveoutRef.Explicit x -> new Range(x.phys(), x.size());
         };
-        // the kernel fills a remoteproc's carveout, and a dry run loads into anonymous memory:
-        // only a real scm load opens the spec itself
-        boolean opened = e.method() instanceof Method.Scm && !dryRun;
-        Carveouts.check(opened ? carveout.spec() : new CarveoutSpec.Memfd(), request(range));
-        if (e.method() instanceof Method.Scm) {
-            manifest.settings().convention().width().require(range.base(), range.size(),
-                    "carveout " + carveout.spec() + " (" + manifest.settings().convention().id() + " convention)");
-        }
+    }
+
+    /** A carveout mdtload loads into: everything opening it will check, and the call width. */
+    private Range loadCarveout(CarveoutRef carveout) throws IOException, Failure {
+        Range range = range(carveout);
+        Carveouts.check(opened(carveout), request(range));
+        manifest.settings().convention().width().require(range.base(), range.size(),
+                "carveout " + carveout.spec() + " (" + manifest.settings().convention().id() + " convention)");
         return range;
+    }
+
+    /** A carveout the kernel fills: it must be there, but mdtload opens none of its memory. */
+    private Range kernelCarveout(CarveoutRef carveout) throws IOException, Failure {
+        Range range = range(carveout);
+        Carveouts.check(new CarveoutSpec.Memfd(), request(range));
+        return range;
+    }
+
+    /** A dry run loads into anonymous memory at the same addresses. */
+    private CarveoutSpec opened(CarveoutRef carveout) {
+        return dryRun ? new CarveoutSpec.Memfd() : carveout.spec();
     }
 
     private Carveouts.Request request(Range range) {
         return new Carveouts.Request(new Carveouts.Base.Given(range.base()), range.size(), root, reserved());
     }
 
-    /** The main image's load and, when the entry has one, its DTB companion's: both planned, or neither. */
-    private Optional<Planned> scm(Entry e, Method.Scm scm, Optional<Range> range, Optional<Range> companionRange) {
-        if (range.isEmpty()) {
+    /** Every image of the entry (the main one, its DTB companion) planned, or none. */
+    private Optional<Planned> scm(Entry e, Method.Scm scm) {
+        List<PasImage> images = scm.images(e.image());
+        List<Optional<Range>> ranges = new ArrayList<>();
+        for (PasImage image : images) {
+            ranges.add(claim(e, image.role().step("carveout"), image.carveout(), () -> loadCarveout(image.carveout())));
+        }
+        if (ranges.getFirst().isEmpty()) {
+            // nowhere to load the main image: its validation would say nothing the carveout's problem does not
             return Optional.empty();
         }
-        Optional<LoadPlan> main = load(e, "validate", e.image(), e.carveout().orElseThrow(), range.get(), scm.pasId());
-        Optional<LoadPlan> companion = scm.companion().flatMap(c -> companionRange.flatMap(r ->
-                load(e, "companion_validate", c.image(), c.carveout(), r, c.pasId())));
-        if (main.isEmpty() || companion.isEmpty() != scm.companion().isEmpty()) {
-            main.ifPresent(LoadPlan::close);
-            companion.ifPresent(LoadPlan::close);
-            return Optional.empty();
+        List<Optional<LoadPlan>> loads = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            PasImage image = images.get(i);
+            loads.add(ranges.get(i).flatMap(r -> load(e, image, r)));
         }
-        return Optional.of(new Planned.ScmLoad(e, main.get(), companion,
-                LiteFirmware.shutdowns(manifest.settings().facts(), scm.pasId())));
+        if (loads.stream().allMatch(Optional::isPresent)) {
+            List<LoadPlan> plans = loads.stream().map(Optional::orElseThrow).toList();
+            // images() lists the main image first, then its companion
+            return Optional.of(new Planned.ScmLoad(e, new Boot(LiteFirmware.shutdowns(manifest.settings().facts(),
+                    scm.pasId()), plans.subList(1, plans.size()), plans.getFirst())));
+        }
+        loads.forEach(l -> l.ifPresent(LoadPlan::close));
+        return Optional.empty();
     }
 
-    private Optional<LoadPlan> load(Entry e, String step, Path image, CarveoutRef carveout, Range r, int pasId) {
-        CarveoutSpec spec = dryRun ? new CarveoutSpec.Memfd() : carveout.spec();
-        LoadRequest request = new LoadRequest(image, spec, new Target.Phys(r.base()), r.size(),
-                pasId, IommuMap.empty(), root, reserved());
-        return check(e, step, () -> {
+    private Optional<LoadPlan> load(Entry e, PasImage image, Range r) {
+        LoadRequest request = new LoadRequest(image.image(), opened(image.carveout()), new Target.Phys(r.base()), r.size(),
+                image.pasId(), IommuMap.empty(), root, reserved());
+        return check(e, image.role().step("validate"), () -> {
             LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));
             try {
                 requireRoom(load.image().layout(), r);
@@ -164,12 +214,16 @@ final class Planner {
                 throw x;
             }
             return load;
-        }, load -> summary(load.image(), Optional.of(r), load.warnings()));
+        }, load -> summary(load.image(), new Room.Within(r), load.warnings()));
     }
 
-    private Optional<Planned> remoteproc(Entry e, Method.Remoteproc m, Optional<Range> range, Map<String, Entry> started) {
-        Optional<FirmwareName> firmware = check(e, "firmware_name",
-                () -> FirmwareName.of(m.firmware().orElse(e.image().getFileName().toString())), FirmwareName::value);
+    private Optional<Planned> remoteproc(Entry e, Method.Remoteproc m) {
+        Room room = switch (m.carveout()) {
+            case KernelCarveout.Named(CarveoutRef ref) -> claim(e, "carveout", ref, () -> kernelCarveout(ref))
+                    .<Room>map(Room.Within::new).orElse(new Room.Unknown());
+            case KernelCarveout.FromDeviceTree _ -> new Room.Unknown();
+        };
+        Optional<FirmwareName> firmware = check(e, "firmware_name", () -> FirmwareName.of(m.firmware()), FirmwareName::value);
         Optional<Remoteproc> processor = check(e, "remoteproc", () -> {
             Remoteproc p = remoteprocs.offline(m.processor());
             Entry other = started.putIfAbsent(p.id(), e);
@@ -186,21 +240,51 @@ final class Planner {
                     // the kernel names the parts after the firmware name: one too short has none
                     firmware.get().part(0);
                 }
-                if (range.isPresent()) {
-                    requireRoom(opened.layout(), range.get());
-                    opened.layout().place(e.image().toString(), range.get().base().value(), range.get().size());
-                }
+                room.require(opened.layout(), e.image());
                 return new Validated(opened, warnings);
             } catch (Failure | RuntimeException x) {
                 opened.close();
                 throw x;
             }
-        }, v -> summary(v.image(), range, v.warnings()));
+        }, v -> summary(v.image(), room, v.warnings()));
         if (firmware.isPresent() && processor.isPresent() && image.isPresent()) {
             return Optional.of(new Planned.RemoteprocStart(e, image.get().image(), firmware.get(), processor.get()));
         }
         image.ifPresent(v -> v.image().close());
         return Optional.empty();
+    }
+
+    /** What an image must fit in: a carveout whose range is known, or one only the kernel knows (or whose check failed already). */
+    private sealed interface Room {
+        void require(LoadLayout layout, Path image) throws InvalidInput;
+
+        /** The validate step's ", fits RANGE", or nothing. */
+        String fits();
+
+        record Within(Range range) implements Room {
+            @Override
+            public void require(LoadLayout layout, Path image) throws InvalidInput {
+                requireRoom(layout, range);
+                layout.place(image.toString(), range.base().value(), range.size());
+            }
+
+            @Override
+            public String fits() {
+                return ", fits " + range;
+            }
+        }
+
+        record Unknown() implements Room {
+            @Override
+            public void require(LoadLayout layout, Path image) {
+                // the kernel checks it against the region it picks
+            }
+
+            @Override
+            public String fits() {
+                return "";
+            }
+        }
     }
 
     /** An image that passed validation, with the warnings it carries. */
@@ -215,15 +299,15 @@ final class Planner {
     }
 
     /** The validate step's detail; warnings by rule id, as {@code validate} names them. */
-    private static String summary(FirmwareImage image, Optional<Range> range, List<Violation> warnings) {
+    private static String summary(FirmwareImage image, Room room, List<Violation> warnings) {
         String warned = warnings.stream().map(w -> w.rule().id() + (w.segment() == null ? "" : " (segment " + w.segment() + ")"))
                 .collect(Collectors.joining(", "));
         return String.format("%s: %d segments, load size 0x%x%s%s", image.path(), image.segments().size(),
-                image.layout().loadSize(), range.map(r -> ", fits " + r).orElse(""),
+                image.layout().loadSize(), room.fits(),
                 warned.isEmpty() ? "" : "; warnings: " + warned);
     }
 
-    private void overlaps(List<Claim> claims) {
+    private void overlaps() {
         long start = System.nanoTime();
         int before = problems.size();
         for (int i = 0; i < claims.size(); i++) {
@@ -235,16 +319,14 @@ final class Planner {
                         b.carveout().spec(), b.range(), a.entry().name(), a.carveout().spec(), a.range(), shared)));
             }
         }
-        checks.add(new ReportStep(ReportStep.PLAN, null, "overlaps", problems.size() == before ? ReportStep.OK : ReportStep.FAILED,
+        checks.add(new ReportStep(ReportStep.PLAN, new ReportStep.WholeManifest(), "overlaps", problems.size() == before ? ReportStep.OK : ReportStep.FAILED,
                 micros(start), claims.size() + " carveouts, " + (problems.size() - before) + " overlapping"));
     }
 
     /** Below the lowest carveout, else above one: the first 1 MiB window clear of every carveout known. */
     private PhysAddr sharedBase(List<Range> claimed) {
         List<Range> taken = new ArrayList<>(claimed);
-        if (board != null) {
-            board.carveouts().forEach(c -> taken.add(new Range(c.base(), c.size())));
-        }
+        taken.addAll(tree.carveouts());
         List<PhysAddr> candidates = new ArrayList<>();
         for (Range r : taken) {
             if (r.base().value() >= SHARED_WINDOW) {
@@ -260,17 +342,18 @@ final class Planner {
     }
 
     private Board board() throws Failure {
-        if (board == null && boardFailure == null) {
+        if (tree instanceof BoardTree.Unread) {
             try {
-                board = Board.read(root);
+                tree = new BoardTree.Read(Board.read(root));
             } catch (IOException | DeviceTreeException e) {
-                boardFailure = Failure.of(e);
+                tree = new BoardTree.Unreadable(Failure.of(e));
             }
         }
-        if (boardFailure != null) {
-            throw boardFailure;
-        }
-        return board;
+        return switch (tree) {
+            case BoardTree.Read read -> read.board();
+            case BoardTree.Unreadable unreadable -> throw unreadable.failure();
+            case BoardTree.Unread _ -> throw new AssertionError("read above");
+        };
     }
 
     /** reserved: lookups through the board's tree, read (once) only when a load needs one. */
@@ -283,11 +366,11 @@ final class Planner {
         long start = System.nanoTime();
         try {
             T value = check.run();
-            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.OK, micros(start), detail.apply(value)));
+            checks.add(new ReportStep(ReportStep.PLAN, new ReportStep.Processor(e.name()), step, ReportStep.OK, micros(start), detail.apply(value)));
             return Optional.of(value);
         } catch (IOException | Failure failure) {
             Failure.of(failure).lines().forEach(line -> problem(e, line));
-            checks.add(new ReportStep(ReportStep.PLAN, e.name(), step, ReportStep.FAILED, micros(start), Failure.of(failure).line()));
+            checks.add(new ReportStep(ReportStep.PLAN, new ReportStep.Processor(e.name()), step, ReportStep.FAILED, micros(start), Failure.of(failure).line()));
             return Optional.empty();
         }
     }

@@ -58,7 +58,7 @@ public final class Provisioner {
 
     /** The report of a plan that was refused: its checks and problems; nothing ran. */
     public static Report refused(Plan plan) {
-        return new Provisioner(plan, step -> { }).report(null, plan.micros());
+        return new Provisioner(plan, step -> { }).report(new Report.NoFailure(), plan.micros());
     }
 
     /**
@@ -83,7 +83,7 @@ public final class Provisioner {
                 .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())
                 .toList();
         boolean scm = plan.items().stream().anyMatch(i -> i instanceof ScmLoad);
-        FailedStep failure;
+        Report.Ending failure;
         try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
              DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
              SecureMonitor monitor = scm ? drivers.secureWorld(secureWorldSetup()) : null) {
@@ -109,7 +109,7 @@ public final class Provisioner {
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
-    private FailedStep startAll(Loader loader, Remoteprocs remoteprocs) {
+    private Report.Ending startAll(Loader loader, Remoteprocs remoteprocs) {
         Deque<Planned> started = new ArrayDeque<>();
         for (Planned item : plan.items()) {
             try {
@@ -131,7 +131,7 @@ public final class Provisioner {
                 return failure;
             }
         }
-        return null;
+        return new Report.NoFailure();
     }
 
     /** The loader's boot: lite shutdowns, the DTB companion, the main image. */
@@ -178,7 +178,7 @@ public final class Provisioner {
     /** The step the failure happened in: the last one recorded as failed, or the preparation before the first. */
     private String failedStep(Planned item, Exception failure) {
         for (ReportStep step : steps.reversed()) {
-            if (step.phase().equals(ReportStep.RUN) && name(item).equals(step.processor()) && step.failed()) {
+            if (step.phase().equals(ReportStep.RUN) && step.processor().equals(new ReportStep.Processor(name(item))) && step.failed()) {
                 return step.step();
             }
         }
@@ -188,9 +188,7 @@ public final class Provisioner {
 
     private void rollBack(Loader loader, Remoteprocs remoteprocs, Planned item) {
         boolean stopped = switch (item) {
-            // the main image, then its companion: the order of the kernel's qcom_pas_stop()
-            case ScmLoad s -> loader.stop(s.load(), new Recorder(s, ReportStep.ROLLBACK)) & s.companion()
-                    .map(c -> loader.stop(c, new Recorder(s, ReportStep.ROLLBACK).prefixed(Loader.COMPANION))).orElse(true);
+            case ScmLoad s -> loader.stop(s.boot(), new Recorder(s, ReportStep.ROLLBACK));
             case RemoteprocStart r -> stopIfRunning(remoteprocs, r);
         };
         states.put(name(item), stopped ? "stopped" : "stop_failed");
@@ -230,7 +228,7 @@ public final class Provisioner {
     }
 
     private void record(String phase, Planned item, String name, String result, long micros, String detail) {
-        ReportStep step = new ReportStep(phase, name(item), name, result, micros, detail);
+        ReportStep step = new ReportStep(phase, new ReportStep.Processor(name(item)), name, result, micros, detail);
         steps.add(step);
         progress.accept(step);
     }
@@ -239,7 +237,7 @@ public final class Provisioner {
         return item.entry().name();
     }
 
-    private Report report(FailedStep failure, long micros) {
+    private Report report(Report.Ending failure, long micros) {
         List<Report.ProcessorState> processors = plan.manifest().processors().stream()
                 .map(e -> new Report.ProcessorState(e.name(), method(e), e.order(), states.get(e.name()))).toList();
         List<ReportStep> all = new ArrayList<>(plan.checks());

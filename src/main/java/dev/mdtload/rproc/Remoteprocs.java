@@ -204,7 +204,11 @@ public final class Remoteprocs {
         String name = required(id, Attribute.NAME);
         RemoteprocState state = RemoteprocState.parse(id, required(id, Attribute.STATE));
         return new Remoteproc(id, name, state, sysfs.read(id, Attribute.FIRMWARE).orElse(""),
-                sysfs.read(id, Attribute.RECOVERY).orElse(null), sysfs.read(id, Attribute.COREDUMP).orElse(null));
+                setting(id, Attribute.RECOVERY), setting(id, Attribute.COREDUMP));
+    }
+
+    private Remoteproc.Setting setting(String id, Attribute attribute) throws IOException {
+        return sysfs.read(id, attribute).<Remoteproc.Setting>map(Remoteproc.Value::new).orElse(new Remoteproc.Absent());
     }
 
     private String required(String id, Attribute attribute) throws IOException {

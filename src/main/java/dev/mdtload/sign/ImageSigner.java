@@ -32,6 +32,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Turns an ELF into a signed PIL image: its loadable segments laid out by {@link ImageAssembler}
@@ -50,22 +51,18 @@ public final class ImageSigner {
     /**
      * What to sign and how.
      *
-     * @param hwId      HW_ID; null for 0 with the test CA, or whatever the user's certificate says
-     * @param scheme    null for the version's (or key's) default
-     * @param key       the user's PEM private key, with {@code certChain}; both null for a test CA
-     * @param certChain the user's PEM chain, attestation first and root last
-     * @param force     replace outputs that exist
+     * @param scheme --scheme, or the version's (test CA) or the key's (own key) default
+     * @param force  replace outputs that exist
      */
-    public record Request(Path elf, int mbnVersion, long swId, Long hwId, SignatureScheme scheme, Path key,
-                          Path certChain, Path output, boolean force) {
+    public record Request(Path elf, int mbnVersion, long swId, Signer signer, SchemeChoice scheme, Path output,
+                          boolean force) {
         public Request {
             Objects.requireNonNull(elf, "elf");
+            Objects.requireNonNull(signer, "signer");
+            Objects.requireNonNull(scheme, "scheme");
             Objects.requireNonNull(output, "output");
             if (!HashSegment.VERSIONS.contains(mbnVersion)) {
                 throw new IllegalArgumentException("MBN version " + mbnVersion + " is not one of " + HashSegment.VERSIONS);
-            }
-            if ((key == null) != (certChain == null)) {
-                throw new IllegalArgumentException("a key needs its certificate chain and a chain its key");
             }
         }
 
@@ -75,8 +72,96 @@ public final class ImageSigner {
         }
     }
 
-    /** What was written: the image and, for a test CA, its root certificate (else null). */
-    public record Result(Path image, Path rootCertificate, SignatureScheme scheme) {}
+    /** Who signs: a throwaway test CA made on the spot, or the user's own key. */
+    public sealed interface Signer {
+        /** Where the root certificate is written for verifiers; none for a user, whose root is theirs already. */
+        default List<Path> publishedRoots(Request r) {
+            return List.of();
+        }
+    }
+
+    /** A test CA whose attestation certificate states {@code hwId} (0 without --hw-id); its root goes to OUT.root.pem. */
+    public record TestCaSigner(long hwId) implements Signer {
+        @Override
+        public List<Path> publishedRoots(Request r) {
+            return List.of(r.rootCertificate());
+        }
+    }
+
+    /**
+     * The user's PEM private key and chain, attestation first and root last.
+     *
+     * @param hwId what the attestation certificate must state, when --hw-id is given
+     */
+    public record OwnKey(Path key, Path certChain, HwId hwId) implements Signer {
+        public OwnKey {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(certChain, "certChain");
+            Objects.requireNonNull(hwId, "hwId");
+        }
+    }
+
+    /** The HW_ID a user's certificate must state: the one --hw-id gives, or any. */
+    public sealed interface HwId {
+        boolean admits(long stated);
+
+        /** How a message quotes the option: " --hw-id 0x5", or nothing. */
+        String option();
+
+        record Any() implements HwId {
+            @Override
+            public boolean admits(long stated) {
+                return true;
+            }
+
+            @Override
+            public String option() {
+                return "";
+            }
+        }
+
+        record Exactly(long value) implements HwId {
+            @Override
+            public boolean admits(long stated) {
+                return stated == value;
+            }
+
+            @Override
+            public String option() {
+                return " --hw-id 0x" + Long.toHexString(value);
+            }
+        }
+    }
+
+    /** --scheme, or the default the version or the key implies. */
+    public sealed interface SchemeChoice {
+        SignatureScheme or(SignatureScheme implied);
+
+        record Implied() implements SchemeChoice {
+            @Override
+            public SignatureScheme or(SignatureScheme implied) {
+                return implied;
+            }
+        }
+
+        record Given(SignatureScheme scheme) implements SchemeChoice {
+            public Given {
+                Objects.requireNonNull(scheme, "scheme");
+            }
+
+            @Override
+            public SignatureScheme or(SignatureScheme implied) {
+                return scheme;
+            }
+        }
+    }
+
+    /** What was written: the image, and the root certificates published beside it (a test CA's). */
+    public record Result(Path image, List<Path> publishedRoots, SignatureScheme scheme) {
+        public Result {
+            publishedRoots = List.copyOf(publishedRoots);
+        }
+    }
 
     /**
      * Signs {@code r.elf()} into {@code r.output()}.
@@ -85,10 +170,10 @@ public final class ImageSigner {
      * @throws IllegalArgumentException the key, the chain or the scheme do not fit together or the request
      */
     public static Result sign(Request r) throws IOException, Failure {
-        boolean testCa = r.key() == null;
+        List<Path> roots = r.signer().publishedRoots(r);
         AtomicFile.requireAbsent(r.output(), r.force());
-        if (testCa) {
-            AtomicFile.requireAbsent(r.rootCertificate(), r.force());
+        for (Path root : roots) {
+            AtomicFile.requireAbsent(root, r.force());
         }
         try (FirmwareImage image = FirmwareImage.open(r.elf())) {
             new Validator(true).requireValid(image);
@@ -103,7 +188,10 @@ public final class ImageSigner {
             int phnum = segments.size() + 2;
             long signedLength = HashSegment.headerSize(r.mbnVersion())
                     + (long) phnum * DigestAlgorithm.forVersion(r.mbnVersion()).length();
-            SigningKey key = testCa ? testKey(r, signedLength) : userKey(r);
+            SigningKey key = switch (r.signer()) {
+                case TestCaSigner testCa -> testKey(r, testCa, signedLength);
+                case OwnKey own -> userKey(r, own);
+            };
             // after the highest loadable byte, page-aligned: where every real image puts its hash segment
             long hashAddress = Page.alignUp(image.layout().maxEnd());
             Assembled assembled;
@@ -116,63 +204,62 @@ public final class ImageSigner {
                 throw new InvalidImageException(Violation.of(Rule.ADDRESS_OVERFLOW, r.elf().toString(),
                         "hash segment at 0x" + Long.toHexString(hashAddress) + ": " + tooWide.getMessage()));
             }
-            if (testCa) {
-                AtomicFile.write(r.rootCertificate(), r.force(), pem(key.root()));
+            for (Path root : roots) {
+                AtomicFile.write(root, r.force(), pem(key.root()));
             }
             AtomicFile.write(r.output(), r.force(), assembled.squashed());
-            return new Result(r.output(), testCa ? r.rootCertificate() : null, key.scheme());
+            return new Result(r.output(), roots, key.scheme());
         }
     }
 
-    private static SigningKey testKey(Request r, long signedLength) throws Failure {
-        SignatureScheme scheme = r.scheme() != null ? r.scheme()
-                : r.mbnVersion() < 6 ? SignatureScheme.RSA_PKCS1_QCOM_HMAC : SignatureScheme.ECDSA_P384;
-        long hwId = r.hwId() == null ? 0 : r.hwId();
+    private static SigningKey testKey(Request r, TestCaSigner testCa, long signedLength) throws Failure {
+        SignatureScheme scheme = r.scheme().or(r.mbnVersion() < 6 ? SignatureScheme.RSA_PKCS1_QCOM_HMAC : SignatureScheme.ECDSA_P384);
         try {
-            return TestCa.generate(scheme, SigningAttributes.forAttestation(r.swId(), hwId, signedLength,
+            return TestCa.generate(scheme, SigningAttributes.forAttestation(r.swId(), testCa.hwId(), signedLength,
                     scheme == SignatureScheme.RSA_PKCS1_QCOM_HMAC)).key();
         } catch (GeneralSecurityException e) {
             throw Failure.of(e);
         }
     }
 
-    private static SigningKey userKey(Request r) throws IOException {
-        PrivateKey key = KeyFiles.privateKey(r.key());
-        List<X509Certificate> chain = KeyFiles.chain(r.certChain());
+    private static SigningKey userKey(Request r, OwnKey own) throws IOException {
+        PrivateKey key = KeyFiles.privateKey(own.key());
+        List<X509Certificate> chain = KeyFiles.chain(own.certChain());
         X509Certificate attestation = chain.getFirst();
         if (!KeyFiles.matches(key, attestation)) {
-            throw new IllegalArgumentException(r.key() + ": not the key of the first certificate in " + r.certChain()
+            throw new IllegalArgumentException(own.key() + ": not the key of the first certificate in " + own.certChain()
                     + " (" + attestation.getSubjectX500Principal() + ")");
         }
         List<String> broken = new CertificateChain(chain, 0).linkProblems();
         if (!broken.isEmpty()) {
-            throw new IllegalArgumentException(r.certChain() + ": " + broken.getFirst());
+            throw new IllegalArgumentException(own.certChain() + ": " + broken.getFirst());
         }
         var publicKey = attestation.getPublicKey();
-        SignatureScheme scheme = r.scheme() != null ? r.scheme()
-                : SignatureScheme.ECDSA_P384.suits(publicKey) ? SignatureScheme.ECDSA_P384
-                : r.mbnVersion() < 6 ? SignatureScheme.RSA_PKCS1_QCOM_HMAC : SignatureScheme.RSASSA_PSS;
+        SignatureScheme scheme = r.scheme().or(SignatureScheme.ECDSA_P384.suits(publicKey) ? SignatureScheme.ECDSA_P384
+                : r.mbnVersion() < 6 ? SignatureScheme.RSA_PKCS1_QCOM_HMAC : SignatureScheme.RSASSA_PSS);
         if (!scheme.suits(publicKey)) {
             throw new IllegalArgumentException(scheme.id() + " cannot sign with the " + publicKey.getAlgorithm()
-                    + " key of " + r.key());
+                    + " key of " + own.key());
         }
         SigningAttributes ou = SigningAttributes.fromOrganizationalUnits(CertificateInfo.organizationalUnits(attestation));
         if (scheme == SignatureScheme.RSA_PKCS1_QCOM_HMAC) {
-            requireOu(r, ou);
+            requireOu(r, own, ou);
         }
         return new SigningKey(key, chain, scheme, ou);
     }
 
     /** The HMAC-style scheme mixes in the attestation certificate's SW_ID and HW_ID: they must be there and agree. */
-    private static void requireOu(Request r, SigningAttributes ou) {
-        if (ou == null || ou.swId() == null || ou.hwId() == null) {
-            throw new IllegalArgumentException(r.certChain() + ": the attestation certificate has no SW_ID and HW_ID"
+    private static void requireOu(Request r, OwnKey own, SigningAttributes ou) {
+        OptionalLong swId = ou.id(SigningAttributes.Id.SW_ID);
+        OptionalLong hwId = ou.id(SigningAttributes.Id.HW_ID);
+        if (swId.isEmpty() || hwId.isEmpty()) {
+            throw new IllegalArgumentException(own.certChain() + ": the attestation certificate has no SW_ID and HW_ID"
                     + " OU fields, which " + SignatureScheme.RSA_PKCS1_QCOM_HMAC.id() + " mixes in");
         }
-        if (ou.swId() != r.swId() || (r.hwId() != null && !r.hwId().equals(ou.hwId()))) {
+        if (swId.getAsLong() != r.swId() || !own.hwId().admits(hwId.getAsLong())) {
             throw new IllegalArgumentException(String.format(
                     "--sw-id 0x%x%s does not match the attestation certificate's SW_ID 0x%x HW_ID 0x%x", r.swId(),
-                    r.hwId() == null ? "" : " --hw-id 0x" + Long.toHexString(r.hwId()), ou.swId(), ou.hwId()));
+                    own.hwId().option(), swId.getAsLong(), hwId.getAsLong()));
         }
     }
 

@@ -63,7 +63,7 @@ record TestCa(SigningKey key) {
      * carrying {@code attributes} as OU fields. Each certificate is signed as in the real chains of
      * that scheme, which is also how a verifier tells the two RSA schemes apart.
      */
-    public static TestCa generate(SignatureScheme scheme, SigningAttributes attributes) throws GeneralSecurityException {
+    public static TestCa generate(SignatureScheme scheme, SigningAttributes.OuFields attributes) throws GeneralSecurityException {
         KeyPair rootKeys = keys(scheme);
         KeyPair caKeys = keys(scheme);
         KeyPair attestationKeys = keys(scheme);

@@ -23,12 +23,13 @@ import javax.security.auth.x500.X500Principal;
  * @param keyType    "RSA", "EC P-384" or "EC"
  * @param keySize    modulus or field size in bits
  * @param sha256     of the certificate's DER; for the root, what an OEM public-key-hash fuse holds
- * @param attributes the Qualcomm OU fields decoded; null when the certificate has none
+ * @param attributes the Qualcomm OU fields decoded; unstated (and left out of the JSON) when the certificate has none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CertificateInfo(int index, String role, String subject, String issuer, String keyType, int keySize,
                               String signatureAlgorithm, String notBefore, String notAfter, String sha256,
-                              List<String> organizationalUnits, SigningAttributes attributes) {
+                              List<String> organizationalUnits,
+                              @JsonInclude(JsonInclude.Include.NON_EMPTY) SigningAttributes attributes) {
 
     public CertificateInfo {
         organizationalUnits = List.copyOf(organizationalUnits);

@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * @param signed  QTI first where present (MBN v5+ put its signature and chain before the OEM's),
  *                then OEM; an authority whose signature and chain are both empty is left out
- * @param metadata the v6 OEM metadata or v7 common metadata, decoded; null before v6
+ * @param metadata the v6 OEM metadata or v7 common metadata, decoded; unstated before v6
  */
 public record ImageSignature(String file, int segment, int version, byte[] signedBytes, List<Signed> signed,
                              SigningAttributes metadata) {
@@ -93,7 +93,8 @@ public record ImageSignature(String file, int segment, int version, byte[] signe
             case 6 -> SigningAttributes.fromV6Metadata(hash.oemMetadata().of(bytes));
             // the 24 bytes of common metadata close the 64-byte v7 header
             case 7 -> SigningAttributes.fromV7CommonMetadata(bytes.asSlice(40, 24));
-            default -> null;
+            // up to v5 the attestation certificate states them
+            default -> new SigningAttributes.Unstated();
         };
     }
 

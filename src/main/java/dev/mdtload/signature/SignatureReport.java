@@ -1,6 +1,5 @@
 package dev.mdtload.signature;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.check.Violation;
 
@@ -8,23 +7,98 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The verdict of {@code validate --signatures} on one image.
- *
- * @param scheme       the scheme the signature verified with (or, when invalid, was checked against); null when unknown
- * @param schemeBasis  why that scheme: the attestation key and how its certificate is signed
- * @param signedLength the signed bytes: hash segment bytes 0 up to this offset
- * @param root         the OEM chain's root, what the table knows of it and whether it was pinned; null without a chain
- * @param summary      one line for people
- * @param errors       every rule broken; empty exactly when {@code status} is VERIFIED, or UNSIGNED and allowed
+ * The verdict of {@code validate --signatures} on one image, in one of four shapes by how far the
+ * check got: nothing signed could be read; the hash segment was read but held no chain to check;
+ * a chain was decoded but no one scheme can be named; or the signature was checked with one scheme.
+ * Each shape has exactly the JSON fields it knows, in the order {@code status, mbn_version,
+ * signed_length, scheme, scheme_basis, chain_length, root, summary, errors}.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record SignatureReport(Status status, Integer mbnVersion, Long signedLength, SignatureScheme scheme,
-                              String schemeBasis, Integer chainLength, Root root, String summary, List<Violation> errors) {
+public sealed interface SignatureReport {
+    Status status();
 
-    public SignatureReport {
-        errors = List.copyOf(errors);
+    /** One line for people. */
+    String summary();
+
+    /** Every rule broken; empty exactly when {@code status} is VERIFIED, or UNSIGNED and allowed. */
+    List<Violation> errors();
+
+    /** The OEM chain's root, once a chain was decoded. */
+    default Optional<Root> chainRoot() {
+        return Optional.empty();
+    }
+
+    /** The summary, with the chain's length and root once one was decoded. */
+    default String describe() {
+        return summary();
+    }
+
+    /** No hash segment, or one that cannot be read: nothing signed to look at. */
+    record Unread(Status status, String summary, List<Violation> errors) implements SignatureReport {
+        public Unread {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /**
+     * The hash segment was read, but there is no signature and chain to check: missing, or a chain that cannot be decoded.
+     *
+     * @param signedLength the signed bytes: hash segment bytes 0 up to this offset
+     */
+    record Unchained(Status status, int mbnVersion, long signedLength, String summary, List<Violation> errors)
+            implements SignatureReport {
+        public Unchained {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** A report whose OEM chain was decoded. */
+    sealed interface Chained extends SignatureReport {
+        int chainLength();
+
+        /** The OEM chain's root, what the table knows of it and whether it was pinned. */
+        Root root();
+
+        @Override
+        default Optional<Root> chainRoot() {
+            return Optional.of(root());
+        }
+
+        @Override
+        default String describe() {
+            return summary() + "; " + chainLength() + " certificates, " + root().describe();
+        }
+    }
+
+    /**
+     * A chain, but no one scheme to name: the attestation key fits none, or it fits several and none verified.
+     *
+     * @param schemeBasis why no scheme: the attestation key and how its certificate is signed
+     */
+    record Unnamed(Status status, int mbnVersion, long signedLength, String schemeBasis, int chainLength, Root root,
+                   String summary, List<Violation> errors) implements Chained {
+        public Unnamed {
+            Objects.requireNonNull(root, "root");
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /**
+     * The signature checked with one scheme.
+     *
+     * @param scheme      the scheme the signature verified with, or, when invalid, the only one it was checked against
+     * @param schemeBasis why that scheme: the attestation key and how its certificate is signed
+     */
+    record Checked(Status status, int mbnVersion, long signedLength, SignatureScheme scheme, String schemeBasis,
+                   int chainLength, Root root, String summary, List<Violation> errors) implements Chained {
+        public Checked {
+            Objects.requireNonNull(scheme, "scheme");
+            Objects.requireNonNull(root, "root");
+            errors = List.copyOf(errors);
+        }
     }
 
     public enum Status {

@@ -20,6 +20,7 @@ import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 /**
@@ -209,19 +210,22 @@ public enum SignatureScheme {
 
     /** The digest the RSA PKCS#1 v1.5 scheme signs; see {@link #RSA_PKCS1_QCOM_HMAC}. */
     static byte[] hmacDigest(byte[] signed, SigningAttributes attributes) throws SignatureException {
-        if (attributes == null || attributes.swId() == null || attributes.hwId() == null) {
+        OptionalLong swId = attributes.id(SigningAttributes.Id.SW_ID);
+        OptionalLong hwId = attributes.id(SigningAttributes.Id.HW_ID);
+        if (swId.isEmpty() || hwId.isEmpty()) {
             throw new SignatureException("the attestation certificate has no SW_ID and HW_ID OU fields,"
                     + " which the HMAC-style construction mixes in");
         }
-        if (attributes.hashAlgorithm() != null && !attributes.hashAlgorithm().equals("SHA256")) {
-            throw new SignatureException("OU hash algorithm " + attributes.hashAlgorithm()
+        Optional<String> hash = attributes.hashAlgorithm().filter(h -> !h.equals("SHA256"));
+        if (hash.isPresent()) {
+            throw new SignatureException("OU hash algorithm " + hash.get()
                     + " is not SHA256, the only one the real images establish");
         }
         MessageDigest sha256 = sha256();
         byte[] inner = sha256.digest(signed);
-        sha256.update(ByteBuffer.allocate(8).putLong(attributes.swId() ^ 0x3636363636363636L).array());
+        sha256.update(ByteBuffer.allocate(8).putLong(swId.getAsLong() ^ 0x3636363636363636L).array());
         byte[] middle = sha256.digest(inner);
-        sha256.update(ByteBuffer.allocate(8).putLong(attributes.hwId() ^ 0x5c5c5c5c5c5c5c5cL).array());
+        sha256.update(ByteBuffer.allocate(8).putLong(hwId.getAsLong() ^ 0x5c5c5c5c5c5c5c5cL).array());
         return sha256.digest(middle);
     }
 

@@ -37,11 +37,10 @@ record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
                             ? "a certificate chain but no signature" : "a signature but no certificate chain")
                     .orElse("no signature and no certificate chain");
             if (allowUnsigned && image.isUnsigned()) {
-                return check.report(SignatureReport.Status.UNSIGNED, null, null, null,
-                        "unsigned (" + what + "), allowed by --allow-unsigned");
+                return check.unchained(SignatureReport.Status.UNSIGNED, "unsigned (" + what + "), allowed by --allow-unsigned");
             }
             check.fail(Rule.UNSIGNED, "image has " + what);
-            return check.report(SignatureReport.Status.UNSIGNED, null, null, null, what);
+            return check.unchained(SignatureReport.Status.UNSIGNED, what);
         }
         for (ImageSignature.Signed s : image.signed()) {
             if (s.authority() != ImageSignature.Authority.OEM) {
@@ -52,7 +51,7 @@ record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
         ImageSignature.Signed oem = complete.get();
         Optional<CertificateChain> decoded = check.chain(oem);
         if (decoded.isEmpty()) {
-            return check.report(SignatureReport.Status.INVALID, null, null, null, "certificate chain cannot be decoded");
+            return check.unchained(SignatureReport.Status.INVALID, "certificate chain cannot be decoded");
         }
         CertificateChain chain = decoded.get();
         SignatureReport.Root root = SignatureReport.Root.of(chain.root(), anchor);
@@ -70,8 +69,8 @@ record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
             check.fail(Rule.SIGNATURE_SCHEME_UNKNOWN, text + ": the attestation key is " + basis
                     + "; the known schemes need an RSA key (" + SignatureScheme.RSA_PKCS1_QCOM_HMAC.id() + ", "
                     + SignatureScheme.RSASSA_PSS.id() + ") or an EC P-384 key (" + SignatureScheme.ECDSA_P384.id() + ")");
-            return check.report(check.errors.size() == 1 ? SignatureReport.Status.SCHEME_UNKNOWN : SignatureReport.Status.INVALID,
-                    null, basis, chain, text, root);
+            return check.unnamed(check.errors.size() == 1 ? SignatureReport.Status.SCHEME_UNKNOWN : SignatureReport.Status.INVALID,
+                    basis, chain, text, root);
         }
         PublicKey key = attestation.getPublicKey();
         SigningAttributes ou = SigningAttributes.fromOrganizationalUnits(CertificateInfo.organizationalUnits(attestation));
@@ -79,7 +78,7 @@ record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
         for (SignatureScheme scheme : schemes) {
             try {
                 scheme.verify(key, image.signedBytes(), oem.signature(), ou);
-                return check.report(check.errors.isEmpty() ? SignatureReport.Status.VERIFIED : SignatureReport.Status.INVALID,
+                return check.checked(check.errors.isEmpty() ? SignatureReport.Status.VERIFIED : SignatureReport.Status.INVALID,
                         scheme, basis, chain, chainText + ", signature verified (" + scheme.id() + ")", root);
             } catch (GeneralSecurityException e) {
                 failures.add(scheme.id() + ": " + e.getMessage());
@@ -87,8 +86,10 @@ record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
         }
         check.fail(Rule.SIGNATURE_INVALID, "signature over hash-segment bytes 0.." + image.signedBytes().length
                 + " does not verify with the attestation key (" + String.join("; ", failures) + ")");
-        SignatureScheme tried = schemes.size() == 1 ? schemes.getFirst() : null;
-        return check.report(SignatureReport.Status.INVALID, tried, basis, chain, chainText + ", signature invalid", root);
+        String text = chainText + ", signature invalid";
+        // with several candidates, none of them is the scheme the signature was checked against
+        return schemes.size() == 1 ? check.checked(SignatureReport.Status.INVALID, schemes.getFirst(), basis, chain, text, root)
+                : check.unnamed(SignatureReport.Status.INVALID, basis, chain, text, root);
     }
 
     /** "RSA-2048, its certificate signed with RSASSA-PSS": what the scheme was chosen from. */
@@ -125,15 +126,20 @@ record SignatureVerifier(RootRequirement anchor, boolean allowUnsigned) {
             }
         }
 
-        SignatureReport report(SignatureReport.Status status, SignatureScheme scheme, String basis,
-                               CertificateChain chain, String summary) {
-            return report(status, scheme, basis, chain, summary, null);
+        SignatureReport unchained(SignatureReport.Status status, String summary) {
+            return new SignatureReport.Unchained(status, image.version(), image.signedBytes().length, summary, errors);
         }
 
-        SignatureReport report(SignatureReport.Status status, SignatureScheme scheme, String basis,
-                               CertificateChain chain, String summary, SignatureReport.Root root) {
-            return new SignatureReport(status, image.version(), (long) image.signedBytes().length, scheme, basis,
-                    chain == null ? null : chain.certificates().size(), root, summary, errors);
+        SignatureReport unnamed(SignatureReport.Status status, String basis, CertificateChain chain, String summary,
+                                SignatureReport.Root root) {
+            return new SignatureReport.Unnamed(status, image.version(), image.signedBytes().length, basis,
+                    chain.certificates().size(), root, summary, errors);
+        }
+
+        SignatureReport checked(SignatureReport.Status status, SignatureScheme scheme, String basis, CertificateChain chain,
+                                String summary, SignatureReport.Root root) {
+            return new SignatureReport.Checked(status, image.version(), image.signedBytes().length, scheme, basis,
+                    chain.certificates().size(), root, summary, errors);
         }
     }
 }

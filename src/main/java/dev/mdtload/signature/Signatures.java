@@ -62,12 +62,12 @@ public final class Signatures {
         } catch (InvalidImageException e) {
             boolean missing = e.violations().stream().allMatch(v -> v.rule() == Rule.HASH_SEGMENT_MISSING);
             if (!missing) {
-                return new SignatureReport(SignatureReport.Status.INVALID, null, null, null, null, null, null,
+                return new SignatureReport.Unread(SignatureReport.Status.INVALID,
                         "hash segment unreadable, so no signature to verify", e.violations());
             }
             List<Violation> why = allowUnsigned ? List.of()
                     : List.of(Violation.of(Rule.UNSIGNED, path.toString(), "no hash segment, so no signature to verify"));
-            return new SignatureReport(SignatureReport.Status.UNSIGNED, null, null, null, null, null, null,
+            return new SignatureReport.Unread(SignatureReport.Status.UNSIGNED,
                     allowUnsigned ? "unsigned (no hash segment), allowed by --allow-unsigned" : "no hash segment", why);
         }
     }

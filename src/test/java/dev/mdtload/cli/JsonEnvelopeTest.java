@@ -149,7 +149,7 @@ class JsonEnvelopeTest {
                 "--companion", RealImage.A650_ZAP.path(), "--companion-pas-id", "0x24",
                 "--companion-carveout", "file:" + dir.resolve("dtb.bin"), "--companion-phys", "0x70000000",
                 "--companion-size", "0x10000", "--facts", facts);
-        assertEquals(0x24, load.get("result").get("companion").get("pas_id").asInt());
+        assertEquals(0x24, load.get("result").get("companions").get(0).get("pas_id").asInt());
         assertEquals(2, load.get("result").get("lite_shutdowns").size());
     }
 

@@ -75,7 +75,7 @@ class LoadCompanionTest {
         assertEquals(0, run.exit(), run::toString);
         JsonNode result = CliRun.result(run.out());
         assertEquals(10, result.get("pas_id").asInt());
-        JsonNode companion = result.get("companion");
+        JsonNode companion = result.get("companions").get(0);
         assertEquals(13, companion.get("pas_id").asInt());
         assertEquals("file:" + dtbCarveout(), companion.get("carveout").asText());
         assertEquals(0x7000_0000L, companion.get("base").asLong());
@@ -165,7 +165,7 @@ class LoadCompanionTest {
         List<String> lite = new ArrayList<>();
         result.get("lite_shutdowns").forEach(s -> lite.add(s.get("name").asText() + ": " + s.get("detail").asText()));
         assertEquals(List.of("lite_shutdown: pas id 31 (0x1f) shut down", "lite_shutdown: pas id 41 (0x29) shut down"), lite);
-        assertEquals("running", result.get("companion").get("state").asText());
+        assertEquals("running", result.get("companions").get(0).get("state").asText());
         assertEquals("running", result.get("state").asText());
     }
 

@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,7 +87,7 @@ class BootTest {
     @Test
     void boot_recordsBothLiteShutdownsBeforeTheCompanion_andTheCompanionBeforeTheMainImage() throws Exception {
         StringWriter record = new StringWriter();
-        try (Boot boot = new Boot(LiteFirmware.shutdowns(X1E80100, 1), Optional.of(dtb()), main());
+        try (Boot boot = new Boot(LiteFirmware.shutdowns(X1E80100, 1), List.of(dtb()), main());
              RecordingSecureMonitor recorder = new RecordingSecureMonitor(record, METADATA)) {
             new Loader(recorder, new PasClient(recorder, ScmConvention.SMC64)).boot(boot, StepListener.NONE);
         }
@@ -105,7 +104,7 @@ class BootTest {
 
     @Test
     void boot_withTheLiteShutDownFirst_authenticatesTheCompanionAndTheMainImage() throws Exception {
-        try (Boot boot = new Boot(LiteFirmware.shutdowns(X1E80100, 1), Optional.of(dtb()), main());
+        try (Boot boot = new Boot(LiteFirmware.shutdowns(X1E80100, 1), List.of(dtb()), main());
              SimSecureMonitor sim = SimSecureMonitor.open(x1e80100(boot))) {
             Boot.Result result = new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).boot(boot, StepListener.NONE);
 
@@ -120,7 +119,7 @@ class BootTest {
 
     @Test
     void boot_withoutTheLiteShutdown_isRefusedAtInitImage_namingTheLiteThatStillRuns() throws Exception {
-        try (Boot boot = new Boot(List.of(), Optional.empty(), main());
+        try (Boot boot = new Boot(List.of(), List.of(), main());
              SimSecureMonitor sim = SimSecureMonitor.open(x1e80100(boot))) {
             ScmException refused = assertThrows(ScmException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).boot(boot, StepListener.NONE));
@@ -149,7 +148,7 @@ class BootTest {
             }
         };
         // the lite firmware is left running: the main image is refused after its companion started
-        try (Boot boot = new Boot(List.of(0x29L), Optional.of(dtb()), main());
+        try (Boot boot = new Boot(List.of(0x29L), List.of(dtb()), main());
              SimSecureMonitor sim = SimSecureMonitor.open(x1e80100(boot))) {
             assertThrows(ScmException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).boot(boot, listener));

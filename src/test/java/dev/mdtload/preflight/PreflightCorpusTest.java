@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,20 +52,21 @@ class PreflightCorpusTest {
                 ChainInfo oem = certs.chains().stream().filter(c -> c.authority() == ImageSignature.Authority.OEM).findFirst().orElseThrow();
                 SigningAttributes ids = certs.mbnVersion() >= 6 ? certs.metadata() : oem.certificates().getFirst().attributes();
                 List<Fact> own = new ArrayList<>(List.of(new Fact.Root(oem.rootSha256())));
-                if (ids.oemId() != null) {
-                    own.add(new Fact.OemId(ids.oemId()));
-                    own.add(new Fact.ModelId(ids.modelId()));
-                    own.add(new Fact.HwId(ids.hwId()));
+                OptionalLong oemId = ids.id(SigningAttributes.Id.OEM_ID);
+                if (oemId.isPresent()) {
+                    own.add(new Fact.OemId(oemId.getAsLong()));
+                    own.add(new Fact.ModelId(ids.id(SigningAttributes.Id.MODEL_ID).orElseThrow()));
+                    own.add(new Fact.HwId(ids.id(SigningAttributes.Id.HW_ID).orElseThrow()));
                 }
-                long pasId = PAS_ID_OF_SW_ID.getOrDefault(ids.swId() & 0xffff_ffffL, UNPAIRED_PAS_ID);
+                long pasId = PAS_ID_OF_SW_ID.getOrDefault(ids.id(SigningAttributes.Id.SW_ID).orElseThrow() & 0xffff_ffffL, UNPAIRED_PAS_ID);
                 BoardFacts board = new BoardFacts(own);
                 expect(problems, image, Preflight.check(image, pasId, board), List.of());
                 expect(problems, image, Preflight.check(image, pasId, board.with(new BoardFacts(List.of(new Fact.Root(OTHER_ROOT))))),
                         List.of("root-mismatch"));
-                if (ids.oemId() != null) {
+                if (oemId.isPresent()) {
                     oemChecked++;
                     expect(problems, image, Preflight.check(image, pasId,
-                            board.with(new BoardFacts(List.of(new Fact.OemId(ids.oemId() ^ 0x1234))))), List.of("oem-id-mismatch"));
+                            board.with(new BoardFacts(List.of(new Fact.OemId(oemId.getAsLong() ^ 0x1234))))), List.of("oem-id-mismatch"));
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
+import dev.mdtload.provision.Manifest.KernelCarveout;
 import dev.mdtload.provision.Manifest.Method;
 import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.testing.FakeBoard;
@@ -40,10 +41,10 @@ class ManifestReaderTest {
         assertEquals(new Manifest.Settings(Manifest.ScmBackend.SIM, ScmConvention.SMC64, Manifest.SysfsKind.SIM, Manifest.Kernel.BOARDS_OWN), m.settings());
         assertEquals(List.of("wpss", "venus", "q6", "m3"), m.processors().stream().map(Entry::name).toList());
         Entry wpss = m.processors().getFirst();
-        assertEquals(new Method.Scm(6), wpss.method());
-        assertEquals(Optional.of(new CarveoutRef.Reserved(new CarveoutSpec.Reserved("wpss"))), wpss.carveout());
+        assertEquals(new Method.Alone(6, new CarveoutRef.Reserved(new CarveoutSpec.Reserved("wpss"))), wpss.method());
         assertEquals(-1, Files.mismatch(RealImage.WPSS.path(), wpss.image()), "the image path is relative to the manifest");
-        assertEquals(new Method.Remoteproc("m3", Optional.of("ath11k/IPQ8074/hw2.0/m3_fw.mdt")),
+        assertEquals(new Method.Remoteproc("m3", "ath11k/IPQ8074/hw2.0/m3_fw.mdt",
+                        new KernelCarveout.Named(new CarveoutRef.Reserved(new CarveoutSpec.Reserved("m3")))),
                 m.processors().getLast().method());
     }
 
@@ -60,11 +61,12 @@ class ManifestReaderTest {
         assertEquals(List.of("early", "late"), m.processors().stream().map(Entry::name).toList());
         Entry early = m.processors().getFirst();
         assertEquals(3, early.line());
-        assertEquals(new Method.Scm(9), early.method());
+        assertEquals(new Method.Alone(9, new CarveoutRef.Explicit(new CarveoutSpec.DevMem.Default(),
+                PhysAddr.of(0x8b200000L), 0x500000)), early.method());
         assertEquals(Path.of("/abs/b.mbn"), early.image());
-        assertEquals(Optional.of(new CarveoutRef.Explicit(new CarveoutSpec.DevMem.Default(),
-                PhysAddr.of(0x8b200000L), 0x500000)), early.carveout());
         assertEquals(dir.resolve("a.mdt"), m.processors().getLast().image());
+        assertEquals(new Method.Remoteproc("m3", "a.mdt", new KernelCarveout.FromDeviceTree()),
+                m.processors().getLast().method(), "no firmware: the image's file name; no carveout: the device tree's");
     }
 
     @Test
@@ -77,8 +79,8 @@ class ManifestReaderTest {
 
         assertEquals(ScmConvention.LEGACY, m.settings().convention());
         assertEquals(Manifest.ScmBackend.RECORD, m.settings().scm());
-        assertEquals(Optional.of(new CarveoutRef.Explicit(new CarveoutSpec.File(Path.of("/tmp/wpss.bin")),
-                PhysAddr.of(0x9ae00000L), 0x1900000)), m.processors().getFirst().carveout());
+        assertEquals(new Method.Alone(6, new CarveoutRef.Explicit(new CarveoutSpec.File(Path.of("/tmp/wpss.bin")),
+                PhysAddr.of(0x9ae00000L), 0x1900000)), m.processors().getFirst().method());
     }
 
     @Test

@@ -50,7 +50,7 @@ class ProvisionerTest {
 
     /** The steps of one processor in one phase, by name. */
     private static List<String> steps(Report report, String processor, String phase) {
-        return report.steps().stream().filter(s -> processor.equals(s.processor()) && s.phase().equals(phase))
+        return report.steps().stream().filter(s -> s.processor().equals(new ReportStep.Processor(processor)) && s.phase().equals(phase))
                 .map(s -> s.step() + " " + s.result()).toList();
     }
 
@@ -181,9 +181,10 @@ class ProvisionerTest {
         Report report = provision(root, manifest, new TestDrivers(SimSecureMonitor::open,
                 crashingM3), new ArrayList<>());
 
-        assertEquals("m3", report.failure().processor());
-        assertEquals("boot", report.failure().step());
-        assertTrue(report.failure().message().contains("crashed"), report.failure().message());
+        Report.FailedStep failure = report.failed().orElseThrow();
+        assertEquals("m3", failure.processor());
+        assertEquals("boot", failure.step());
+        assertTrue(failure.message().contains("crashed"), failure.message());
         assertEquals(List.of("q6", "wpss"), report.rolledBack());
         assertEquals(Map.of("wpss", "stopped", "q6", "stopped", "m3", "failed"), states(report));
         assertEquals(List.of("stop skipped"), steps(report, "m3", "rollback"), "crashed: the kernel refuses stop");
