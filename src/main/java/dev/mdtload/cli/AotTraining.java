@@ -13,7 +13,7 @@ import java.util.List;
  * <p>Usage: {@code AotTraining CMD ARGS... [\; CMD ARGS...]...}; exits 3 if any command line did
  * not exit 0, so that a broken training run fails the build rather than caching error paths.
  */
-public final class AotTraining {
+final class AotTraining {
     private AotTraining() {}
 
     public static void main(String[] args) {
