@@ -22,16 +22,43 @@ DEMO_DIR := target/demo
 DEMO_BOARD := target/demo-board
 DEMO_DOCTOR := target/demo-doctor
 
-.PHONY: all build native samples test test-corpus test-kernel test-kernel-loader demo demo-board demo-doctor bench bench-load \
+.PHONY: all build native samples aot FORCE test test-corpus test-kernel test-kernel-loader demo demo-board demo-doctor bench bench-load \
 	bench-cli fuzz clean stage install uninstall deb
 
-all: build samples
+all: build samples aot
 
 native:
 	$(MAKE) -s -C native-stubs OUT=$(NATIVE_DIR)
 
-build: native
+build: native target/jdk
 	$(MVN) $(MVNFLAGS) -DskipTests package
+
+# The JDK this tree is built with: bin/mdtload runs on it without searching for one on every start
+# (docs/benchmarks.md, third round). Rewritten only when the JDK changes, as the AOT cache depends on it.
+target/jdk: FORCE
+	@mkdir -p target && echo '$(JDK)' | cmp -s - $@ || echo '$(JDK)' > $@
+
+# The JDK's AOT cache (JEP 483/514/515): the classes of a training run of the real commands on the
+# samples, loaded and linked ahead of time. bin/mdtload makes it (MDTLOAD_AOT_TRAINING) with its own
+# flags and class path, and uses it while it is newer than the jar (docs/benchmarks.md, third round).
+# The same training makes the installed runtime's cache in the staged tree below.
+AOT_CACHE := target/mdtload.aot
+AOT_WORK := target/aot-train
+AOT_SAMPLE := firmware-samples/valid/v6-elf32-fixed
+AOT_TRAINING := --version \; info $(AOT_SAMPLE)-split.mdt \; validate $(AOT_SAMPLE)-split.mdt \
+    firmware-samples/valid/v5-elf32-reloc-squashed.mbn firmware-samples/valid/v3-elf32-fixed-split.mdt \; \
+    map $(AOT_SAMPLE)-split.mdt --phys 0x4b000000 --size 0x5000 \; squash $(AOT_SAMPLE)-split.mdt -o $(AOT_WORK)/squashed.mbn \; \
+    load $(AOT_SAMPLE)-squashed.mbn --carveout file:$(AOT_WORK)/carveout.bin --phys 0x4b000000 --size 0x5000 \
+    --pas-id 6 --scm sim
+# $(1): the launcher, $(2): the cache it writes
+aot-train = rm -rf $(AOT_WORK) $(2) && mkdir -p $(AOT_WORK) && \
+    MDTLOAD_AOT_TRAINING=$(2) $(1) $(AOT_TRAINING) > $(AOT_WORK)/training.out 2> $(AOT_WORK)/training.err \
+    || { rm -f $(2); cat $(AOT_WORK)/training.err >&2; exit 1; }
+
+aot: $(AOT_CACHE)
+
+$(AOT_CACHE): $(JAR) target/jdk $(NATIVE_DIR)/libpassim.so | samples
+	@$(call aot-train,bin/mdtload,$@)
 
 # The generator is part of the tool, so samples are rewritten from the code on every build.
 samples: build
@@ -217,6 +244,7 @@ $(STAGE).done: $(JAR) $(NATIVE_DIR)/libpassim.so $(RUNTIME)/release $(DIST)/docs
 	mkdir -p $(STAGE)/lib/systemd/system
 	sed 's|@BINDIR@|$(PREFIX)/bin|' packaging/mdtload-provision.service.in \
 	    > $(STAGE)/lib/systemd/system/mdtload-provision.service
+	@$(call aot-train,$(STAGE)/bin/mdtload,$(STAGE)/lib/mdtload/mdtload.aot)
 	@touch $@
 
 stage: $(STAGE).done

@@ -1,6 +1,6 @@
 package dev.mdtload.bench;
 
-import dev.mdtload.cli.Main;
+import dev.mdtload.cli.CommandTree;
 import dev.mdtload.image.ImageReport;
 import dev.mdtload.image.Validator;
 import dev.mdtload.mbn.DigestAlgorithm;
@@ -79,7 +79,7 @@ public class ValidateBenchmark {
             for (RealImage image : RealImage.values()) {
                 megabytes += hashedBytes(image) / 1e6;
             }
-            cli = Main.commandLine();
+            cli = CommandTree.commandLine();
             cli.setOut(new PrintWriter(Writer.nullWriter()));
             cli.setErr(new PrintWriter(Writer.nullWriter()));
         }

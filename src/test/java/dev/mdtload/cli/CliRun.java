@@ -36,7 +36,7 @@ public record CliRun(int exit, String out, String err) {
         for (int i = 0; i < args.length; i++) {
             strings[i] = args[i].toString();
         }
-        CommandLine cmd = Main.commandLine(factory, strings);
+        CommandLine cmd = CommandTree.commandLine(factory, strings);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(strings);

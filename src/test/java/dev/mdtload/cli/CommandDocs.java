@@ -28,7 +28,7 @@ public final class CommandDocs {
             System.exit(2);
         }
         Path out = Path.of(args[0]);
-        String bash = AutoComplete.bash(NAME, Main.commandLine());
+        String bash = AutoComplete.bash(NAME, CommandTree.commandLine());
         write(out.resolve("bash").resolve(NAME), bash);
         // zsh autoloads _mdtload from its fpath on the first Tab: the body loads picocli's script
         // (which runs itself through zsh's bashcompinit and rebinds mdtload to it for later Tabs),
@@ -37,7 +37,7 @@ public final class CommandDocs {
                 + "\n_bash_complete -o default -F _complete_" + NAME + "\n");
         Path adoc = Files.createDirectories(out.resolve("adoc"));
         int status = ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[0], true,
-                Main.commandLine().getCommandSpec());
+                CommandTree.commandLine().getCommandSpec());
         if (status != 0) {
             System.err.println("CommandDocs: the man page generator failed with status " + status);
             System.exit(1);

@@ -140,20 +140,20 @@ class MainTest {
 
     @Test
     void subcommands_areNamedAsTheirOwnCommandAnnotationsNameThem() {
-        Main.SUBCOMMANDS.forEach((name, c) ->
+        CommandTree.SUBCOMMANDS.forEach((name, c) ->
                 assertEquals(name, c.getAnnotation(picocli.CommandLine.Command.class).name(), c.getName()));
     }
 
     @Test
     void aCommandLine_holdsOnlyTheSubcommandItNames_andNoneForALoneVersion() {
-        assertEquals(List.of("info"), List.copyOf(Main.commandLine("info", "x.mbn").getSubcommands().keySet()));
-        assertEquals(List.of("rproc"), List.copyOf(Main.commandLine("rproc", "list").getSubcommands().keySet()));
+        assertEquals(List.of("info"), List.copyOf(CommandTree.commandLine("info", "x.mbn").getSubcommands().keySet()));
+        assertEquals(List.of("rproc"), List.copyOf(CommandTree.commandLine("rproc", "list").getSubcommands().keySet()));
         // global options before the subcommand's name do not make every subcommand needed
-        assertEquals(List.of("info"), List.copyOf(Main.commandLine("-q", "--debug", "info", "x.mbn").getSubcommands().keySet()));
-        assertEquals(List.of(), List.copyOf(Main.commandLine("--version").getSubcommands().keySet()));
+        assertEquals(List.of("info"), List.copyOf(CommandTree.commandLine("-q", "--debug", "info", "x.mbn").getSubcommands().keySet()));
+        assertEquals(List.of(), List.copyOf(CommandTree.commandLine("--version").getSubcommands().keySet()));
         // help, and a name picocli may offer corrections for, need them all
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"help", "load"}, new String[] {"infoo"}, new String[0])) {
-            assertEquals(List.copyOf(Main.SUBCOMMANDS.keySet()), List.copyOf(Main.commandLine(args).getSubcommands().keySet()),
+            assertEquals(List.copyOf(CommandTree.SUBCOMMANDS.keySet()), List.copyOf(CommandTree.commandLine(args).getSubcommands().keySet()),
                     String.join(" ", args));
         }
     }

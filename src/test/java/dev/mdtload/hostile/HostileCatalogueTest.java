@@ -2,7 +2,7 @@ package dev.mdtload.hostile;
 
 import dev.mdtload.check.Rule;
 import dev.mdtload.cli.CliRun;
-import dev.mdtload.cli.Main;
+import dev.mdtload.cli.CommandTree;
 import dev.mdtload.elf.ElfClass;
 import dev.mdtload.mbn.Assembled;
 import org.junit.jupiter.api.Test;
@@ -437,7 +437,7 @@ class HostileCatalogueTest {
                 throw new InternalError("a fault occurred in an unsafe memory access operation");
             }
         }
-        CommandLine cmd = Main.commandLine();
+        CommandLine cmd = CommandTree.commandLine();
         cmd.addSubcommand(new Fault());
         StringWriter err = new StringWriter();
         cmd.setErr(new PrintWriter(err, true));

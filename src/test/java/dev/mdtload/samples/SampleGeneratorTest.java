@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Severity;
-import dev.mdtload.cli.Main;
+import dev.mdtload.cli.CommandTree;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +65,7 @@ class SampleGeneratorTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine(args);
+        CommandLine cmd = CommandTree.commandLine(args);
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         int exit = cmd.execute(args);
