@@ -41,8 +41,6 @@ public final class Provisioner {
     private final List<ReportStep> steps = new ArrayList<>();
     private final Map<String, String> states = new LinkedHashMap<>();
     private final List<String> rolledBack = new ArrayList<>();
-    /** scm entries go to a secure world that only records the calls: they end "recorded", not "running". */
-    private boolean recordsOnly;
 
     @FunctionalInterface
     private interface Action {
@@ -82,18 +80,23 @@ public final class Provisioner {
         List<Remoteproc> processors = plan.items().stream()
                 .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())
                 .toList();
-        boolean scm = plan.items().stream().anyMatch(i -> i instanceof ScmLoad);
         Report.Ending failure;
         try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
              DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
-             SecureMonitor monitor = scm ? drivers.secureWorld(secureWorldSetup()) : null) {
+             SecureWorld world = secureWorld(drivers)) {
             Path sysRoot = tree == null ? plan.root() : tree.root();
-            PasClient pas = monitor == null ? null : new PasClient(monitor, plan.manifest().settings().convention());
-            recordsOnly = monitor != null && !monitor.authenticates();
-            failure = startAll(pas == null ? null : new Loader(monitor, pas),
-                    new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
+            failure = startAll(world, new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
         }
         return report(failure, plan.micros() + Planner.micros(begin));
+    }
+
+    private SecureWorld secureWorld(Drivers drivers) throws IOException {
+        if (plan.items().stream().noneMatch(i -> i instanceof ScmLoad)) {
+            return new SecureWorld.Unopened();
+        }
+        SecureMonitor monitor = drivers.secureWorld(secureWorldSetup());
+        return new SecureWorld.Opened(monitor,
+                new Loader(monitor, new PasClient(monitor, plan.manifest().settings().convention())));
     }
 
     /**
@@ -109,16 +112,16 @@ public final class Provisioner {
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */
-    private Report.Ending startAll(Loader loader, Remoteprocs remoteprocs) {
+    private Report.Ending startAll(SecureWorld world, Remoteprocs remoteprocs) {
         Deque<Planned> started = new ArrayDeque<>();
         for (Planned item : plan.items()) {
             try {
                 switch (item) {
-                    case ScmLoad s -> load(loader, s);
+                    case ScmLoad s -> load(world.loader(), s);
                     case RemoteprocStart r -> start(remoteprocs, r);
                 }
                 started.push(item);
-                states.put(name(item), item instanceof ScmLoad && recordsOnly ? "recorded" : "running");
+                states.put(name(item), item instanceof ScmLoad ? world.started() : "running");
             } catch (IOException | Failure e) {
                 FailedStep failure = new FailedStep(name(item), failedStep(item, e), Failure.of(e).line(), e);
                 states.put(name(item), "failed");
@@ -126,7 +129,7 @@ public final class Provisioner {
                     stopIfRunning(remoteprocs, r);
                 }
                 while (!started.isEmpty()) {
-                    rollBack(loader, remoteprocs, started.pop());
+                    rollBack(world, remoteprocs, started.pop());
                 }
                 return failure;
             }
@@ -186,9 +189,9 @@ public final class Provisioner {
         return "prepare";
     }
 
-    private void rollBack(Loader loader, Remoteprocs remoteprocs, Planned item) {
+    private void rollBack(SecureWorld world, Remoteprocs remoteprocs, Planned item) {
         boolean stopped = switch (item) {
-            case ScmLoad s -> loader.stop(s.boot(), new Recorder(s, ReportStep.ROLLBACK));
+            case ScmLoad s -> world.loader().stop(s.boot(), new Recorder(s, ReportStep.ROLLBACK));
             case RemoteprocStart r -> stopIfRunning(remoteprocs, r);
         };
         states.put(name(item), stopped ? "stopped" : "stop_failed");
