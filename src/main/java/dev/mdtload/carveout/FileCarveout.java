@@ -30,7 +30,8 @@ final class FileCarveout extends MappedCarveout implements Carveout {
                 // Sets the size without writing a block: a 100 MiB fake costs no disk until loaded.
                 Libc.ftruncate(fd, request.size());
             }
-            return new FileCarveout(spec, request.base(), Mapping.map(fds, fd, 0, 0, request.size()),
+            return new FileCarveout(spec, request.base(),
+                    Mapping.map(fds, fd, 0, 0, request.size(), Mapping.Writes.THROUGH_FILE),
                     created.isPresent());
         }
     }

@@ -33,15 +33,26 @@ final class Mapping implements AutoCloseable {
     private final long fileOffset;
     private final OpenFds owned;
     private final boolean pageCache;
+    /** Whether {@link #store} writes through the file: only for memory that is a file's page cache. */
+    private final Writes writes;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private Mapping(Arena arena, MemorySegment memory, Fd fd, long fileOffset, OpenFds owned, boolean pageCache) {
+    /**
+     * How stores reach the memory. A regular file is not enough to tell: sysfs's PCI resource files
+     * are regular files whose bytes are device memory, which takes no write(2) (EIO), so the
+     * carveout kind says it.
+     */
+    enum Writes { THROUGH_FILE, STORES }
+
+    private Mapping(Arena arena, MemorySegment memory, Fd fd, long fileOffset, OpenFds owned, boolean pageCache,
+                    Writes writes) {
         this.arena = arena;
         this.memory = memory;
         this.fd = fd;
         this.fileOffset = fileOffset;
         this.owned = owned;
         this.pageCache = pageCache;
+        this.writes = writes;
     }
 
     /**
@@ -50,6 +61,12 @@ final class Mapping implements AutoCloseable {
      * is for devices that only map from the start of a region (UIO).
      */
     static Mapping map(OpenFds fds, Fd fd, long offset, long skip, long size) throws IOException, PosixException {
+        return map(fds, fd, offset, skip, size, Writes.STORES);
+    }
+
+    /** As {@link #map(OpenFds, Fd, long, long, long)}, with stores written as {@code writes} says. */
+    static Mapping map(OpenFds fds, Fd fd, long offset, long skip, long size, Writes writes)
+            throws IOException, PosixException {
         long length = skip + size;
         Path file = fd.procPath();
         boolean regular = Files.isRegularFile(file);
@@ -57,7 +74,7 @@ final class Mapping implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment whole = Libc.mmap(fd, length, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, offset, arena);
-            return new Mapping(arena, whole.asSlice(skip, size), fd, offset + skip, fds.transfer(), regular);
+            return new Mapping(arena, whole.asSlice(skip, size), fd, offset + skip, fds.transfer(), regular, writes);
         } catch (PosixException | RuntimeException e) {
             arena.close();
             throw e;
@@ -85,18 +102,18 @@ final class Mapping implements AutoCloseable {
     }
 
     /**
-     * Copies {@code bytes} to {@code offset} of the memory. Memory the page cache holds (a regular
-     * file, a memfd) is written through the file: a store through a shared mapping takes a page
-     * fault per page, and on ext4 each of those reserves its block and starts a journal handle:
-     * several times the CPU of a pwrite of the same bytes (docs/bench/carveout-write-experiments-
-     * 20261130.txt). Device memory is stored to, as before.
+     * Copies {@code bytes} to {@code offset} of the memory. Memory the page cache holds (a
+     * {@code file:} carveout, a memfd: {@link Writes#THROUGH_FILE}) is written through the file: a
+     * store through a shared mapping takes a page fault per page, and on ext4 each of those
+     * reserves its block and starts a journal handle: several times the CPU of a pwrite of the same
+     * bytes (docs/bench/carveout-write-experiments-20261130.txt). Device memory is stored to.
      *
      * <p>The bytes pass through a native buffer by Java's own copy, as {@code MemorySegment.copy}
      * did: a source mapped from a file cut short still faults as an InternalError there, while
      * the kernel's copy would turn it into a write error indistinguishable from a full disk.
      */
     void store(MemorySegment bytes, long offset) throws IOException {
-        if (!pageCache) {
+        if (writes == Writes.STORES) {
             MemorySegment.copy(bytes, 0, memory, offset, bytes.byteSize());
             return;
         }

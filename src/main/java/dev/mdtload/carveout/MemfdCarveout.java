@@ -20,7 +20,7 @@ final class MemfdCarveout extends MappedCarveout implements Carveout {
         try (OpenFds fds = new OpenFds()) {
             Fd fd = fds.add(Libc.memfdCreate("mdtload-carveout", Libc.MFD_CLOEXEC));
             Libc.ftruncate(fd, request.size());
-            return new MemfdCarveout(request.base(), Mapping.map(fds, fd, 0, 0, request.size()));
+            return new MemfdCarveout(request.base(), Mapping.map(fds, fd, 0, 0, request.size(), Mapping.Writes.THROUGH_FILE));
         }
     }
 
