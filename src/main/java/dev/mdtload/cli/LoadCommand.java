@@ -46,6 +46,7 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -198,7 +199,11 @@ final class LoadCommand implements Callable<Integer> {
         // "-" is stdout, where the calls go without --record
         boolean recordToStdout = recordFile == null || recordFile.toString().equals(Output.STDOUT);
         if (!recordToStdout) {
-            Output.requireNotInput(recordFile, Output.imageFiles(image));
+            List<Path> inputs = new ArrayList<>(Output.imageFiles(image));
+            if (companion != null) {
+                inputs.addAll(Output.imageFiles(companion.image));
+            }
+            Output.requireNotInput(recordFile, inputs);
         }
         Target target = address == null ? new Target.CarveoutsOwn()
                 : address.phys != null ? new Target.Phys(address.phys) : new Target.Dma(address.dma);

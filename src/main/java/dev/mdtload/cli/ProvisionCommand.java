@@ -77,7 +77,9 @@ final class ProvisionCommand extends RootedCommand {
         Manifest m = ManifestReader.read(manifest);
         List<Path> inputs = new ArrayList<>(List.of(manifest));
         for (Manifest.Entry e : m.processors()) {
-            inputs.addAll(Output.imageFiles(e.image()));
+            for (Path image : e.images()) {
+                inputs.addAll(Output.imageFiles(image));
+            }
         }
         for (Path output : new Path[] {reportFile, recordFile}) {
             if (output != null) {

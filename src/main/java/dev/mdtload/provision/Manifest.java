@@ -99,6 +99,14 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
             Objects.requireNonNull(method, "method");
             after = List.copyOf(after);
         }
+
+        /** Every image the entry reads: its own, and an scm entry's DTB companion. */
+        public List<Path> images() {
+            return switch (method) {
+                case Method.Scm scm -> scm.images(image).stream().map(PasImage::image).toList();
+                case Method.Remoteproc ignored -> List.of(image);
+            };
+        }
     }
 
     /** How a processor is started. */

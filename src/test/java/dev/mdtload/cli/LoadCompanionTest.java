@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,17 @@ class LoadCompanionTest {
         assertEquals(1, badMain.exit(), badMain::toString);
         assertTrue(badMain.err().contains(broken.toString()), badMain::toString);
         assertFalse(Files.exists(mainCarveout()) || Files.exists(dtbCarveout()), "nothing was opened or written");
+    }
+
+    @Test
+    void load_refusesARecordOverTheCompanionImage_andLeavesItAndBothCarveoutsAlone() throws IOException {
+        Path dtb = Files.copy(RealImage.A650_ZAP.path(), dir.resolve("adsp_dtb.mbn"));
+        byte[] before = Files.readAllBytes(dtb);
+        CliRun run = load(MAIN.path(), 10, dtb, 13, "--scm", "record", "--record", dtb);
+        assertEquals(2, run.exit(), run::toString);
+        assertTrue(run.err().contains("is the input " + dtb), run::toString);
+        assertArrayEquals(before, Files.readAllBytes(dtb));
+        assertFalse(Files.exists(mainCarveout()) || Files.exists(dtbCarveout()), "no carveout was created");
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,6 +77,21 @@ class ProvisionCompanionTest {
                 "run companion_auth_and_reset ok", "run init_image ok", "run copy ok", "run auth_and_reset ok"),
                 steps(report, "adsp"));
         assertTrue(firstNonZero(dir.resolve("dtb.bin")) >= 0, "the companion was copied into its carveout");
+    }
+
+    @Test
+    void aReportOverTheCompanionImage_isRefusedBeforeAnythingRuns_andTheImageIsUntouched() throws IOException {
+        Path dtb = Files.copy(RealImage.A650_ZAP.path(), dir.resolve("adsp_dtb.mbn"));
+        byte[] before = Files.readAllBytes(dtb);
+        Path manifest = Files.writeString(dir.resolve("dtb-report.yaml"), Manifests.FAKE_BOARD + "processors:\n"
+                + String.format("  - {name: adsp, image: '%s', method: scm, pas_id: 10, carveout: reserved:m3,%n"
+                        + "     companion: {image: '%s', pas_id: 13, carveout: {spec: 'file:%s', phys: 0x70000000, size: 0x10000}}}%n",
+                        RealImage.M3_FW.path().toAbsolutePath(), dtb, dir.resolve("dtb.bin")));
+        CliRun run = CliRun.of("provision", manifest, "--root", root, "--report", dtb);
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("is the input " + dtb), run.toString());
+        assertArrayEquals(before, Files.readAllBytes(dtb));
+        assertFalse(Files.exists(dir.resolve("dtb.bin")), "nothing was loaded");
     }
 
     @Test
