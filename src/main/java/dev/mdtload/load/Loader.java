@@ -248,19 +248,14 @@ public final class Loader {
      * be reached still fails the load.
      */
     private LoadResult.Step shutdownLite(long pasId, StepListener listener) throws IOException, Failure {
-        long start = System.nanoTime();
-        String detail = String.format("pas id %d (0x%x) shut down", pasId, pasId);
-        try {
-            pas.shutdown(pasId);
-        } catch (ScmException refused) {
-            detail = refused.getMessage() + " (ignored, as the kernel ignores it)";
-        } catch (IOException | Failure | RuntimeException e) {
-            listener.failed("lite_shutdown", (System.nanoTime() - start) / 1000, e);
-            throw e;
-        }
-        LoadResult.Step step = new LoadResult.Step("lite_shutdown", (System.nanoTime() - start) / 1000, detail);
-        listener.finished(step);
-        return step;
+        return timed(listener, "lite_shutdown", () -> {
+            try {
+                pas.shutdown(pasId);
+                return String.format("pas id %d (0x%x) shut down", pasId, pasId);
+            } catch (ScmException refused) {
+                return refused.getMessage() + " (ignored, as the kernel ignores it)";
+            }
+        });
     }
 
     /**
