@@ -2,6 +2,7 @@ package dev.mdtload.provision;
 
 import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.InvalidInput;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
@@ -196,9 +197,14 @@ final class Planner {
         }
         if (loads.stream().allMatch(Optional::isPresent)) {
             List<LoadPlan> plans = loads.stream().map(Optional::orElseThrow).toList();
-            // images() lists the main image first, then its companion
-            return Optional.of(new Planned.ScmLoad(e, new Boot(LiteFirmware.shutdowns(manifest.settings().facts(),
-                    scm.pasId()), plans.subList(1, plans.size()), plans.getFirst())));
+            try {
+                // images() lists the main image first, then its companion
+                return Optional.of(new Planned.ScmLoad(e, Boot.of(LiteFirmware.shutdowns(manifest.settings().facts(),
+                        scm.pasId()), plans.subList(1, plans.size()), plans.getFirst())));
+            } catch (UsageFailure overlapping) {
+                // Boot's one refusal is a companion's carveout over the main one's: a pair of claims
+                // that overlaps() reports with every other pair, naming both carveouts' specs
+            }
         }
         loads.forEach(l -> l.ifPresent(LoadPlan::close));
         return Optional.empty();
