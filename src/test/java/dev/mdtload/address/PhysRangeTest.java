@@ -2,12 +2,12 @@ package dev.mdtload.address;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,23 +19,17 @@ class PhysRangeTest {
         return new PhysRange(PhysAddr.of(base), size);
     }
 
-    @Test
-    void overlaps_isFalseForRangesThatOnlyTouch_inEitherOrder() {
-        PhysRange below = range(0x4b00_0000L, 0x4_0000);
+    /** [0x4b000000, 0x4b000000 + belowSize) against [0x4b040000, 0x4b050000): touching at 0x40000, one byte over at 0x40001. */
+    @ParameterizedTest
+    @CsvSource({"0x40000, 0", "0x40001, 1"})
+    void overlaps_exactlyWhenAByteIsShared_notWhenRangesOnlyTouch_inEitherOrder(long belowSize, long sharedBytes) {
+        PhysRange below = range(0x4b00_0000L, belowSize);
         PhysRange above = range(0x4b04_0000L, 0x1_0000);
-        assertFalse(below.overlaps(above));
-        assertFalse(above.overlaps(below));
-        assertEquals(Optional.empty(), below.intersection(above));
-    }
-
-    @Test
-    void overlaps_isTrueForOneSharedByte_inEitherOrder() {
-        PhysRange below = range(0x4b00_0000L, 0x4_0001);
-        PhysRange above = range(0x4b04_0000L, 0x1_0000);
-        assertTrue(below.overlaps(above));
-        assertTrue(above.overlaps(below));
-        assertEquals(Optional.of(range(0x4b04_0000L, 1)), below.intersection(above));
-        assertEquals(Optional.of(range(0x4b04_0000L, 1)), above.intersection(below));
+        Optional<PhysRange> shared = sharedBytes == 0 ? Optional.empty() : Optional.of(range(0x4b04_0000L, sharedBytes));
+        assertEquals(shared.isPresent(), below.overlaps(above));
+        assertEquals(shared.isPresent(), above.overlaps(below));
+        assertEquals(shared, below.intersection(above));
+        assertEquals(shared, above.intersection(below));
     }
 
     @Test
