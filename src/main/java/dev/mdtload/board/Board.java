@@ -117,10 +117,8 @@ public record Board(String source, List<Carveout> carveouts, List<Processor> pro
             Carveout a = sorted.get(i);
             for (int j = i + 1; j < sorted.size() && sorted.get(j).base().compareTo(a.end()) < 0; j++) {
                 Carveout b = sorted.get(j);
-                PhysAddr end = a.end().compareTo(b.end()) < 0 ? a.end() : b.end();
-                if (b.base().compareTo(end) < 0) {
-                    overlaps.add(new Overlap(a.name(), b.name(), b.base(), end));
-                }
+                a.range().intersection(b.range())
+                        .ifPresent(shared -> overlaps.add(new Overlap(a.name(), b.name(), shared.base(), shared.end())));
             }
         }
         return overlaps;

@@ -1,6 +1,7 @@
 package dev.mdtload.board;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.address.PhysRange;
 import dev.mdtload.carveout.ReservedMemory;
 
 import java.util.Objects;
@@ -23,6 +24,11 @@ public record Carveout(String name, String path, PhysAddr base, long size, boole
             throw new IllegalArgumentException(String.format("carveout %s at 0x%x size 0x%x is empty or wraps past 2^63",
                     name, base.value(), size));
         }
+    }
+
+    /** The region's bytes, as every overlap test sees them. */
+    public PhysRange range() {
+        return new PhysRange(base, size);
     }
 
     /** The first address after the region. */

@@ -246,7 +246,8 @@ final class LoadCommand implements Callable<Integer> {
 
     /**
      * Both images validated and placed before anything is opened or written: the main image, then
-     * its companion, each refused as {@code load} refuses one image; and their carveouts apart.
+     * its companion, each refused as {@code load} refuses one image; and their carveouts apart
+     * ({@link Boot#of}).
      */
     private Boot plan(LoadRequest request, List<Long> lite, ReservedMemory reserved) throws IOException, Failure {
         if (companion != null) {
@@ -261,15 +262,14 @@ final class LoadCommand implements Callable<Integer> {
         LoadPlan main = Loader.plan(request, validator);
         try {
             if (companion == null) {
-                return new Boot(lite, List.of(), main);
+                return Boot.of(lite, List.of(), main);
             }
             LoadRequest companionRequest = new LoadRequest(companion.image, CarveoutSpec.parse(companion.carveout),
                     companion.target(), companion.size,
                     companion.pasId, request.iommu(), root, reserved);
             LoadPlan dtb = Loader.plan(companionRequest, validator);
             try {
-                requireApart(main, dtb);
-                return new Boot(lite, List.of(dtb), main);
+                return Boot.of(lite, List.of(dtb), main);
             } catch (UsageFailure | RuntimeException e) {
                 dtb.close();
                 throw e;
@@ -277,18 +277,6 @@ final class LoadCommand implements Callable<Integer> {
         } catch (IOException | Failure | RuntimeException e) {
             main.close();
             throw e;
-        }
-    }
-
-    /** One image would overwrite the other: both carveouts' bases are known, so it is refused before either is opened. */
-    private static void requireApart(LoadPlan main, LoadPlan dtb) throws UsageFailure {
-        if (main.where() instanceof LoadPlan.Where.Known m && dtb.where() instanceof LoadPlan.Where.Known d) {
-            long mEnd = m.base().value() + main.request().size();
-            long dEnd = d.base().value() + dtb.request().size();
-            if (m.base().value() < dEnd && d.base().value() < mEnd) {
-                throw new UsageFailure(String.format("companion carveout 0x%x..0x%x overlaps the carveout 0x%x..0x%x",
-                        d.base().value(), dEnd, m.base().value(), mEnd));
-            }
         }
     }
 

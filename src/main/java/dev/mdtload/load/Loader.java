@@ -5,6 +5,7 @@ import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.address.PhysRange;
 import dev.mdtload.carveout.Carveout;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
@@ -155,7 +156,7 @@ public final class Loader {
         MetadataBuffer metadata = monitor.allocateMetadata(metadataSize);
         requireWidth(metadata.addr(), metadataSize, "PAS metadata buffer");
         if (plan.where() instanceof LoadPlan.Where.Known known) {
-            requireApart(metadata.addr(), metadataSize, known.base(), r.size());
+            requireApart(new PhysRange(metadata.addr(), metadataSize), new PhysRange(known.base(), r.size()));
         }
         try (Carveout carveout = open(plan)) {
             LoadPlan.Where.Known at = placed(plan, carveout);
@@ -298,12 +299,11 @@ public final class Loader {
     }
 
     /** The metadata must survive the copy: a buffer inside the carveout would be overwritten by segments. */
-    private static void requireApart(PhysAddr metadata, long metadataSize, PhysAddr base, long size)
-            throws UsageFailure {
-        if (metadata.value() < base.value() + size && base.value() < metadata.value() + metadataSize) {
+    private static void requireApart(PhysRange metadata, PhysRange carveout) throws UsageFailure {
+        if (metadata.overlaps(carveout)) {
             throw new UsageFailure(String.format("PAS metadata buffer at 0x%x (+0x%x) overlaps the carveout "
-                    + "0x%x..0x%x; give --metadata-phys outside it", metadata.value(), metadataSize, base.value(),
-                    base.value() + size));
+                    + "0x%x..0x%x; give --metadata-phys outside it", metadata.base().value(), metadata.size(),
+                    carveout.base().value(), carveout.end().value()));
         }
     }
 

@@ -2,10 +2,13 @@ package dev.mdtload.provision;
 
 import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.InvalidInput;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.address.PhysRange;
 import dev.mdtload.board.Board;
+import dev.mdtload.board.Carveout;
 import dev.mdtload.board.DeviceTreeException;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
@@ -61,32 +64,32 @@ final class Planner {
     /** The board's device tree: read once, when a check first needs it; a tree that cannot be read fails every such check alike. */
     private sealed interface BoardTree {
         /** The carveouts it knows, which the shared buffers must stay clear of. */
-        List<Range> carveouts();
+        List<PhysRange> carveouts();
 
         record Unread() implements BoardTree {
             @Override
-            public List<Range> carveouts() {
+            public List<PhysRange> carveouts() {
                 return List.of();
             }
         }
 
         record Read(Board board) implements BoardTree {
             @Override
-            public List<Range> carveouts() {
-                return board.carveouts().stream().map(c -> new Range(c.base(), c.size())).toList();
+            public List<PhysRange> carveouts() {
+                return board.carveouts().stream().map(Carveout::range).toList();
             }
         }
 
         record Unreadable(Failure failure) implements BoardTree {
             @Override
-            public List<Range> carveouts() {
+            public List<PhysRange> carveouts() {
                 return List.of();
             }
         }
     }
 
     /** An entry's carveout, once resolved: the overlap check compares every pair. */
-    private record Claim(Entry entry, CarveoutRef carveout, Range range) {}
+    private record Claim(Entry entry, CarveoutRef carveout, PhysRange range) {}
 
     @FunctionalInterface
     private interface Check<T> {
@@ -134,26 +137,26 @@ final class Planner {
     }
 
     /** Resolves one carveout of {@code e} as a plan step; once resolved it takes part in the overlap check. */
-    private Optional<Range> claim(Entry e, String step, CarveoutRef carveout, Check<Range> resolve) {
-        Optional<Range> range = check(e, step, resolve, Range::toString);
+    private Optional<PhysRange> claim(Entry e, String step, CarveoutRef carveout, Check<PhysRange> resolve) {
+        Optional<PhysRange> range = check(e, step, resolve, PhysRange::toString);
         range.ifPresent(r -> claims.add(new Claim(e, carveout, r)));
         return range;
     }
 
-    private Range range(CarveoutRef carveout) throws IOException, Failure {
+    private PhysRange range(CarveoutRef carveout) throws IOException, Failure {
         return switch (carveout) {
             case CarveoutRef.Reserved r -> {
                 ReservedMemory.Region region = board().reservedMemory().find(r.spec().name())
                         .orElseThrow(() -> r.spec().noSuchRegion());
-                yield new Range(region.base(), region.size());
+                yield new PhysRange(region.base(), region.size());
             }
-            case CarveoutRef.Explicit x -> new Range(x.phys(), x.size());
+            case CarveoutRef.Explicit x -> new PhysRange(x.phys(), x.size());
         };
     }
 
     /** A carveout mdtload loads into: everything opening it will check, and the call width. */
-    private Range loadCarveout(CarveoutRef carveout) throws IOException, Failure {
-        Range range = range(carveout);
+    private PhysRange loadCarveout(CarveoutRef carveout) throws IOException, Failure {
+        PhysRange range = range(carveout);
         Carveouts.check(opened(carveout), request(range));
         manifest.settings().convention().width().require(range.base(), range.size(),
                 "carveout " + carveout.spec() + " (" + manifest.settings().convention().id() + " convention)");
@@ -161,8 +164,8 @@ final class Planner {
     }
 
     /** A carveout the kernel fills: it must be there, but mdtload opens none of its memory. */
-    private Range kernelCarveout(CarveoutRef carveout) throws IOException, Failure {
-        Range range = range(carveout);
+    private PhysRange kernelCarveout(CarveoutRef carveout) throws IOException, Failure {
+        PhysRange range = range(carveout);
         Carveouts.check(new CarveoutSpec.Memfd(), request(range));
         return range;
     }
@@ -172,14 +175,14 @@ final class Planner {
         return dryRun ? new CarveoutSpec.Memfd() : carveout.spec();
     }
 
-    private Carveouts.Request request(Range range) {
+    private Carveouts.Request request(PhysRange range) {
         return new Carveouts.Request(new Carveouts.Base.Given(range.base()), range.size(), root, reserved());
     }
 
     /** Every image of the entry (the main one, its DTB companion) planned, or none. */
     private Optional<Planned> scm(Entry e, Method.Scm scm) {
         List<PasImage> images = scm.images(e.image());
-        List<Optional<Range>> ranges = new ArrayList<>();
+        List<Optional<PhysRange>> ranges = new ArrayList<>();
         for (PasImage image : images) {
             ranges.add(claim(e, image.role().step("carveout"), image.carveout(), () -> loadCarveout(image.carveout())));
         }
@@ -194,15 +197,20 @@ final class Planner {
         }
         if (loads.stream().allMatch(Optional::isPresent)) {
             List<LoadPlan> plans = loads.stream().map(Optional::orElseThrow).toList();
-            // images() lists the main image first, then its companion
-            return Optional.of(new Planned.ScmLoad(e, new Boot(LiteFirmware.shutdowns(manifest.settings().facts(),
-                    scm.pasId()), plans.subList(1, plans.size()), plans.getFirst())));
+            try {
+                // images() lists the main image first, then its companion
+                return Optional.of(new Planned.ScmLoad(e, Boot.of(LiteFirmware.shutdowns(manifest.settings().facts(),
+                        scm.pasId()), plans.subList(1, plans.size()), plans.getFirst())));
+            } catch (UsageFailure overlapping) {
+                // Boot's one refusal is a companion's carveout over the main one's: a pair of claims
+                // that overlaps() reports with every other pair, naming both carveouts' specs
+            }
         }
         loads.forEach(l -> l.ifPresent(LoadPlan::close));
         return Optional.empty();
     }
 
-    private Optional<LoadPlan> load(Entry e, PasImage image, Range r) {
+    private Optional<LoadPlan> load(Entry e, PasImage image, PhysRange r) {
         LoadRequest request = new LoadRequest(image.image(), opened(image.carveout()), new Target.Phys(r.base()), r.size(),
                 image.pasId(), IommuMap.empty(), root, reserved());
         return check(e, image.role().step("validate"), () -> {
@@ -261,7 +269,7 @@ final class Planner {
         /** The validate step's ", fits RANGE", or nothing. */
         String fits();
 
-        record Within(Range range) implements Room {
+        record Within(PhysRange range) implements Room {
             @Override
             public void require(LoadLayout layout, Path image) throws InvalidInput {
                 requireRoom(layout, range);
@@ -291,7 +299,7 @@ final class Planner {
     private record Validated(FirmwareImage image, List<Violation> warnings) {}
 
     /** The load size must fit: a relocatable image's segments may all fit where its mem_setup would not. */
-    private static void requireRoom(LoadLayout layout, Range range) throws InvalidInput {
+    private static void requireRoom(LoadLayout layout, PhysRange range) throws InvalidInput {
         if (layout.loadSize() > range.size()) {
             throw new InvalidInput("carveout-too-small", String.format("carveout %s is 0x%x bytes, smaller than the image's load size 0x%x",
                     range, range.size(), layout.loadSize()));
@@ -314,7 +322,7 @@ final class Planner {
             for (int j = i + 1; j < claims.size(); j++) {
                 Claim a = claims.get(i);
                 Claim b = claims.get(j);
-                a.range().overlap(b.range()).ifPresent(shared -> problem(b.entry(), String.format(
+                a.range().intersection(b.range()).ifPresent(shared -> problem(b.entry(), String.format(
                         "carveout %s %s overlaps processor %s's carveout %s %s in %s",
                         b.carveout().spec(), b.range(), a.entry().name(), a.carveout().spec(), a.range(), shared)));
             }
@@ -324,11 +332,11 @@ final class Planner {
     }
 
     /** Below the lowest carveout, else above one: the first 1 MiB window clear of every carveout known. */
-    private PhysAddr sharedBase(List<Range> claimed) {
-        List<Range> taken = new ArrayList<>(claimed);
+    private PhysAddr sharedBase(List<PhysRange> claimed) {
+        List<PhysRange> taken = new ArrayList<>(claimed);
         taken.addAll(tree.carveouts());
         List<PhysAddr> candidates = new ArrayList<>();
-        for (Range r : taken) {
+        for (PhysRange r : taken) {
             if (r.base().value() >= SHARED_WINDOW) {
                 candidates.add(r.base().minus(SHARED_WINDOW));
             }
@@ -336,9 +344,9 @@ final class Planner {
         }
         // with nothing claimed, the first window above address 0
         return candidates.stream().sorted()
-                .map(c -> new Range(c.alignUp(Page.SIZE), SHARED_WINDOW))
-                .filter(w -> taken.stream().allMatch(t -> w.overlap(t).isEmpty()))
-                .map(Range::base).findFirst().orElse(PhysAddr.ZERO.plus(SHARED_WINDOW));
+                .map(c -> new PhysRange(c.alignUp(Page.SIZE), SHARED_WINDOW))
+                .filter(w -> taken.stream().noneMatch(w::overlaps))
+                .map(PhysRange::base).findFirst().orElse(PhysAddr.ZERO.plus(SHARED_WINDOW));
     }
 
     private Board board() throws Failure {

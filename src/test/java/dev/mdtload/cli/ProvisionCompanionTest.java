@@ -95,6 +95,23 @@ class ProvisionCompanionTest {
     }
 
     @Test
+    void aCompanionCarveoutOverTheMainOnesLastPage_isOneProblemNamingBoth_andNothingIsWritten() throws IOException {
+        // reserved:m3 is [0x4b000000, 0x4b100000) on the fake board; load refuses the same pair (Boot.of)
+        Path dtb = dir.resolve("dtb.bin");
+        Path manifest = Files.writeString(dir.resolve("overlap.yaml"), Manifests.FAKE_BOARD + "processors:\n"
+                + String.format("  - {name: adsp, image: '%s', method: scm, pas_id: 10, carveout: reserved:m3,%n"
+                        + "     companion: {image: '%s', pas_id: 13, carveout: {spec: 'file:%s', phys: 0x4b0ff000, size: 0x10000}}}%n",
+                        RealImage.M3_FW.path().toAbsolutePath(), RealImage.A650_ZAP.path().toAbsolutePath(), dtb));
+        CliRun run = CliRun.of("provision", manifest, "--root", root);
+        assertEquals(1, run.exit(), run.toString());
+        assertEquals("mdtload: " + manifest + ":5: processor adsp: carveout file:" + dtb + " [0x4b0ff000, 0x4b10f000) "
+                + "overlaps processor adsp's carveout reserved:m3 [0x4b000000, 0x4b100000) in [0x4b0ff000, 0x4b100000)\n",
+                run.err());
+        assertFalse(Files.exists(dtb), "the companion's carveout was not created");
+        assertEquals(-1, BoardCopy.firstNonZero(root, BoardCopy.M3));
+    }
+
+    @Test
     void aFailureInTheCompanion_rollsBackBothAndEveryProcessorStartedBefore() throws IOException {
         // the simulated secure world has peripherals 0..63: init_image of companion pas id 99 is refused
         CliRun run = CliRun.of("provision", manifest(10, 99), "--root", root, "--json");

@@ -6,6 +6,7 @@ import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.ReservedMemory;
+import dev.mdtload.failure.UsageFailure;
 import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.scm.ImagePolicy;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,8 +58,12 @@ class BootTest {
     }
 
     private LoadPlan dtb() throws Exception {
+        return dtbAt(DTB_BASE);
+    }
+
+    private LoadPlan dtbAt(long base) throws Exception {
         return Loader.plan(new LoadRequest(RealImage.A650_ZAP.path(), new CarveoutSpec.File(dir.resolve("adsp_dtb.bin")),
-                new Target.Phys(PhysAddr.of(DTB_BASE)), 0x10000, 0x24, IommuMap.empty(), dir, ReservedMemory.NONE));
+                new Target.Phys(PhysAddr.of(base)), 0x10000, 0x24, IommuMap.empty(), dir, ReservedMemory.NONE));
     }
 
     private static SecureWorldSetup x1e80100(Boot boot) {
@@ -85,9 +91,27 @@ class BootTest {
     }
 
     @Test
+    void of_refusesACompanionWhoseCarveoutSharesOnePageWithTheMainOne_beforeEitherIsOpened() throws Exception {
+        // m3_fw's carveout is [0x4b000000, 0x4b050000): its load size, 0x50000, from its base
+        try (LoadPlan main = main(); LoadPlan dtb = dtbAt(0x4b04_f000L)) {
+            UsageFailure refused = assertThrows(UsageFailure.class, () -> Boot.of(List.of(), List.of(dtb), main));
+            assertEquals("companion carveout 0x4b04f000..0x4b05f000 overlaps the carveout 0x4b000000..0x4b050000",
+                    refused.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("adsp.bin")) || Files.exists(dir.resolve("adsp_dtb.bin")));
+    }
+
+    @Test
+    void of_acceptsACompanionWhoseCarveoutStartsWhereTheMainOneEnds() throws Exception {
+        try (Boot boot = Boot.of(List.of(), List.of(dtbAt(0x4b05_0000L)), main())) {
+            assertEquals(List.of(0x24L, 1L), boot.peripherals().stream().map(SecureWorldSetup.Peripheral::pasId).toList());
+        }
+    }
+
+    @Test
     void boot_recordsBothLiteShutdownsBeforeTheCompanion_andTheCompanionBeforeTheMainImage() throws Exception {
         StringWriter record = new StringWriter();
-        try (Boot boot = new Boot(LiteFirmware.shutdowns(X1E80100, 1), List.of(dtb()), main());
+        try (Boot boot = Boot.of(LiteFirmware.shutdowns(X1E80100, 1), List.of(dtb()), main());
              RecordingSecureMonitor recorder = new RecordingSecureMonitor(record, METADATA)) {
             new Loader(recorder, new PasClient(recorder, ScmConvention.SMC64)).boot(boot, StepListener.NONE);
         }
@@ -104,7 +128,7 @@ class BootTest {
 
     @Test
     void boot_withTheLiteShutDownFirst_authenticatesTheCompanionAndTheMainImage() throws Exception {
-        try (Boot boot = new Boot(LiteFirmware.shutdowns(X1E80100, 1), List.of(dtb()), main());
+        try (Boot boot = Boot.of(LiteFirmware.shutdowns(X1E80100, 1), List.of(dtb()), main());
              SimSecureMonitor sim = SimSecureMonitor.open(x1e80100(boot))) {
             Boot.Result result = new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).boot(boot, StepListener.NONE);
 
@@ -119,7 +143,7 @@ class BootTest {
 
     @Test
     void boot_withoutTheLiteShutdown_isRefusedAtInitImage_namingTheLiteThatStillRuns() throws Exception {
-        try (Boot boot = new Boot(List.of(), List.of(), main());
+        try (Boot boot = Boot.of(List.of(), List.of(), main());
              SimSecureMonitor sim = SimSecureMonitor.open(x1e80100(boot))) {
             ScmException refused = assertThrows(ScmException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).boot(boot, StepListener.NONE));
@@ -148,7 +172,7 @@ class BootTest {
             }
         };
         // the lite firmware is left running: the main image is refused after its companion started
-        try (Boot boot = new Boot(List.of(0x29L), List.of(dtb()), main());
+        try (Boot boot = Boot.of(List.of(0x29L), List.of(dtb()), main());
              SimSecureMonitor sim = SimSecureMonitor.open(x1e80100(boot))) {
             assertThrows(ScmException.class,
                     () -> new Loader(sim, new PasClient(sim, ScmConvention.SMC64)).boot(boot, listener));
