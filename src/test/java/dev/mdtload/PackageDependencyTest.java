@@ -44,7 +44,7 @@ class PackageDependencyTest {
             // reading images
             Map.entry("elf", Set.of("check")),
             Map.entry("mbn", Set.of("address", "check", "crypto", "elf", "files")),
-            Map.entry("image", Set.of("address", "check", "elf", "kernel", "mbn", "parallel")),
+            Map.entry("image", Set.of("address", "check", "crypto", "elf", "kernel", "mbn", "parallel")),
             Map.entry("signature", Set.of("check", "elf", "image", "mbn")),
             // memory and the secure world
             Map.entry("carveout", Set.of("address", "posix")),

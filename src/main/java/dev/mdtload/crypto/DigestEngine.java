@@ -2,6 +2,7 @@ package dev.mdtload.crypto;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
@@ -16,8 +17,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public sealed interface DigestEngine permits DigestEngine.OpenSsl, DigestEngine.Jdk {
 
-    /** The digest of every byte of {@code data}, read in place when it is native memory (a mapped file). */
-    byte[] digest(String algorithm, MemorySegment data);
+    /** The digest of every byte of {@code data}, copied a buffer at a time (a mapped carveout, an array). */
+    default byte[] digest(String algorithm, MemorySegment data) {
+        return digest(algorithm, data.byteSize(), (at, buffer) -> MemorySegment.copy(data, at, buffer, 0, buffer.byteSize()));
+    }
+
+    /**
+     * The digest of the bytes of {@code region}, read from its file a buffer at a time.
+     *
+     * @throws IOException a read failed, or the file now ends before the region does
+     */
+    default byte[] digest(String algorithm, FileRegion region) throws IOException {
+        return digest(algorithm, region.length(), region::read);
+    }
+
+    /** The digest of {@code size} bytes, which {@code fill} puts into the engine's buffer in order, a buffer at a time. */
+    <X extends Exception> byte[] digest(String algorithm, long size, Fill<X> fill) throws X;
+
+    /** Puts the bytes from {@code at} into all of {@code buffer}. */
+    @FunctionalInterface
+    interface Fill<X extends Exception> {
+        void into(long at, MemorySegment buffer) throws X;
+    }
 
     /** libcrypto when this machine has OpenSSL 3, otherwise the JDK's providers. */
     static DigestEngine preferred() {
@@ -39,17 +60,12 @@ public sealed interface DigestEngine permits DigestEngine.OpenSsl, DigestEngine.
     /**
      * OpenSSL's EVP interface; each algorithm is fetched once and kept for the process.
      *
-     * <p>The bytes reach libcrypto through a small native buffer that Java copies them into,
-     * not as the mapped file itself. A mapped file cut short after it was measured faults when a
-     * page past its new end is read (SIGBUS). Java's copy raises that as an InternalError, which
-     * validate reports as a part that changed; the same fault inside libcrypto would kill the
-     * JVM. The copy costs little next to the hash: the buffer fits in the CPU's L2 cache, and the
-     * bytes stay off the Java heap.
+     * <p>The bytes reach libcrypto through a native buffer of the engine's, never as a mapped
+     * file itself: a mapped file cut short after it was measured faults when a page past its new
+     * end is read (SIGBUS), which inside libcrypto would kill the JVM; a read or a Java copy
+     * reports it instead. The buffer fits in the CPU's L2 cache, and the bytes stay off the Java heap.
      */
     final class OpenSsl implements DigestEngine {
-        /** 256 KiB: large enough that a call's overhead is nothing, small enough to stay in L2. */
-        static final long STAGING = 256 << 10;
-
         private final LibCrypto libcrypto;
         private final Map<String, MemorySegment> fetched = new ConcurrentHashMap<>();
 
@@ -58,16 +74,16 @@ public sealed interface DigestEngine permits DigestEngine.OpenSsl, DigestEngine.
         }
 
         @Override
-        public byte[] digest(String algorithm, MemorySegment data) {
+        public <X extends Exception> byte[] digest(String algorithm, long size, Fill<X> fill) throws X {
             MemorySegment md = fetched.computeIfAbsent(algorithm, libcrypto::fetchDigest);
             MemorySegment ctx = libcrypto.newContext();
-            try (Arena arena = Arena.ofConfined()) {
+            try {
                 libcrypto.init(ctx, md);
-                MemorySegment buffer = arena.allocate(Math.min(STAGING, data.byteSize()));
-                for (long off = 0; off < data.byteSize(); off += buffer.byteSize()) {
-                    long n = Math.min(buffer.byteSize(), data.byteSize() - off);
-                    MemorySegment.copy(data, off, buffer, 0, n);
-                    libcrypto.update(ctx, buffer.asSlice(0, n));
+                MemorySegment buffer = Staging.buffer();
+                for (long at = 0; at < size; at += buffer.byteSize()) {
+                    MemorySegment chunk = buffer.asSlice(0, Math.min(buffer.byteSize(), size - at));
+                    fill.into(at, chunk);
+                    libcrypto.update(ctx, chunk);
                 }
                 return libcrypto.finish(ctx);
             } finally {
@@ -83,13 +99,10 @@ public sealed interface DigestEngine permits DigestEngine.OpenSsl, DigestEngine.
 
     /** The JDK's MessageDigest, for machines without OpenSSL 3. */
     final class Jdk implements DigestEngine {
-        /** Mapped segments are fed through ByteBuffer views, which cannot exceed 2 GiB each. */
-        private static final long CHUNK = 1L << 30;
-
         Jdk() {}
 
         @Override
-        public byte[] digest(String algorithm, MemorySegment data) {
+        public <X extends Exception> byte[] digest(String algorithm, long size, Fill<X> fill) throws X {
             MessageDigest md;
             try {
                 md = MessageDigest.getInstance(algorithm);
@@ -97,10 +110,11 @@ public sealed interface DigestEngine permits DigestEngine.OpenSsl, DigestEngine.
                 // every Java SE platform must provide SHA-256 and SHA-384
                 throw new AssertionError(algorithm + " missing from this JDK", e);
             }
-            // a direct buffer is copied into the digest 4 KiB at a time (MessageDigestSpi), so
-            // its SHA loop is called often enough to be compiled early without chunking here
-            for (long off = 0; off < data.byteSize(); off += CHUNK) {
-                md.update(data.asSlice(off, Math.min(CHUNK, data.byteSize() - off)).asByteBuffer());
+            MemorySegment buffer = Staging.buffer();
+            for (long at = 0; at < size; at += buffer.byteSize()) {
+                MemorySegment chunk = buffer.asSlice(0, Math.min(buffer.byteSize(), size - at));
+                fill.into(at, chunk);
+                md.update(chunk.asByteBuffer());
             }
             return md.digest();
         }
@@ -108,6 +122,21 @@ public sealed interface DigestEngine permits DigestEngine.OpenSsl, DigestEngine.
         @Override
         public String toString() {
             return "JDK MessageDigest";
+        }
+    }
+
+    /**
+     * Each thread's buffer that an engine's bytes pass through, made once: 256 KiB, large enough
+     * that a call's overhead is nothing, small enough to stay in L2.
+     */
+    final class Staging {
+        static final long SIZE = 256 << 10;
+        private static final ThreadLocal<MemorySegment> BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SIZE));
+
+        private Staging() {}
+
+        static MemorySegment buffer() {
+            return BUFFER.get();
         }
     }
 }

@@ -32,7 +32,7 @@ import java.util.Optional;
  */
 public final class FirmwareImage implements AutoCloseable {
     private final Path path;
-    private final Arena arena;
+    private final OpenFiles files;
     private final MemorySegment file;
     private final Elf elf;
     private final boolean split;
@@ -42,10 +42,10 @@ public final class FirmwareImage implements AutoCloseable {
     private final List<Violation> violations;
     private final long inputBytes;
 
-    private FirmwareImage(Path path, Arena arena, MemorySegment file, Elf elf, boolean split, List<ImageSegment> segments,
+    private FirmwareImage(Path path, OpenFiles files, MemorySegment file, Elf elf, boolean split, List<ImageSegment> segments,
                           HashTable hashTable, LoadLayout layout, List<Violation> violations, long inputBytes) {
         this.path = path;
-        this.arena = arena;
+        this.files = files;
         this.file = file;
         this.elf = elf;
         this.split = split;
@@ -72,26 +72,27 @@ public final class FirmwareImage implements AutoCloseable {
             throw new InvalidImageException(Violation.of(Rule.PART_NOT_REGULAR_FILE, path.toString(),
                     "image is not a regular file"));
         }
-        Arena arena = Arena.ofShared();
+        OpenFiles files = new OpenFiles();
         try {
             // a symlink is followed by open(2) itself; parts are still named after the name given
-            MemorySegment file = MappedFile.map(path, arena);
             String name = path.toString();
+            OpenFile opened = files.open(Path.of(name), path);
+            MemorySegment file = opened.bytes();
             Elf elf = Elf.parse(file, name);
             List<Violation> violations = new ArrayList<>();
-            Parts parts = new Parts(path, arena);
+            Parts parts = new Parts(path, files);
             boolean split = isSplit(elf, file.byteSize());
             List<ImageSegment> segments = new ArrayList<>(elf.phdrs().size());
-            SegmentResolver resolver = new SegmentResolver(name, elf, file, split, parts, violations);
+            SegmentResolver resolver = new SegmentResolver(name, elf, opened, split, parts, violations);
             for (ProgramHeader phdr : elf.phdrs()) {
                 segments.add(resolver.resolve(phdr));
             }
             HashTable hash = readHashSegment(name, elf, segments, violations);
             LoadLayout layout = LoadLayout.of(name, elf, violations);
-            return new FirmwareImage(path, arena, file, elf, split, segments, hash, layout, violations,
+            return new FirmwareImage(path, files, file, elf, split, segments, hash, layout, violations,
                     file.byteSize() + parts.mappedBytes());
         } catch (IOException | InvalidImageException | RuntimeException | Error e) {
-            arena.close();
+            files.close();
             throw e;
         }
     }
@@ -246,7 +247,7 @@ public final class FirmwareImage implements AutoCloseable {
 
     /**
      * The metadata blob the secure world authenticates (kernel qcom_mdt_read_metadata()): segment
-     * 0's bytes (ELF header and program headers) followed by the hash segment, in {@code arena}.
+     * 0's bytes (ELF header and program headers) followed by the hash segment, in {@code target}.
      */
     public MemorySegment metadata(Arena target) {
         ImageSegment header = segments.getFirst();
@@ -260,7 +261,7 @@ public final class FirmwareImage implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        files.close();
     }
 
     @Override

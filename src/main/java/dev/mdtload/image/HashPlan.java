@@ -3,9 +3,11 @@ package dev.mdtload.image;
 import dev.mdtload.check.HashWork;
 import dev.mdtload.check.Rule;
 import dev.mdtload.check.Violation;
+import dev.mdtload.crypto.FileRegion;
 import dev.mdtload.mbn.DigestAlgorithm;
 import dev.mdtload.parallel.BiggestFirst;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The file ranges an image's digests are computed over, each distinct range once. Segments of one
  * file are slices of one mapping (and different files are different mappings), so a range is
- * its mapped address and length: two program headers over the same bytes share one digest, and
+ * known by its mapped address and length, though its bytes are read from the open file: two program headers over the same bytes share one digest, and
  * 65535 headers over the same megabytes cost one pass over them. What distinct ranges cannot
  * share (many overlapping ranges, each a little different) is bounded by {@link HashWork}: the
  * plan says how many bytes it would hash before any is hashed.
@@ -35,12 +37,12 @@ final class HashPlan {
         }
     }
 
-    private final Map<Range, MemorySegment> ranges;
+    private final Map<Range, FileRegion> ranges;
     private final List<ImageSegment> segments;
     private final long bytes;
     private final AtomicLong hashed = new AtomicLong();
 
-    private HashPlan(Map<Range, MemorySegment> ranges, List<ImageSegment> segments) {
+    private HashPlan(Map<Range, FileRegion> ranges, List<ImageSegment> segments) {
         this.ranges = ranges;
         this.segments = segments;
         this.bytes = ranges.keySet().stream().mapToLong(Range::length).sum();
@@ -48,9 +50,11 @@ final class HashPlan {
 
     /** The plan for the {@code hashed} segments, each with file bytes mapped. */
     static HashPlan of(List<ImageSegment> hashed) {
-        Map<Range, MemorySegment> ranges = new LinkedHashMap<>();
+        Map<Range, FileRegion> ranges = new LinkedHashMap<>();
         for (ImageSegment s : hashed) {
-            ranges.putIfAbsent(Range.of(s.data()), s.data());
+            if (s.bytes() instanceof ImageSegment.Bytes.Read read) {
+                ranges.putIfAbsent(Range.of(read.data()), read.region());
+            }
         }
         return new HashPlan(ranges, hashed);
     }
@@ -78,8 +82,8 @@ final class HashPlan {
     }
 
     /**
-     * The digest of every distinct range, on every core, biggest first; a range whose file faulted
-     * while it was read (cut short after it was mapped: SIGBUS, raised as InternalError) has none.
+     * The digest of every distinct range, on every core, biggest first; a range whose file could
+     * not be read to its end (cut short after it was opened, or an I/O error) has none.
      */
     Map<Range, byte[]> digests(DigestAlgorithm algorithm) {
         Map<Range, byte[]> out = new ConcurrentHashMap<>();
@@ -87,7 +91,7 @@ final class HashPlan {
             try {
                 out.put(e.getKey(), algorithm.digest(e.getValue()));
                 hashed.addAndGet(e.getKey().length());
-            } catch (InternalError fault) {
+            } catch (IOException unread) {
                 // no digest: the segments of this range report part-changed
             }
             return e.getKey();

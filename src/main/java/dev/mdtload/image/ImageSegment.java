@@ -1,5 +1,6 @@
 package dev.mdtload.image;
 
+import dev.mdtload.crypto.FileRegion;
 import dev.mdtload.elf.ProgramHeader;
 
 import java.lang.foreign.MemorySegment;
@@ -15,8 +16,12 @@ public record ImageSegment(ProgramHeader phdr, Bytes bytes) {
 
     /** The three states of a segment's file bytes, which used to be a null and an empty segment. */
     public sealed interface Bytes {
-        /** Exactly p_filesz bytes, mapped from {@code source}: the image itself or its {@code .bNN} part. */
-        record Read(Path source, MemorySegment data) implements Bytes {}
+        /**
+         * Exactly p_filesz bytes of {@code source}, the image itself or its {@code .bNN} part:
+         * mapped as {@code data}, and where they lie in the open file as {@code region}, which
+         * digests read.
+         */
+        record Read(Path source, MemorySegment data, FileRegion region) implements Bytes {}
 
         /** p_filesz is 0: the segment has nothing in any file, and needs nothing. */
         record None() implements Bytes {}
@@ -25,8 +30,8 @@ public record ImageSegment(ProgramHeader phdr, Bytes bytes) {
         record Unavailable() implements Bytes {}
     }
 
-    static ImageSegment read(ProgramHeader phdr, Path source, MemorySegment data) {
-        return new ImageSegment(phdr, new Bytes.Read(source, data));
+    static ImageSegment read(ProgramHeader phdr, Bytes.Read bytes) {
+        return new ImageSegment(phdr, bytes);
     }
 
     static ImageSegment none(ProgramHeader phdr) {

@@ -19,17 +19,22 @@ public final class MappedFile {
 
     public static MemorySegment map(Path path, Arena arena) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size == 0) {
-                return MemorySegment.NULL;
-            }
-            try {
-                return channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            } catch (UnsupportedOperationException notMappable) {
-                return readFully(path, channel, size, arena);
-            } catch (IOException e) {
-                throw new IOException("mmap(" + path + ") failed: " + e.getMessage(), e);
-            }
+            return map(channel, path, arena);
+        }
+    }
+
+    /** All of {@code channel}'s file ({@code path}, for messages), which stays open: the mapping does not need it to. */
+    static MemorySegment map(FileChannel channel, Path path, Arena arena) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return MemorySegment.NULL;
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        } catch (UnsupportedOperationException notMappable) {
+            return readFully(path, channel, size, arena);
+        } catch (IOException e) {
+            throw new IOException("mmap(" + path + ") failed: " + e.getMessage(), e);
         }
     }
 

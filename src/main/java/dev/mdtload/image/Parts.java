@@ -6,8 +6,6 @@ import dev.mdtload.elf.ProgramHeader;
 import dev.mdtload.mbn.PartName;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -24,13 +22,13 @@ import java.util.Optional;
  */
 final class Parts {
     private final Path image;
-    private final Arena arena;
+    private final OpenFiles files;
     private Path realDirectory;
     private long mappedBytes;
 
-    Parts(Path image, Arena arena) {
+    Parts(Path image, OpenFiles files) {
         this.image = image;
-        this.arena = arena;
+        this.files = files;
     }
 
     Path path(int index) {
@@ -51,7 +49,7 @@ final class Parts {
      *
      * @throws IOException the part exists but the environment will not let us read it (permission, I/O)
      */
-    Optional<MemorySegment> map(ProgramHeader phdr, List<Violation> violations) throws IOException {
+    Optional<ImageSegment.Bytes.Read> map(ProgramHeader phdr, List<Violation> violations) throws IOException {
         int index = phdr.index();
         String imageName = image.toString();
         if (index > PartName.MAX_INDEX) {
@@ -96,15 +94,15 @@ final class Parts {
                     String.format("%s is %d bytes, p_filesz is %d", partName, size, phdr.p_filesz())));
             return Optional.empty();
         }
-        MemorySegment data = MappedFile.map(real, arena);
+        OpenFile opened = files.open(part, real);
         // the file may have been replaced or cut between the size check and the mapping
-        if (data.byteSize() != phdr.p_filesz() || Files.size(real) != phdr.p_filesz()) {
+        if (opened.size() != phdr.p_filesz() || Files.size(real) != phdr.p_filesz()) {
             violations.add(Violation.of(Rule.PART_CHANGED, imageName, index,
                     partName + " changed size while it was being read"));
             return Optional.empty();
         }
-        mappedBytes += data.byteSize();
-        return Optional.of(data);
+        mappedBytes += opened.size();
+        return Optional.of(opened.read(0, opened.size()));
     }
 
     /** Bytes of every part mapped so far. */

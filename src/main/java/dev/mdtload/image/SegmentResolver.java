@@ -7,7 +7,6 @@ import dev.mdtload.elf.ProgramHeader;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,9 +16,8 @@ import java.util.Optional;
  */
 final class SegmentResolver {
     private final String name;
-    private final Path path;
     private final Elf elf;
-    private final MemorySegment file;
+    private final OpenFile file;
     private final boolean split;
     private final Parts parts;
     private final List<Violation> violations;
@@ -29,9 +27,8 @@ final class SegmentResolver {
     /** Some segment other than the metadata really runs past the end: a single file cut short. */
     private final boolean cutShort;
 
-    SegmentResolver(String name, Elf elf, MemorySegment file, boolean split, Parts parts, List<Violation> violations) {
+    SegmentResolver(String name, Elf elf, OpenFile file, boolean split, Parts parts, List<Violation> violations) {
         this.name = name;
-        this.path = Path.of(name);
         this.elf = elf;
         this.file = file;
         this.split = split;
@@ -69,20 +66,20 @@ final class SegmentResolver {
             return ImageSegment.none(p);
         }
         if (!split) {
-            Optional<MemorySegment> inFile = inFile(p);
-            return inFile.isEmpty() ? ImageSegment.unavailable(p) : ImageSegment.read(p, file(), inFile.get());
+            Optional<ImageSegment.Bytes.Read> inFile = inFile(p);
+            return inFile.isEmpty() ? ImageSegment.unavailable(p) : ImageSegment.read(p, inFile.get());
         }
-        Optional<MemorySegment> inImage = metadataCopy(p);
+        Optional<ImageSegment.Bytes.Read> inImage = metadataCopy(p);
         if (inImage.isPresent()) {
             if (parts.exists(i)) {
-                checkPartMatches(p, inImage.get());
+                checkPartMatches(p, inImage.get().data());
             }
-            return ImageSegment.read(p, file(), inImage.get());
+            return ImageSegment.read(p, inImage.get());
         }
         if (!anyPart) {
             // No part at all: a single file cut short. Segments still inside it are read (and their
             // digests checked) so that only the segments really cut are reported.
-            Optional<MemorySegment> kept = inFile(p);
+            Optional<ImageSegment.Bytes.Read> kept = inFile(p);
             if (kept.isPresent() && !cutShort) {
                 // Only the metadata reaches past the end, yet that makes the image split: the
                 // kernel reads this segment from its part, so bytes in the image file do not count.
@@ -93,19 +90,15 @@ final class SegmentResolver {
                         parts.path(i).getFileName(), cause.index(), cause.p_offset(), cause.p_filesz(), i)));
             }
             if (kept.isPresent()) {
-                return ImageSegment.read(p, file(), kept.get());
+                return ImageSegment.read(p, kept.get());
             }
             violations.add(Violation.of(Rule.SEGMENT_TRUNCATED, name, i, String.format(
                     "p_offset 0x%x + p_filesz 0x%x runs past the end of the file (%d bytes) and no %s exists",
-                    p.p_offset(), p.p_filesz(), file.byteSize(), parts.path(i).getFileName())));
+                    p.p_offset(), p.p_filesz(), file.size(), parts.path(i).getFileName())));
             return ImageSegment.unavailable(p);
         }
-        Optional<MemorySegment> data = parts.map(p, violations);
-        return data.isEmpty() ? ImageSegment.unavailable(p) : ImageSegment.read(p, parts.path(i), data.get());
-    }
-
-    private Path file() {
-        return path;
+        Optional<ImageSegment.Bytes.Read> data = parts.map(p, violations);
+        return data.isEmpty() ? ImageSegment.unavailable(p) : ImageSegment.read(p, data.get());
     }
 
     /**
@@ -115,35 +108,35 @@ final class SegmentResolver {
      * headers plus hash segment, else at its p_offset. That order is qcom_mdt_read_metadata()'s,
      * and it matters when both fit: the bytes hashed must be the bytes the secure world is sent.
      */
-    private Optional<MemorySegment> metadataCopy(ProgramHeader p) {
-        long size = file.byteSize();
+    private Optional<ImageSegment.Bytes.Read> metadataCopy(ProgramHeader p) {
+        long size = file.size();
         if (p.index() == 0) {
-            return p.p_filesz() <= size ? Optional.of(file.asSlice(0, p.p_filesz())) : Optional.empty();
+            return p.p_filesz() <= size ? Optional.of(file.read(0, p.p_filesz())) : Optional.empty();
         }
         if (!p.isHashSegment()) {
             return Optional.empty();
         }
         long headers = elf.phdrs().getFirst().p_filesz();
         if (headers >= 0 && headers <= size && p.p_filesz() == size - headers) {
-            return Optional.of(file.asSlice(headers, p.p_filesz()));
+            return Optional.of(file.read(headers, p.p_filesz()));
         }
         return inFile(p);
     }
 
     /** The segment's bytes at p_offset of the image file; empty when they run past its end. */
-    private Optional<MemorySegment> inFile(ProgramHeader p) {
-        long size = file.byteSize();
+    private Optional<ImageSegment.Bytes.Read> inFile(ProgramHeader p) {
+        long size = file.size();
         return p.p_offset() <= size && p.p_filesz() <= size - p.p_offset()
-                ? Optional.of(file.asSlice(p.p_offset(), p.p_filesz())) : Optional.empty();
+                ? Optional.of(file.read(p.p_offset(), p.p_filesz())) : Optional.empty();
     }
 
     /** A part that duplicates metadata the image file already holds must say the same thing. */
     private void checkPartMatches(ProgramHeader p, MemorySegment inImage) throws IOException {
-        Optional<MemorySegment> mapped = parts.map(p, violations);
+        Optional<ImageSegment.Bytes.Read> mapped = parts.map(p, violations);
         if (mapped.isEmpty()) {
             return;
         }
-        MemorySegment part = mapped.get();
+        MemorySegment part = mapped.get().data();
         if (part.mismatch(inImage) != -1) {
             violations.add(Violation.of(Rule.PART_DIFFERS, name, p.index(), String.format(
                     "%s differs from the segment's copy in the image file at byte %d",

@@ -1,7 +1,9 @@
 package dev.mdtload.mbn;
 
 import dev.mdtload.crypto.DigestEngine;
+import dev.mdtload.crypto.FileRegion;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /** The digest used by a hash segment: SHA-256 up to MBN v5, SHA-384 from v6. */
@@ -46,12 +48,18 @@ public enum DigestAlgorithm {
         return length;
     }
 
-    /**
-     * Digest of the bytes of {@code data}, read in place (a mapped file is hashed without
-     * copying it onto the heap), by this process's {@link DigestEngine}.
-     */
+    /** Digest of the bytes of {@code data} (never copied onto the heap), by this process's {@link DigestEngine}. */
     public byte[] digest(MemorySegment data) {
         return DigestEngine.preferred().digest(jcaName, data);
+    }
+
+    /**
+     * Digest of the bytes of {@code region}, read from its file by this process's {@link DigestEngine}.
+     *
+     * @throws IOException a read failed, or the file now ends before the region does
+     */
+    public byte[] digest(FileRegion region) throws IOException {
+        return DigestEngine.preferred().digest(jcaName, region);
     }
 
     /** The digest of no bytes at all, which some signing tools write for segments without file bytes. */

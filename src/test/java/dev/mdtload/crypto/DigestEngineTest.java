@@ -56,7 +56,7 @@ class DigestEngineTest {
     @Test
     void bothEngines_giveMessageDigestsResult_overSeveralStagingBuffers_onNativeAndHeapBytes() throws Exception {
         // not a multiple of the staging buffer, so the last copy is a short one
-        byte[] bytes = new byte[(int) (3 * DigestEngine.OpenSsl.STAGING + 4093)];
+        byte[] bytes = new byte[(int) (3 * DigestEngine.Staging.SIZE + 4093)];
         new Random(12).nextBytes(bytes);
         for (String algorithm : List.of("SHA-256", "SHA-384")) {
             byte[] expected = MessageDigest.getInstance(algorithm).digest(bytes);

@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Files cut short between the step that measured and mapped them and the step that reads them.
- * Reading a mapped page past a file's new end faults (SIGBUS); the JVM raises that as an
- * InternalError. Each test truncates between two API calls, so nothing here is a race.
+ * Validation's digests read the open files, and come up short; the load copies from the mappings,
+ * where a page past a file's new end faults (SIGBUS) and the JVM raises that as an InternalError.
+ * Each test truncates between two API calls, so nothing here is a race.
  */
 class PartsChangingTest {
     /** The sample's layout (firmware-samples/README.md): fixed at 0x4b000000, code is segment 2, data segment 3. */
