@@ -47,6 +47,8 @@ const uint8_t *phys_span(uint64_t phys, uint64_t len);
 uint64_t phys_available(uint64_t phys, const uint8_t **at);
 /* As phys_span, for memory the secure world writes (a call's RW buffer); NULL when read-only. */
 uint8_t *phys_span_writable(uint64_t phys, uint64_t len);
+/* Whether len bytes at phys are all zero: 1 for none, 0 when they are not all in one range. */
+int phys_is_zero(uint64_t phys, uint64_t len);
 /*
  * Whether this process maps any byte of the file behind [phys, phys + len) other than through
  * the secure world's own mappings (read from /proc/self/maps): what the CPU could still reach.

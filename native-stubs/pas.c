@@ -87,11 +87,6 @@ int pas_mem_setup(uint64_t pas_id, uint64_t phys, uint64_t size)
 	return SCM_OK;
 }
 
-static int is_zero(const uint8_t *bytes, uint64_t len)
-{
-	return len == 0 || (bytes[0] == 0 && memcmp(bytes, bytes + 1, len - 1) == 0);
-}
-
 /* Relocatable: at the mem_setup base, keeping the distances between segments; fixed: p_paddr. */
 static uint64_t placed(const struct peripheral *p, const struct load_segment *s)
 {
@@ -126,7 +121,7 @@ static int verify(const struct peripheral *p)
 		if (memcmp(digest, s->digest, p->img.digest_len) != 0 &&
 		    !(s->filesz == 0 && memcmp(none, s->digest, p->img.digest_len) == 0))
 			return SCM_ERROR;
-		if (!is_zero(mem + s->filesz, s->memsz - s->filesz))
+		if (!phys_is_zero(addr + s->filesz, s->memsz - s->filesz))
 			return SCM_ERROR;
 	}
 	return SCM_OK;

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -29,6 +30,7 @@ struct range {
 	dev_t dev;        /* the file, to recognise other mappings of it */
 	ino_t ino;
 	uint64_t offset;  /* of phys in the file */
+	int fd;           /* a regular file's, kept to find its holes; -1 for a memory device */
 };
 
 static struct range ranges[MAX_RANGES];
@@ -63,6 +65,50 @@ const uint8_t *phys_span(uint64_t phys, uint64_t len)
 	if (!at || len > avail)
 		return NULL;
 	return at;
+}
+
+static int bytes_zero(const uint8_t *bytes, uint64_t len)
+{
+	return len == 0 || (bytes[0] == 0 && memcmp(bytes, bytes + 1, len - 1) == 0);
+}
+
+/*
+ * Holes in a regular file read as zero without being read: the loader leaves the zero fill of a
+ * carveout it created unwritten, and faulting those pages in would have the kernel allocate and
+ * clear a page for each (about 100 MB for a modem image). lseek's SEEK_DATA counts pages written
+ * but not yet on disk as data, so only bytes never written are skipped.
+ */
+int phys_is_zero(uint64_t phys, uint64_t len)
+{
+	const struct range *r = find(phys);
+	const uint8_t *at = phys_span(phys, len);
+	off_t start, pos, end;
+
+	if (len == 0)
+		return 1;
+	if (!at)
+		return 0;
+	if (r->fd < 0)
+		return bytes_zero(at, len);
+	start = (off_t)(r->offset + (phys - r->phys));
+	end = start + (off_t)len;
+	for (pos = start; pos < end;) {
+		off_t data = lseek(r->fd, pos, SEEK_DATA);
+		off_t hole;
+
+		if (data < 0)
+			/* ENXIO: no data from pos on; any other failure: read the bytes themselves */
+			return errno == ENXIO || bytes_zero(at + (pos - start), (uint64_t)(end - pos));
+		if (data >= end)
+			return 1;
+		hole = lseek(r->fd, data, SEEK_HOLE);
+		if (hole < 0 || hole > end)
+			hole = end;
+		if (!bytes_zero(at + (data - start), (uint64_t)(hole - data)))
+			return 0;
+		pos = hole;
+	}
+	return 1;
 }
 
 uint8_t *phys_span_writable(uint64_t phys, uint64_t len)
@@ -173,7 +219,10 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset,
 	}
 	map = mmap(NULL, size + lead, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)(offset - lead));
 	err = map == MAP_FAILED ? -errno : 0;
-	close(fd);
+	if (err || !S_ISREG(st.st_mode)) {
+		close(fd);
+		fd = -1;
+	}
 	if (err) {
 		*failed_call = "mmap";
 		return err;
@@ -181,13 +230,17 @@ int phys_attach(uint64_t phys, uint64_t size, const char *path, uint64_t offset,
 	ranges[nranges++] = (struct range){
 		.phys = phys, .size = size, .map = map, .map_len = size + lead,
 		.at = (uint8_t *)map + lead, .writable = writable, .dev = st.st_dev, .ino = st.st_ino, .offset = offset,
+		.fd = fd,
 	};
 	return 0;
 }
 
 void phys_reset(void)
 {
-	for (unsigned i = 0; i < nranges; i++)
+	for (unsigned i = 0; i < nranges; i++) {
 		munmap(ranges[i].map, ranges[i].map_len);
+		if (ranges[i].fd >= 0)
+			close(ranges[i].fd);
+	}
 	nranges = 0;
 }
