@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
@@ -89,6 +90,42 @@ class DigestEngineTest {
         }
     }
 
+    /** A region at an odd offset, over several buffers and a short last one, read from the file by pread. */
+    @Test
+    void bothEngines_giveMessageDigestsResult_overAFileRegion() throws Exception {
+        byte[] bytes = new byte[(int) (3 * DigestEngine.Staging.SIZE + 8191)];
+        new Random(13).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("region.bin"), bytes);
+        int offset = 4097;
+        int length = bytes.length - offset - 100;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (String algorithm : List.of("SHA-256", "SHA-384")) {
+                MessageDigest md = MessageDigest.getInstance(algorithm);
+                md.update(bytes, offset, length);
+                byte[] expected = md.digest();
+                for (DigestEngine engine : List.of(OPENSSL, JDK)) {
+                    assertArrayEquals(expected, engine.digest(algorithm, new FileRegion(channel, offset, length)), engine + " " + algorithm);
+                }
+            }
+        }
+    }
+
+    /** A file cut short after it was measured reads short: an EOFException, where a mapping of it would fault. */
+    @Test
+    void bothEngines_throwEof_whenTheFileIsCutShortUnderTheRegion() throws IOException {
+        Path file = Files.write(dir.resolve("cut.bin"), new byte[1 << 20]);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileRegion region = new FileRegion(channel, 4096, (1 << 20) - 4096);
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(1 << 19);
+            }
+            for (DigestEngine engine : List.of(OPENSSL, JDK)) {
+                EOFException e = assertThrows(EOFException.class, () -> engine.digest("SHA-256", region), engine.toString());
+                assertTrue(e.getMessage().contains("ends at byte " + (1 << 19)), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void bothEngines_matchEveryDigestInTheHashTables_ofTheRealImages() throws IOException {
         int checked = assertEnginesAgree(RealImage.firmwareDirectory(), true);
@@ -122,9 +159,14 @@ class DigestEngineTest {
                     if (!s.hasData() || s.phdr().p_filesz() == 0) {
                         continue;
                     }
+                    FileRegion region = ((ImageSegment.Bytes.Read) s.bytes()).region();
                     for (String algorithm : List.of("SHA-256", "SHA-384")) {
-                        assertArrayEquals(JDK.digest(algorithm, s.data()), OPENSSL.digest(algorithm, s.data()),
-                                path + " segment " + s.index() + " " + algorithm);
+                        byte[] mapped = JDK.digest(algorithm, s.data());
+                        String what = path + " segment " + s.index() + " " + algorithm;
+                        assertArrayEquals(mapped, OPENSSL.digest(algorithm, s.data()), what);
+                        // the bytes read from the open file are the bytes the mapping shows
+                        assertArrayEquals(mapped, OPENSSL.digest(algorithm, region), what + " read");
+                        assertArrayEquals(mapped, JDK.digest(algorithm, region), what + " read by the JDK");
                     }
                     if (tablesValid && hash != null && !s.phdr().isHashSegment()) {
                         String algorithm = hash.algorithm().jcaName();
