@@ -81,10 +81,9 @@ public final class Provisioner {
                 .flatMap(i -> i instanceof RemoteprocStart r ? Stream.of(r.processor()) : Stream.empty())
                 .toList();
         Report.Ending failure;
-        try (ProvisionLock _ = plan.dryRun() ? null : ProvisionLock.acquire(plan.root());
-             DryRunTree tree = plan.dryRun() && !processors.isEmpty() ? DryRunTree.copy(plan.root(), processors) : null;
+        try (RunRoot runRoot = RunRoot.of(plan, processors);
              SecureWorld world = secureWorld(drivers)) {
-            Path sysRoot = tree == null ? plan.root() : tree.root();
+            Path sysRoot = runRoot.root();
             failure = startAll(world, new Remoteprocs(sysRoot, drivers.sysfs(sysRoot)));
         }
         return report(failure, plan.micros() + Planner.micros(begin));
