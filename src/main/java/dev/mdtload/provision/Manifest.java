@@ -114,6 +114,7 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
         record El2(List<IommuMap.Identity> windows) implements OsLevel {
             public El2 {
                 windows = List.copyOf(windows);
+                // overlapping windows are refused when the manifest is read, not at the first load
                 new IommuMap(windows);
             }
 
