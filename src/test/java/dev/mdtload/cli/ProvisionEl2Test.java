@@ -58,17 +58,6 @@ class ProvisionEl2Test {
                 + "\n" + Manifests.scm("venus", RealImage.VENUS, "reserved:venus", 9) + "\n");
     }
 
-    /** The non-plan steps of one processor, {@code phase step result}, as the JSON report lists them. */
-    private static List<String> steps(JsonNode report, String processor) {
-        List<String> steps = new ArrayList<>();
-        for (JsonNode s : report.get("steps")) {
-            if (processor.equals(s.get("processor").asText()) && !s.get("phase").asText().equals("plan")) {
-                steps.add(s.get("phase").asText() + " " + s.get("step").asText() + " " + s.get("result").asText());
-            }
-        }
-        return steps;
-    }
-
     private static String detail(JsonNode report, String processor, String step) {
         for (JsonNode s : report.get("steps")) {
             if (processor.equals(s.get("processor").asText()) && step.equals(s.get("step").asText())) {
@@ -95,10 +84,10 @@ class ProvisionEl2Test {
         assertEquals("ok", report.get("outcome").asText());
         // the steps and order of load --el2 (LoaderEl2Test): the table first, then unmap, map, bridge around auth
         assertEquals(List.of("run rsc_table ok", "run init_image ok", "run copy ok", "run unmap ok", "run iommu_map ok",
-                "run shm_bridge_create ok", "run auth_and_reset ok", "run shm_bridge_delete ok"), steps(report, "wpss"));
+                "run shm_bridge_create ok", "run auth_and_reset ok", "run shm_bridge_delete ok"), ProvisionCompanionTest.steps(report, "wpss"));
         assertEquals(List.of("run rsc_table ok", "run init_image ok", "run mem_setup ok", "run copy ok", "run unmap ok",
                 "run iommu_map ok", "run shm_bridge_create ok", "run auth_and_reset ok", "run shm_bridge_delete ok"),
-                steps(report, "venus"));
+                ProvisionCompanionTest.steps(report, "venus"));
         assertEquals("DMA 0x8b200000 (device venus) = phys 0x8b200000 + 0x500000", detail(report, "venus", "iommu_map"));
         report.get("processors").forEach(p -> assertEquals("running", p.get("state").asText(), p.toString()));
 
@@ -172,7 +161,7 @@ class ProvisionEl2Test {
                 "run companion_shm_bridge_create ok", "run companion_auth_and_reset ok", "run companion_shm_bridge_delete ok",
                 "run rsc_table ok", "run init_image ok", "run copy ok", "run unmap ok", "run iommu_map ok",
                 "run shm_bridge_create ok", "run auth_and_reset ok", "run shm_bridge_delete ok"),
-                steps(CliRun.result(run.out()), "adsp"));
+                ProvisionCompanionTest.steps(CliRun.result(run.out()), "adsp"));
         assertTrue(ProvisionCompanionTest.firstNonZero(dtb) >= 0, "the companion was copied into its carveout");
     }
 }
