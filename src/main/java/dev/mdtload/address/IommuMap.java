@@ -4,6 +4,7 @@ import dev.mdtload.failure.UsageFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The DMA-to-physical translations the user has declared: windows of a device's IOVA space
@@ -26,6 +27,27 @@ public final class IommuMap {
         /** A window that maps {@code size} bytes from {@code base} onto the same numbers. */
         static Identity identity(Device device, long base, long size) {
             return new Identity(device, PhysAddr.of(base), size);
+        }
+
+        /**
+         * {@code DEVICE:IOVA=PHYS+SIZE}, or {@code DEVICE:identity=BASE+SIZE} for a device that sees
+         * physical numbers: {@code load --iommu-map} and a manifest's {@code iommu_map} alike.
+         *
+         * @throws IllegalArgumentException not that form, a bad number or device name, or an empty or wrapping window
+         */
+        static Window parse(String text) {
+            int colon = text.indexOf(':');
+            int eq = text.indexOf('=', colon + 1);
+            int plus = text.indexOf('+', eq + 1);
+            if (colon <= 0 || eq < 0 || plus < 0) {
+                throw new IllegalArgumentException("'" + text + "' is not DEVICE:IOVA=PHYS+SIZE or DEVICE:identity=BASE+SIZE");
+            }
+            Device device = new Device(text.substring(0, colon));
+            String iova = text.substring(colon + 1, eq);
+            long phys = NumberText.parse(text.substring(eq + 1, plus));
+            long size = NumberText.parse(text.substring(plus + 1));
+            return iova.equalsIgnoreCase("identity") ? identity(device, phys, size)
+                    : new Translated(device, NumberText.parse(iova), PhysAddr.of(phys), size);
         }
     }
 
@@ -127,14 +149,20 @@ public final class IommuMap {
      *                      maps the carveout 1:1, as the kernel does)
      */
     public Identity identityOver(PhysAddr addr, long size) throws UsageFailure {
+        return identityHolding(addr, size).orElseThrow(() -> new UsageFailure(String.format("no identity window holds "
+                + "%s (+0x%x); declare the remote processor's with --iommu-map DEVICE:identity=0x%x+0x%x", addr, size,
+                addr.value(), size)));
+    }
+
+    /** The identity window that holds all of {@code [addr, addr + size)}; none when no declared one does. */
+    public Optional<Identity> identityHolding(PhysAddr addr, long size) {
         for (Window w : windows) {
             if (w instanceof Identity identity && addr.compareTo(identity.base()) >= 0
                     && size <= identity.size() - (addr.value() - identity.base().value())) {
-                return identity;
+                return Optional.of(identity);
             }
         }
-        throw new UsageFailure(String.format("no identity window holds %s (+0x%x); declare the remote processor's "
-                + "with --iommu-map DEVICE:identity=0x%x+0x%x", addr, size, addr.value(), size));
+        return Optional.empty();
     }
 
     /**

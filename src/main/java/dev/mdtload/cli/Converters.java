@@ -3,6 +3,7 @@ package dev.mdtload.cli;
 import dev.mdtload.address.Device;
 import dev.mdtload.address.DmaAddr;
 import dev.mdtload.address.IommuMap;
+import dev.mdtload.address.NumberText;
 import dev.mdtload.address.PhysAddr;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -20,28 +21,10 @@ final class Converters {
     private Converters() {}
 
     static long parseNumber(String text) {
-        String t = text.strip().replace("_", "").toLowerCase(Locale.ROOT);
-        long scale = 1;
-        if (!t.startsWith("0x") && !t.isEmpty()) {
-            char unit = t.charAt(t.length() - 1);
-            scale = switch (unit) {
-                case 'k' -> 1L << 10;
-                case 'm' -> 1L << 20;
-                case 'g' -> 1L << 30;
-                default -> 1;
-            };
-            if (scale != 1) {
-                t = t.substring(0, t.length() - 1);
-            }
-        }
         try {
-            long v = t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
-            if (v < 0) {
-                throw new TypeConversionException("'" + text + "' is negative or above 2^63");
-            }
-            return Math.multiplyExact(v, scale);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new TypeConversionException("'" + text + "' is not a number (decimal, 0x hex, or with K/M/G)");
+            return NumberText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 
@@ -107,20 +90,8 @@ final class Converters {
     static final class Window implements ITypeConverter<IommuMap.Window> {
         @Override
         public IommuMap.Window convert(String value) {
-            int colon = value.indexOf(':');
-            int eq = value.indexOf('=', colon + 1);
-            int plus = value.indexOf('+', eq + 1);
-            if (colon <= 0 || eq < 0 || plus < 0) {
-                throw new TypeConversionException("'" + value + "' is not DEVICE:IOVA=PHYS+SIZE or DEVICE:identity=BASE+SIZE");
-            }
-            Device device = device(value.substring(0, colon));
-            String iova = value.substring(colon + 1, eq);
-            long phys = parseNumber(value.substring(eq + 1, plus));
-            long size = parseNumber(value.substring(plus + 1));
             try {
-                return iova.equalsIgnoreCase("identity")
-                        ? IommuMap.Window.identity(device, phys, size)
-                        : new IommuMap.Translated(device, parseNumber(iova), PhysAddr.of(phys), size);
+                return IommuMap.Window.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -22,7 +22,8 @@ public interface Drivers {
     RemoteprocSysfs sysfs(Path root);
 
     /**
-     * As the manifest's settings say; a dry run records the secure-world calls into {@code record}
+     * As the manifest's settings say (the simulated secure world told where Linux runs, as
+     * {@code load --el2} tells it); a dry run records the secure-world calls into {@code record}
      * and keeps the kernel's remoteproc rules over a copy, whatever they say.
      */
     static Drivers of(Manifest.Settings settings, boolean dryRun, Writer record) {
@@ -32,7 +33,7 @@ public interface Drivers {
             @Override
             public SecureMonitor secureWorld(SecureWorldSetup setup) throws IOException {
                 return switch (scm) {
-                    case SIM -> SimSecureMonitor.open(setup);
+                    case SIM -> SimSecureMonitor.open(setup, settings.host().level());
                     case RECORD -> new RecordingSecureMonitor(record, setup.sharedBase());
                 };
             }

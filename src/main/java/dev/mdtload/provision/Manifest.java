@@ -2,10 +2,12 @@ package dev.mdtload.provision;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mdtload.load.Loader;
+import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.kernel.KernelRules;
 import dev.mdtload.preflight.BoardFacts;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.ScmConvention;
 
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     /** This manifest with its kernel setting replaced (provision --kernel). */
     public Manifest withKernel(KernelRules kernel) {
         return new Manifest(file, new Settings(settings.scm(), settings.convention(), settings.sysfs(), new Kernel.Named(kernel),
-                settings.facts()), processors);
+                settings.facts(), settings.host()), processors);
     }
 
     /** Which secure world scm entries are loaded through: the simulation, or a recorder of the calls. */
@@ -56,22 +58,75 @@ public record Manifest(Path file, Settings settings, List<Entry> processors) {
     }
 
     /**
-     * The top-level options, defaults filled in: sim, smc64, real, and the board's own kernel.
+     * The top-level options, defaults filled in: sim, smc64, real, the board's own kernel, and an OS
+     * under a hypervisor.
      *
      * @param facts the board's fuses ({@code facts:}): the simulated secure world refuses what that board would
+     * @param host  where Linux runs ({@code host:}), and at EL2 the IOMMU windows it maps carveouts through
      */
-    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, Kernel kernel, BoardFacts facts) {
+    public record Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, Kernel kernel, BoardFacts facts,
+                           OsLevel host) {
         public Settings {
             Objects.requireNonNull(scm, "scm");
             Objects.requireNonNull(convention, "convention");
             Objects.requireNonNull(sysfs, "sysfs");
             Objects.requireNonNull(kernel, "kernel");
             Objects.requireNonNull(facts, "facts");
+            Objects.requireNonNull(host, "host");
         }
 
-        /** Settings for a board whose fuses are not known. */
+        /** Settings for a board whose fuses are not known, whose Linux runs under a hypervisor. */
         public Settings(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, Kernel kernel) {
-            this(scm, convention, sysfs, kernel, BoardFacts.NONE);
+            this(scm, convention, sysfs, kernel, BoardFacts.NONE, new OsLevel.Hypervisor());
+        }
+    }
+
+    /**
+     * Where Linux runs, as {@code load --el2} or not: it decides whether mdtload does the steps a
+     * hypervisor would do around auth_and_reset (see {@link Host}).
+     */
+    public sealed interface OsLevel {
+        /** What the loader and the simulated secure world are told. */
+        Host level();
+
+        /** The translations every scm image's request carries: at EL2 the declared windows, else none. */
+        IommuMap iommu();
+
+        /** {@code host: hypervisor}, the default: the hypervisor maps and bridges the carveouts. */
+        record Hypervisor() implements OsLevel {
+            @Override
+            public Host level() {
+                return Host.HYPERVISOR;
+            }
+
+            @Override
+            public IommuMap iommu() {
+                return IommuMap.empty();
+            }
+        }
+
+        /**
+         * {@code host: el2}: mdtload maps each carveout 1:1 for its processor, through the
+         * {@code iommu_map} window that holds it, as {@code load --el2 --iommu-map} does.
+         *
+         * @throws IllegalArgumentException two windows of one device overlap
+         */
+        record El2(List<IommuMap.Identity> windows) implements OsLevel {
+            public El2 {
+                windows = List.copyOf(windows);
+                // overlapping windows are refused when the manifest is read, not at the first load
+                new IommuMap(windows);
+            }
+
+            @Override
+            public Host level() {
+                return Host.EL2;
+            }
+
+            @Override
+            public IommuMap iommu() {
+                return new IommuMap(windows);
+            }
         }
     }
 

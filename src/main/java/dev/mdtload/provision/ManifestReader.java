@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.carveout.Carveouts;
@@ -28,9 +29,11 @@ import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.KernelCarveout;
 import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.provision.Manifest.OsLevel;
 import dev.mdtload.provision.Manifest.ScmBackend;
 import dev.mdtload.provision.Manifest.Settings;
 import dev.mdtload.provision.Manifest.SysfsKind;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.ScmConvention;
 
 import java.io.IOException;
@@ -70,7 +73,7 @@ public final class ManifestReader {
 
     /** The manifest's text as it binds, before the schema's rules; absent fields are null. */
     record FileForm(ScmBackend scm, ScmConvention convention, SysfsKind sysfs, String kernel, Map<String, Object> facts,
-                    List<EntryForm> processors) {}
+                    Host host, List<String> iommuMap, List<EntryForm> processors) {}
 
     record EntryForm(String name, String image, CarveoutForm carveout,
                      @JsonDeserialize(using = WholeNumber.class) Long pasId, MethodKind method,
@@ -229,7 +232,8 @@ public final class ManifestReader {
         Manifest apply(FileForm form) throws ManifestException {
             Settings settings = new Settings(Optional.ofNullable(form.scm()).orElse(ScmBackend.SIM),
                     Optional.ofNullable(form.convention()).orElse(ScmConvention.SMC64),
-                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()), facts(form.facts()));
+                    Optional.ofNullable(form.sysfs()).orElse(SysfsKind.REAL), kernel(form.kernel()), facts(form.facts()),
+                    host(Optional.ofNullable(form.host()).orElse(Host.HYPERVISOR), form.iommuMap()));
             List<EntryForm> forms = Optional.ofNullable(form.processors()).orElse(List.of());
             if (forms.isEmpty()) {
                 problem("processors", "no processors to bring up");
@@ -442,6 +446,43 @@ public final class ManifestReader {
             BoardFacts facts = FactsFile.of(form, wrong);
             wrong.forEach(w -> problem("facts", "facts: " + w));
             return facts;
+        }
+
+        /**
+         * {@code host:} with its {@code iommu_map:} windows, each written as {@code load --iommu-map}
+         * takes it. Only identity windows: the EL2 path maps a carveout 1:1 (iova = physical
+         * address, as the kernel does), and a manifest gives no DMA address a translated window
+         * could serve. Windows without {@code host: el2} would be ignored, so they are refused.
+         */
+        private OsLevel host(Host host, List<String> iommuMap) {
+            if (host == Host.HYPERVISOR) {
+                if (iommuMap != null) {
+                    problem("iommu_map", "iommu_map: applies to host: el2 only (under a hypervisor the hypervisor "
+                            + "programs the remote processors' IOMMU)");
+                }
+                return new OsLevel.Hypervisor();
+            }
+            List<IommuMap.Identity> windows = new ArrayList<>();
+            List<String> given = Optional.ofNullable(iommuMap).orElse(List.of());
+            for (int i = 0; i < given.size(); i++) {
+                String at = "iommu_map[" + i + "]";
+                try {
+                    if (IommuMap.Window.parse(String.valueOf(given.get(i))) instanceof IommuMap.Identity identity) {
+                        windows.add(identity);
+                    } else {
+                        problem(at, at + ": '" + given.get(i) + "' is a translated window: the carveout is mapped 1:1, "
+                                + "give DEVICE:identity=BASE+SIZE");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problem(at, at + ": " + e.getMessage());
+                }
+            }
+            try {
+                return new OsLevel.El2(windows);
+            } catch (IllegalArgumentException overlapping) {
+                problem("iommu_map", "iommu_map: " + overlapping.getMessage());
+                return new OsLevel.El2(List.of());
+            }
         }
 
         /** The manifest's kernel setting; the board's own when absent or refused. */

@@ -5,6 +5,7 @@ import dev.mdtload.load.Boot;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.Remoteproc;
+import dev.mdtload.scm.Host;
 
 import java.util.stream.Stream;
 
@@ -20,16 +21,19 @@ sealed interface Planned extends AutoCloseable {
 
     /**
      * The lite firmware's shutdowns, then init_image, mem_setup (relocatable images), copy,
-     * auth_and_reset: of the DTB companion first when there is one, then of the main image.
+     * auth_and_reset: of the DTB companion first when there is one, then of the main image. At EL2
+     * each image also takes rsc_table, unmap, iommu_map, shm_bridge_create and shm_bridge_delete.
      *
      * @param boot the entry's images as the loader runs them, with the lite firmware the board's SoC
      *             leaves running for this processor
+     * @param host where Linux runs, which decides the loader's steps
      */
-    record ScmLoad(Entry entry, Boot boot) implements Planned {
+    record ScmLoad(Entry entry, Boot boot, Host host) implements Planned {
         @Override
         public int steps() {
+            int el2 = host == Host.EL2 ? 5 : 0;
             return boot.lite().size() + Stream.concat(boot.companions().stream(), Stream.of(boot.main()))
-                    .mapToInt(plan -> plan.image().layout().relocatable() ? 4 : 3).sum();
+                    .mapToInt(plan -> (plan.image().layout().relocatable() ? 4 : 3) + el2).sum();
         }
 
         @Override

@@ -3,7 +3,6 @@ package dev.mdtload.provision;
 import dev.mdtload.failure.Failure;
 import dev.mdtload.failure.InvalidInput;
 import dev.mdtload.failure.UsageFailure;
-import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.Page;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.address.PhysRange;
@@ -160,6 +159,13 @@ final class Planner {
         Carveouts.check(opened(carveout), request(range));
         manifest.settings().convention().width().require(range.base(), range.size(),
                 "carveout " + carveout.spec() + " (" + manifest.settings().convention().id() + " convention)");
+        if (manifest.settings().host() instanceof Manifest.OsLevel.El2 el2 && el2.iommu().identityHolding(range.base(),
+                range.size()).isEmpty()) {
+            // the loader would refuse it only when this entry's turn came, after earlier ones started
+            throw new UsageFailure(String.format("host: el2: no identity window of iommu_map holds carveout %s %s, "
+                    + "and its processor sees it through one: add DEVICE:identity=0x%x+0x%x", carveout.spec(), range,
+                    range.base().value(), range.size()));
+        }
         return range;
     }
 
@@ -200,7 +206,7 @@ final class Planner {
             try {
                 // images() lists the main image first, then its companion
                 return Optional.of(new Planned.ScmLoad(e, Boot.of(LiteFirmware.shutdowns(manifest.settings().facts(),
-                        scm.pasId()), plans.subList(1, plans.size()), plans.getFirst())));
+                        scm.pasId()), plans.subList(1, plans.size()), plans.getFirst()), manifest.settings().host().level()));
             } catch (UsageFailure overlapping) {
                 // Boot's one refusal is a companion's carveout over the main one's: a pair of claims
                 // that overlaps() reports with every other pair, naming both carveouts' specs
@@ -212,7 +218,7 @@ final class Planner {
 
     private Optional<LoadPlan> load(Entry e, PasImage image, PhysRange r) {
         LoadRequest request = new LoadRequest(image.image(), opened(image.carveout()), new Target.Phys(r.base()), r.size(),
-                image.pasId(), IommuMap.empty(), root, reserved());
+                image.pasId(), manifest.settings().host().iommu(), root, reserved());
         return check(e, image.role().step("validate"), () -> {
             LoadPlan load = Loader.plan(request, new Validator(false, false, kernel()));
             try {

@@ -94,8 +94,8 @@ public final class Provisioner {
             return new SecureWorld.Unopened();
         }
         SecureMonitor monitor = drivers.secureWorld(secureWorldSetup());
-        return new SecureWorld.Opened(monitor,
-                new Loader(monitor, new PasClient(monitor, plan.manifest().settings().convention())));
+        return new SecureWorld.Opened(monitor, new Loader(monitor,
+                new PasClient(monitor, plan.manifest().settings().convention()), plan.manifest().settings().host().level()));
     }
 
     /**

@@ -6,7 +6,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.mdtload.testing.BoardCopy;
 import dev.mdtload.testing.FakeBoard;
+import dev.mdtload.testing.Manifests;
 import dev.mdtload.testing.RealImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,6 +169,26 @@ class JsonEnvelopeTest {
         JsonNode noWindow = envelope(2, "load", "--json", RealImage.WPSS.path(), "--carveout", "file:" + carveout,
                 "--phys", "0x9ae00000", "--size", "0x1900000", "--pas-id", "6", "--el2");
         assertEquals("usage", noWindow.get("errors").get(0).get("rule").asText());
+    }
+
+    @Test
+    void provision_atEl2_listsLoadsEl2Steps_andAMissingWindowIsAPlanError(@TempDir Path dir) throws IOException {
+        Path root = BoardCopy.create(dir.resolve("board"));
+        String manifest = Manifests.FAKE_BOARD + "host: el2\niommu_map: ['wpss:identity=0x9ae00000+0x1900000']\n"
+                + "processors:\n" + Manifests.scm("wpss", RealImage.WPSS, "reserved:wpss", 6) + "\n";
+        JsonNode provision = envelope(0, "provision", Files.writeString(dir.resolve("el2.yaml"), manifest), "--root", root,
+                "--json");
+        List<String> steps = new ArrayList<>();
+        provision.get("result").get("steps").forEach(s -> {
+            if (s.get("phase").asText().equals("run")) {
+                steps.add(s.get("step").asText());
+            }
+        });
+        assertEquals(List.of("rsc_table", "init_image", "copy", "unmap", "iommu_map", "shm_bridge_create",
+                "auth_and_reset", "shm_bridge_delete"), steps);
+        Path noWindow = Files.writeString(dir.resolve("no-window.yaml"), manifest.replace("0x1900000']", "0x1000']"));
+        JsonNode refused = envelope(1, "provision", noWindow, "--root", root, "--json");
+        assertEquals("provision-plan", refused.get("errors").get(0).get("rule").asText());
     }
 
     @Test

@@ -57,7 +57,8 @@ class ProvisionCompanionTest {
         return List.copyOf(order);
     }
 
-    private static List<String> steps(JsonNode report, String processor) {
+    /** The non-plan steps of one processor, {@code phase step result}, as the JSON report lists them. */
+    static List<String> steps(JsonNode report, String processor) {
         List<String> steps = new ArrayList<>();
         for (JsonNode s : report.get("steps")) {
             if (processor.equals(s.get("processor").asText()) && !s.get("phase").asText().equals("plan")) {

@@ -1,11 +1,15 @@
 package dev.mdtload.provision;
 
+import dev.mdtload.address.Device;
+import dev.mdtload.address.DmaAddr;
+import dev.mdtload.address.IommuMap;
 import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.CarveoutSpec;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
 import dev.mdtload.provision.Manifest.KernelCarveout;
 import dev.mdtload.provision.Manifest.Method;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.ScmConvention;
 import dev.mdtload.testing.FakeBoard;
 import dev.mdtload.testing.RealImage;
@@ -97,7 +101,7 @@ class ManifestReaderTest {
         List<String> problems = problems(file);
 
         assertEquals(3, problems.size(), problems.toString());
-        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, kernel, facts, processors)",
+        assertEquals(file + ":2: colour: unknown field 'colour' (known: scm, convention, sysfs, kernel, facts, host, iommu_map, processors)",
                 problems.get(0));
         assertEquals(file + ":7: processors[0].pasid: unknown field 'pasid' (known: name, image, carveout, pas_id, "
                 + "method, remoteproc, firmware, order, companion, after)", problems.get(1));
@@ -174,6 +178,80 @@ class ManifestReaderTest {
                 "    carveout: {spec: reserved:wpss, size: 0x1000}");
         assertEquals(List.of(file + ":6: processor a: a reserved: carveout is the whole region: give no phys or size"),
                 problems(file));
+    }
+
+    @Test
+    void read_withoutHost_isAnOsUnderAHypervisor_whoseLoadsCarryNoWindow() throws Exception {
+        Path file = write("m.yaml", "processors:", "  - {name: wpss, image: wpss.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}");
+        Manifest.OsLevel host = ManifestReader.read(file).settings().host();
+
+        assertEquals(new Manifest.OsLevel.Hypervisor(), host);
+        assertEquals(Host.HYPERVISOR, host.level());
+        assertEquals(List.of(), host.iommu().windows());
+    }
+
+    @Test
+    void read_takesHostEl2WithItsIdentityWindows_spelledAsLoadsIommuMap() throws Exception {
+        Path file = write("m.yaml",
+                "host: el2",
+                "iommu_map:",
+                "  - wpss:identity=0x9ae00000+0x1900000",
+                "  - adsp:identity=0x86700000+40M",
+                "processors:",
+                "  - {name: wpss, image: wpss.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}");
+        Manifest.OsLevel host = ManifestReader.read(file).settings().host();
+
+        assertEquals(new Manifest.OsLevel.El2(List.of(
+                new IommuMap.Identity(new Device("wpss"), PhysAddr.of(0x9ae00000L), 0x1900000),
+                new IommuMap.Identity(new Device("adsp"), PhysAddr.of(0x86700000L), 40L << 20))), host);
+        assertEquals(Host.EL2, host.level());
+        assertEquals(new DmaAddr(new Device("wpss"), 0x9ae00000L),
+                host.iommu().identityOver(PhysAddr.of(0x9ae00000L), 0x1900000).dmaAddr(PhysAddr.of(0x9ae00000L), 0x1900000));
+
+        Path json = write("m.json", """
+                {"host": "el2", "iommu_map": ["wpss:identity=0x9ae00000+0x1900000"], "processors": [
+                  {"name": "wpss", "image": "wpss.mdt", "method": "scm", "pas_id": 6, "carveout": "reserved:wpss"}]}""");
+        assertEquals(new Manifest.OsLevel.El2(List.of(new IommuMap.Identity(new Device("wpss"), PhysAddr.of(0x9ae00000L),
+                0x1900000))), ManifestReader.read(json).settings().host());
+    }
+
+    @Test
+    void read_refusesEachBadWindowOnItsLine_withTheMessageLoadGivesForIt() throws IOException {
+        Path file = write("m.yaml",
+                "host: el2",
+                "iommu_map:",
+                "  - wpss:identity=0x9ae00000",
+                "  - wpss:identity=0x9ae00000+0",
+                "  - venus:0x10000000=0x8b200000+0x500000",
+                "  - adsp:identity=0x86700000+lots",
+                "processors:",
+                "  - {name: wpss, image: wpss.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}");
+        assertEquals(List.of(
+                file + ":3: iommu_map[0]: 'wpss:identity=0x9ae00000' is not DEVICE:IOVA=PHYS+SIZE or DEVICE:identity=BASE+SIZE",
+                file + ":4: iommu_map[1]: IOMMU window 0x9ae00000+0x0 -> 0x9ae00000 is empty or wraps",
+                file + ":5: iommu_map[2]: 'venus:0x10000000=0x8b200000+0x500000' is a translated window: the carveout is "
+                        + "mapped 1:1, give DEVICE:identity=BASE+SIZE",
+                file + ":6: iommu_map[3]: 'lots' is not a number (decimal, 0x hex, or with K/M/G)"), problems(file));
+    }
+
+    @Test
+    void read_refusesOverlappingWindows_anUnknownHost_andWindowsUnderAHypervisor() throws IOException {
+        Path overlapping = write("o.yaml",
+                "host: el2",
+                "iommu_map: ['wpss:identity=0x9ae00000+0x1900000', 'wpss:identity=0x9b000000+0x1000']",
+                "processors:",
+                "  - {name: wpss, image: wpss.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}");
+        assertEquals(List.of(overlapping + ":2: iommu_map: IOMMU windows of wpss overlap: 0x9ae00000 and 0x9b000000"),
+                problems(overlapping));
+
+        Path el3 = write("h.yaml", "host: el3", "processors:",
+                "  - {name: wpss, image: wpss.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}");
+        assertEquals(List.of(el3 + ":1: host: 'el3' is not one of hypervisor, el2"), problems(el3));
+
+        Path ignored = write("i.yaml", "iommu_map: ['wpss:identity=0x9ae00000+0x1900000']", "processors:",
+                "  - {name: wpss, image: wpss.mdt, method: scm, pas_id: 6, carveout: reserved:wpss}");
+        assertEquals(List.of(ignored + ":1: iommu_map: applies to host: el2 only (under a hypervisor the hypervisor "
+                + "programs the remote processors' IOMMU)"), problems(ignored));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.failure.Failure;
+import dev.mdtload.failure.Refusal;
 import dev.mdtload.rproc.Attribute;
 import dev.mdtload.rproc.RemoteprocSysfs;
 import dev.mdtload.rproc.SimulatedSysfs;
@@ -22,9 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.lang.foreign.Arena;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +162,80 @@ class ProvisionerTest {
         }
         assertEquals(report.steps().stream().filter(s -> !s.phase().equals("plan")).toList(), progress,
                 "progress heard every run and rollback step as it ended");
+    }
+
+    /**
+     * The simulated secure world of an EL2 board, which maps venus's region of /dev/mem's stand-in
+     * at venus's SHM bridge, as someone behind the loader's back would, and keeps it mapped to the
+     * end: the secure world then refuses venus's auth_and_reset, as the hardware would fault.
+     */
+    private static final class MapsVenusAtItsBridge extends ForwardingSecureMonitor {
+        private final Path mem;
+        private final Arena arena = Arena.ofShared();
+        final Map<Integer, PeripheralState> atClose = new TreeMap<>();
+
+        MapsVenusAtItsBridge(SimSecureMonitor sim, Path mem) {
+            super(sim);
+            this.mem = mem;
+        }
+
+        @Override
+        public ScmResult call(ScmConvention convention, PasCall call) throws IOException, Failure {
+            if (call instanceof PasCall.ShmBridgeCreate && call.pasId() == VENUS_PAS) {
+                try (FileChannel channel = FileChannel.open(mem, StandardOpenOption.READ)) {
+                    channel.map(FileChannel.MapMode.READ_ONLY, BoardCopy.VENUS.base(), BoardCopy.VENUS.size(), arena);
+                }
+            }
+            return sim.call(convention, call);
+        }
+
+        @Override
+        public void close() throws IOException {
+            List.of(WPSS_PAS, VENUS_PAS).forEach(id -> atClose.put(id, sim.state(id)));
+            arena.close();
+            sim.close();
+        }
+    }
+
+    @Test
+    void run_atEl2_whenVenusAuthIsRefused_theBridgeIsDeleted_andWpssAndVenusAreStoppedAndWiped(@TempDir Path dir)
+            throws Exception {
+        Path root = BoardCopy.create(dir);
+        Path manifest = Files.writeString(dir.resolve("el2.yaml"), Manifests.FAKE_BOARD + "host: el2\n"
+                + "iommu_map: ['wpss:identity=0x9ae00000+0x1900000', 'venus:identity=0x8b200000+0x500000']\n"
+                + "processors:\n"
+                + Manifests.scm("wpss", RealImage.WPSS, "reserved:wpss", WPSS_PAS) + "\n"
+                + Manifests.scm("venus", RealImage.VENUS, "reserved:venus", VENUS_PAS) + "\n");
+        // the secure world the manifest's settings open: told that Linux runs at EL2
+        Drivers settings = Drivers.of(ManifestReader.read(manifest).settings(), false, new StringWriter());
+        List<MapsVenusAtItsBridge> opened = new ArrayList<>();
+        SecureWorlds mapping = setup -> {
+            MapsVenusAtItsBridge monitor = new MapsVenusAtItsBridge((SimSecureMonitor) settings.secureWorld(setup),
+                    root.resolve(BoardCopy.DEV_MEM));
+            opened.add(monitor);
+            return monitor;
+        };
+
+        Report report = provision(root, manifest, new TestDrivers(mapping, new SimulatedSysfs(root)), new ArrayList<>());
+
+        Report.FailedStep failure = report.failed().orElseThrow();
+        assertEquals("venus", failure.processor());
+        assertEquals("auth_and_reset", failure.step());
+        ScmException refused = assertInstanceOf(ScmException.class, failure.cause());
+        assertInstanceOf(Refusal.class, refused, "exit 4");
+        assertTrue(refused.getMessage().contains(": carveout-mapped: the loader still maps 0x8b200000..0x8b6ff020"),
+                refused.getMessage());
+        assertEquals(List.of("rsc_table ok", "init_image ok", "mem_setup ok", "copy ok", "unmap ok", "iommu_map ok",
+                "shm_bridge_create ok", "auth_and_reset failed"), steps(report, "venus", "run"));
+        // the bridge goes whether or not auth passed; the carveout is reopened to be wiped, its mapping gone at unmap
+        assertEquals(List.of("shm_bridge_delete ok", "wipe ok", "shutdown ok"), steps(report, "venus", "rollback"));
+        assertEquals(List.of("shutdown ok", "wipe ok"), steps(report, "wpss", "rollback"));
+        assertEquals(List.of("wpss"), report.rolledBack());
+        assertEquals(Map.of("wpss", "stopped", "venus", "failed"), states(report));
+        assertEquals(Map.of(WPSS_PAS, PeripheralState.IDLE, VENUS_PAS, PeripheralState.IDLE), opened.getFirst().atClose);
+        for (BoardCopy.Region r : List.of(BoardCopy.WPSS, BoardCopy.VENUS)) {
+            assertEquals(-1, BoardCopy.firstNonZero(root, r), r.name() + " carveout wiped");
+        }
     }
 
     @Test
