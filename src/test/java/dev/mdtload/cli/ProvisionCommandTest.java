@@ -44,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProvisionCommandTest {
     private static final Path SHIPPED = FakeBoard.SAMPLES.resolve("board/manifest.yaml");
     private static final String WPSS = Manifests.scm("wpss", RealImage.WPSS, "reserved:wpss", 6);
+    /** The board-wide lock's file under the root (provision.ProvisionLock.FILE). */
+    private static final String LOCK = "run/lock/mdtload-provision.lock";
 
     @TempDir
     Path dir;
@@ -291,6 +293,28 @@ class ProvisionCommandTest {
     }
 
     @Test
+    void provision_dryRunOfSecureWorldLoadsOnly_takesNoLockAndChangesNothingUnderTheRoot() throws IOException {
+        Path manifest = Manifests.write(dir, WPSS);
+        Map<String, String> before = BoardCopy.snapshot(root);
+
+        CliRun run = CliRun.of("provision", manifest.toString(), "--root", root.toString(), "--dry-run");
+
+        assertEquals(0, run.exit(), run.err());
+        assertFalse(Files.exists(root.resolve(LOCK)), "a dry run takes no lock");
+        assertEquals(before, BoardCopy.snapshot(root));
+    }
+
+    @Test
+    void provision_realRunOfTheSameManifest_takesTheLockFileUnderTheRoot() {
+        Path manifest = Manifests.write(dir, WPSS);
+
+        CliRun run = CliRun.of("provision", manifest.toString(), "--root", root.toString());
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.isRegularFile(root.resolve(LOCK)), "the lock's file stays; the lock went with the run");
+    }
+
+    @Test
     void provision_dryRunAsText_saysNothingWasAuthenticated() {
         CliRun run = CliRun.of("provision", SHIPPED.toString(), "--root", root.toString(), "--dry-run");
 
@@ -370,7 +394,7 @@ class ProvisionCommandTest {
 
             assertEquals(3, second.exit(), second.err());
             assertEquals("mdtload: another mdtload provision is running on " + root + " ("
-                    + root.resolve("run/lock/mdtload-provision.lock") + " is locked); nothing was done: run again when "
+                    + root.resolve(LOCK) + " is locked); nothing was done: run again when "
                     + "it has finished\n", second.err());
             Report report = firstRun.get(10, TimeUnit.SECONDS);
             assertTrue(report.failed().isEmpty(), String.valueOf(report.failure()));
