@@ -4,8 +4,11 @@ import dev.mdtload.address.PhysAddr;
 import dev.mdtload.carveout.ReservedMemory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -36,6 +39,23 @@ public record Board(String source, List<Carveout> carveouts, List<Processor> pro
     /** The board whose live tree is under {@code root} ({@code ROOT/sys/firmware/devicetree/base}). */
     public static Board read(Path root) throws IOException, DeviceTreeException {
         return of(DeviceTree.readLive(root.resolve(LIVE_TREE)));
+    }
+
+    /**
+     * The root node's {@code compatible} strings in the live tree under {@code root}, most specific
+     * first ({@code "lenovo,yoga-slim7x", "qcom,x1e80100"}); none on a machine without a device tree,
+     * or whose tree cannot be read: they only fill in the SoC a user may give as a fact, and a
+     * secure world that needed it refuses naming what to give. Read on its own: a whole live tree
+     * is thousands of files, and only this one is wanted.
+     */
+    public static List<String> rootCompatible(Path root) {
+        try {
+            // a string list property: each string ends with a NUL
+            return Arrays.stream(new String(Files.readAllBytes(root.resolve(LIVE_TREE).resolve("compatible")),
+                    StandardCharsets.US_ASCII).split("\0")).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException noTree) {
+            return List.of();
+        }
     }
 
     /** The board described by a {@code .dtb} file. */

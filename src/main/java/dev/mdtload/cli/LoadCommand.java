@@ -294,16 +294,20 @@ final class LoadCommand implements Callable<Integer> {
         return el2 ? Host.EL2 : Host.HYPERVISOR;
     }
 
-    /** The board's fuses and SoC from --facts, read before anything is opened; none without it. */
+    /**
+     * The board's fuses and SoC from --facts, read before anything is opened, with the SoC the live
+     * device tree under --root names when --facts names none: the kernel's driver knows its SoC from
+     * the tree too (its remoteproc node's compatible, qcom,x1e80100-adsp-pas), and with it which lite
+     * firmware to shut down.
+     */
     private BoardFacts facts() throws IOException, UsageFailure {
-        if (factsFile == null) {
-            return BoardFacts.NONE;
-        }
+        BoardFacts given;
         try {
-            return FactsFile.read(factsFile);
+            given = factsFile == null ? BoardFacts.NONE : FactsFile.read(factsFile);
         } catch (IllegalArgumentException e) {
             throw new UsageFailure(e.getMessage());
         }
+        return given.withSocOf(Board.rootCompatible(root));
     }
 
     private static List<Violation> warnings(Boot.Result booted) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public record BoardFacts(List<Fact> facts) {
     public static final BoardFacts NONE = new BoardFacts(List.of());
+    private static final String QCOM = "qcom,";
 
     public BoardFacts {
         facts = List.copyOf(facts);
@@ -114,6 +115,27 @@ public record BoardFacts(List<Fact> facts) {
         List<Fact> merged = new ArrayList<>(over.facts);
         facts.stream().filter(f -> over.facts.stream().noneMatch(o -> o.getClass() == f.getClass())).forEach(merged::add);
         return new BoardFacts(merged);
+    }
+
+    /**
+     * These facts, with the SoC that a device tree's root {@code compatible} names when they name
+     * none: its last string, which Qualcomm's bindings make {@code qcom,SOC} ({@code qcom,x1e80100}
+     * after the board's own). A SoC given in the facts wins, as a user's word over the machine's.
+     */
+    public BoardFacts withSocOf(List<String> rootCompatible) {
+        if (get(Fact.Soc.class).isPresent() || rootCompatible.isEmpty() || !rootCompatible.getLast().startsWith(QCOM)) {
+            return this;
+        }
+        Fact.Soc soc;
+        try {
+            soc = new Fact.Soc(rootCompatible.getLast().substring(QCOM.length()));
+        } catch (IllegalArgumentException notASocName) {
+            // a compatible no SoC table could match: the facts stay as they are, as without a tree
+            return this;
+        }
+        List<Fact> with = new ArrayList<>(facts);
+        with.add(soc);
+        return new BoardFacts(with);
     }
 
     /** Whether any fuse the secure world compares an image against is known: the SoC alone is none. */

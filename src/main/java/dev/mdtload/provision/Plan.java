@@ -1,6 +1,7 @@
 package dev.mdtload.provision;
 
 import dev.mdtload.address.PhysAddr;
+import dev.mdtload.preflight.BoardFacts;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.List;
  */
 public final class Plan implements AutoCloseable {
     private final Manifest manifest;
+    private final BoardFacts facts;
     private final Path root;
     private final boolean dryRun;
     private final List<Planned> items;
@@ -21,9 +23,10 @@ public final class Plan implements AutoCloseable {
     private final PhysAddr sharedBase;
     private final long micros;
 
-    Plan(Manifest manifest, Path root, boolean dryRun, List<Planned> items, List<String> problems,
+    Plan(Manifest manifest, BoardFacts facts, Path root, boolean dryRun, List<Planned> items, List<String> problems,
          List<ReportStep> checks, PhysAddr sharedBase, long micros) {
         this.manifest = manifest;
+        this.facts = facts;
         this.root = root;
         this.dryRun = dryRun;
         this.items = List.copyOf(items);
@@ -45,6 +48,11 @@ public final class Plan implements AutoCloseable {
 
     public Manifest manifest() {
         return manifest;
+    }
+
+    /** The manifest's {@code facts:}, with the SoC the board's device tree names when they name none. */
+    public BoardFacts facts() {
+        return facts;
     }
 
     public Path root() {

@@ -23,6 +23,7 @@ import dev.mdtload.load.LoadPlan;
 import dev.mdtload.load.LoadRequest;
 import dev.mdtload.load.Loader;
 import dev.mdtload.load.Target;
+import dev.mdtload.preflight.BoardFacts;
 import dev.mdtload.preflight.LiteFirmware;
 import dev.mdtload.provision.Manifest.CarveoutRef;
 import dev.mdtload.provision.Manifest.Entry;
@@ -52,6 +53,8 @@ final class Planner {
     private final Manifest manifest;
     private final Path root;
     private final boolean dryRun;
+    /** The manifest's facts, with the SoC the board's device tree names when they name none. */
+    private final BoardFacts facts;
     private final Remoteprocs remoteprocs;
     private final List<String> problems = new ArrayList<>();
     private final List<ReportStep> checks = new ArrayList<>();
@@ -107,6 +110,7 @@ final class Planner {
         this.manifest = manifest;
         this.root = root;
         this.dryRun = dryRun;
+        this.facts = manifest.settings().facts().withSocOf(Board.rootCompatible(root));
         // only read here, whatever the run will drive: the files are the same
         this.remoteprocs = new Remoteprocs(root, new FileSysfs(root));
     }
@@ -131,7 +135,7 @@ final class Planner {
             items.forEach(Planned::close);
             items.clear();
         }
-        return new Plan(manifest, root, dryRun, items, problems, checks,
+        return new Plan(manifest, facts, root, dryRun, items, problems, checks,
                 sharedBase(claims.stream().map(Claim::range).toList()), micros(begin));
     }
 
@@ -205,7 +209,7 @@ final class Planner {
             List<LoadPlan> plans = loads.stream().map(Optional::orElseThrow).toList();
             try {
                 // images() lists the main image first, then its companion
-                return Optional.of(new Planned.ScmLoad(e, Boot.of(LiteFirmware.shutdowns(manifest.settings().facts(),
+                return Optional.of(new Planned.ScmLoad(e, Boot.of(LiteFirmware.shutdowns(facts,
                         scm.pasId()), plans.subList(1, plans.size()), plans.getFirst()), manifest.settings().host().level()));
             } catch (UsageFailure overlapping) {
                 // Boot's one refusal is a companion's carveout over the main one's: a pair of claims

@@ -106,8 +106,8 @@ public final class Provisioner {
     private SecureWorldSetup secureWorldSetup() {
         return new SecureWorldSetup(plan.sharedBase(), plan.items().stream()
                 .flatMap(i -> i instanceof ScmLoad s ? s.boot().peripherals().stream() : Stream.empty())
-                .toList(), Preflight.policy(plan.manifest().settings().facts()),
-                LiteFirmware.running(plan.manifest().settings().facts()));
+                .toList(), Preflight.policy(plan.facts()),
+                LiteFirmware.running(plan.facts()));
     }
 
     /** Starts each planned processor in order; on the first failure, rolls back and returns it. */

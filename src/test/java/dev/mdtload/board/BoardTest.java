@@ -82,6 +82,13 @@ class BoardTest {
         assertEquals(Board.of(blob).carveouts(), Board.of(live).carveouts());
     }
 
+    /** The committed fake board's root compatible, as dtc wrote board.dts's into the live tree: NUL-separated strings. */
+    @Test
+    void rootCompatible_ofTheCommittedFakeBoard_isItsStringList_andNoneWithoutATree(@TempDir Path empty) {
+        assertEquals(List.of("mdtload,fake-board", "qcom,sc7280"), Board.rootCompatible(BoardFacts.ROOT));
+        assertEquals(List.of(), Board.rootCompatible(empty));
+    }
+
     @Test
     void read_ofALiveTreeWrittenFromTheFactsWithOneCell_givesTheDtbsBoard(@TempDir Path root) throws Exception {
         LiveTreeDir dir = new LiveTreeDir(root.resolve(Board.LIVE_TREE));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,7 +172,20 @@ class LoadCompanionTest {
     @Test
     void load_onX1e80100sAdsp_shutsBothLiteFirmwareDownFirst() throws IOException {
         Path facts = Files.writeString(dir.resolve("x1e80100.yaml"), "soc: x1e80100\n");
-        CliRun run = load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--facts", facts, "--json");
+        assertLiteShutDownFirst(load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--facts", facts, "--json"));
+    }
+
+    /** With no --facts, the SoC comes from the live device tree's root compatible under --root, as the kernel's driver knows it. */
+    @Test
+    void load_onX1e80100sAdsp_namedByTheDeviceTreeAlone_shutsBothLiteFirmwareDownFirst() throws IOException {
+        Path root = dir.resolve("root");
+        Path compatible = root.resolve("sys/firmware/devicetree/base/compatible");
+        Files.createDirectories(compatible.getParent());
+        Files.write(compatible, "lenovo,yoga-slim7x\0qcom,x1e80100\0".getBytes(StandardCharsets.US_ASCII));
+        assertLiteShutDownFirst(load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--root", root, "--json"));
+    }
+
+    private static void assertLiteShutDownFirst(CliRun run) throws IOException {
         assertEquals(0, run.exit(), run::toString);
         JsonNode result = CliRun.result(run.out());
         List<String> lite = new ArrayList<>();

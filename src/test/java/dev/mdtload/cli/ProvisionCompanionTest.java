@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,11 +144,27 @@ class ProvisionCompanionTest {
 
     @Test
     void onX1e80100_theAdspsLiteFirmwareIsShutDownBeforeItsCompanion_andTheSimRefusesNothing() throws IOException {
-        Path manifest = Files.writeString(dir.resolve("x1e80100.yaml"), Manifests.FAKE_BOARD + "facts: {soc: x1e80100}\n"
+        assertLiteShutDownFirst(x1e80100Adsp("facts: {soc: x1e80100}\n"));
+    }
+
+    /** With no soc: fact, the board's live device tree names the SoC (its root compatible's last string). */
+    @Test
+    void onABoardWhoseDeviceTreeSaysX1e80100_theLiteFirmwareIsShutDownWithoutASocFact() throws IOException {
+        Files.write(root.resolve("sys/firmware/devicetree/base/compatible"),
+                "lenovo,yoga-slim7x\0qcom,x1e80100\0".getBytes(StandardCharsets.US_ASCII));
+        assertLiteShutDownFirst(x1e80100Adsp(""));
+    }
+
+    /** x1e80100's ADSP (m3's image standing in) with its DTB companion, under {@code settings} beside the fake board's. */
+    private Path x1e80100Adsp(String settings) throws IOException {
+        return Files.writeString(dir.resolve("x1e80100.yaml"), Manifests.FAKE_BOARD + settings
                 + "processors:\n"
                 + String.format("  - {name: adsp, image: '%s', method: scm, pas_id: 1, carveout: reserved:m3,%n"
                         + "     companion: {image: '%s', pas_id: 0x24, carveout: {spec: 'file:%s', phys: 0x70000000, size: 0x10000}}}%n",
                         RealImage.M3_FW.path().toAbsolutePath(), RealImage.A650_ZAP.path().toAbsolutePath(), dir.resolve("dtb.bin")));
+    }
+
+    private void assertLiteShutDownFirst(Path manifest) throws IOException {
         CliRun run = CliRun.of("provision", manifest, "--root", root, "--json");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(List.of("run lite_shutdown ok", "run lite_shutdown ok", "run companion_init_image ok",

@@ -55,6 +55,21 @@ class FactsFileTest {
         assertEquals(dir.resolve("bad.yaml") + ": soc 'x1e 80100' is not a SoC name such as x1e80100", e.getMessage());
     }
 
+    /** The SoC a device tree names is its root compatible's last string, qcom's; a fact given wins. */
+    @Test
+    void theSocOfADeviceTree_fillsInOnlyASocTheFactsDoNotName() {
+        List<String> laptop = List.of("lenovo,yoga-slim7x", "qcom,x1e80100");
+        assertEquals(new BoardFacts(List.of(new Fact.OemId(1), new Fact.Soc("x1e80100"))),
+                new BoardFacts(List.of(new Fact.OemId(1))).withSocOf(laptop));
+        BoardFacts given = new BoardFacts(List.of(new Fact.Soc("sm8550")));
+        assertEquals(given, given.withSocOf(laptop));
+        assertEquals(BoardFacts.NONE, BoardFacts.NONE.withSocOf(List.of()));
+        // not Qualcomm's, or not a name a SoC table could hold: no SoC, as without a tree
+        assertEquals(BoardFacts.NONE, BoardFacts.NONE.withSocOf(List.of("raspberrypi,5-model-b", "brcm,bcm2712")));
+        assertEquals(BoardFacts.NONE, BoardFacts.NONE.withSocOf(List.of("qcom,")));
+        assertEquals(BoardFacts.NONE, BoardFacts.NONE.withSocOf(List.of("qcom,x1e 80100")));
+    }
+
     @Test
     void optionsOverrideTheFile() {
         BoardFacts file = new BoardFacts(List.of(new Fact.OemId(1), new Fact.ModelId(2)));
