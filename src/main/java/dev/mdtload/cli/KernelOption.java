@@ -45,10 +45,8 @@ final class KernelOption {
     private KernelRules release() throws UsageFailure {
         if (kernel == null) {
             KernelRules rules = RunningKernel.defaultRules(Path.of("/"));
-            if (Verbosity.of(command) == Verbosity.VERBOSE) {
-                command.commandLine().getErr().printf("mdtload: judging by kernel %s's loader rules (without --kernel: "
-                        + "the running kernel on a Qualcomm board, else the newest the model knows)%n", rules);
-            }
+            Verbosity.decided(command, "judging by kernel " + rules + "'s loader rules (without --kernel: "
+                    + "the running kernel on a Qualcomm board, else the newest the model knows)");
             return rules;
         }
         try {

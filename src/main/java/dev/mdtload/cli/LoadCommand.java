@@ -307,7 +307,9 @@ final class LoadCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageFailure(e.getMessage());
         }
-        return given.withSocOf(Board.rootCompatible(root));
+        BoardFacts used = given.withSocOf(Board.rootCompatible(root));
+        Verbosity.socFromTree(spec, given, used, root);
+        return used;
     }
 
     private static List<Violation> warnings(Boot.Result booted) {

@@ -95,6 +95,7 @@ final class ProvisionCommand extends RootedCommand {
         StringWriter record = new StringWriter();
         Report report;
         try (Plan plan = Plan.of(m, root.root, dryRun)) {
+            Verbosity.socFromTree(spec, m.settings().facts(), plan.facts(), root.root);
             if (!plan.ready()) {
                 report = Provisioner.refused(plan);
             } else {

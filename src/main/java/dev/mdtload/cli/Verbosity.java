@@ -1,8 +1,13 @@
 package dev.mdtload.cli;
 
+import dev.mdtload.board.Board;
 import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.preflight.BoardFacts;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
+
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * How much a command says besides its results and errors, from the global {@code -q} and
@@ -23,6 +28,22 @@ enum Verbosity {
             throw new UsageFailure("-q and -v contradict each other: give one");
         }
         return quiet ? QUIET : verbose ? VERBOSE : NORMAL;
+    }
+
+    /** Says {@code what} on stderr when -v was given: something decided on the user's behalf. */
+    static void decided(CommandSpec spec, String what) throws UsageFailure {
+        if (of(spec) == VERBOSE) {
+            spec.commandLine().getErr().println("mdtload: " + what);
+        }
+    }
+
+    /** With -v, says that the SoC in {@code used} came from the device tree under {@code root}, {@code given} naming none. */
+    static void socFromTree(CommandSpec spec, BoardFacts given, BoardFacts used, Path root) throws UsageFailure {
+        Optional<BoardFacts.Fact.Soc> soc = used.get(BoardFacts.Fact.Soc.class);
+        if (soc.isPresent() && given.get(BoardFacts.Fact.Soc.class).isEmpty()) {
+            decided(spec, "SoC " + soc.get().name() + " from " + root.resolve(Board.LIVE_TREE).resolve("compatible")
+                    + " (no soc fact given)");
+        }
     }
 
     /** Whether {@code option} was given anywhere on the command line that ran {@code spec}. */

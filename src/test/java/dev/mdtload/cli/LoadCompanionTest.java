@@ -182,7 +182,9 @@ class LoadCompanionTest {
         Path compatible = root.resolve("sys/firmware/devicetree/base/compatible");
         Files.createDirectories(compatible.getParent());
         Files.write(compatible, "lenovo,yoga-slim7x\0qcom,x1e80100\0".getBytes(StandardCharsets.US_ASCII));
-        assertLiteShutDownFirst(load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--root", root, "--json"));
+        CliRun run = load(MAIN.path(), 1, RealImage.A650_ZAP.path(), 0x24, "--root", root, "--json", "-v");
+        assertLiteShutDownFirst(run);
+        assertTrue(run.err().contains("mdtload: SoC x1e80100 from " + compatible + " (no soc fact given)\n"), run::toString);
     }
 
     private static void assertLiteShutDownFirst(CliRun run) throws IOException {
