@@ -2,6 +2,7 @@ package dev.mdtload.load;
 
 import dev.mdtload.address.PhysRange;
 import dev.mdtload.failure.UsageFailure;
+import dev.mdtload.scm.Host;
 import dev.mdtload.scm.SecureWorldSetup;
 
 import java.util.List;
@@ -70,6 +71,11 @@ public final class Boot implements AutoCloseable {
 
     public LoadPlan main() {
         return main;
+    }
+
+    /** How many steps {@link Loader#boot} tells its listener of when all go well: the lite shutdowns, then each image's. */
+    public int steps(Host host) {
+        return lite.size() + Stream.concat(companions.stream(), Stream.of(main)).mapToInt(plan -> Loader.steps(plan, host)).sum();
     }
 
     /** The secure world's view of both carveouts, the companion's first. */

@@ -195,6 +195,16 @@ public final class Loader {
         }
     }
 
+    /**
+     * How many steps {@link #execute} tells its listener of for {@code plan} when all go well, at
+     * {@code host}: init_image, mem_setup (a relocatable image only), copy and auth_and_reset, and
+     * at EL2 rsc_table, unmap, iommu_map, shm_bridge_create and shm_bridge_delete besides. Kept
+     * beside the steps themselves, so that a progress bar's count follows them.
+     */
+    public static int steps(LoadPlan plan, Host host) {
+        return (plan.image().layout().relocatable() ? 4 : 3) + (host == Host.EL2 ? 5 : 0);
+    }
+
     /** The prefix of a companion's step names in what a {@link StepListener} hears: "companion_init_image". */
     public static final String COMPANION = "companion_";
 

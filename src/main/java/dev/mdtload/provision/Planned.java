@@ -7,8 +7,6 @@ import dev.mdtload.rproc.FirmwareName;
 import dev.mdtload.rproc.Remoteproc;
 import dev.mdtload.scm.Host;
 
-import java.util.stream.Stream;
-
 /** One processor's bring-up after every check passed: its image open and validated, nothing written. */
 sealed interface Planned extends AutoCloseable {
     Entry entry();
@@ -31,9 +29,7 @@ sealed interface Planned extends AutoCloseable {
     record ScmLoad(Entry entry, Boot boot, Host host) implements Planned {
         @Override
         public int steps() {
-            int el2 = host == Host.EL2 ? 5 : 0;
-            return boot.lite().size() + Stream.concat(boot.companions().stream(), Stream.of(boot.main()))
-                    .mapToInt(plan -> (plan.image().layout().relocatable() ? 4 : 3) + el2).sum();
+            return boot.steps(host);
         }
 
         @Override
