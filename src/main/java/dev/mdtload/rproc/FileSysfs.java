@@ -1,5 +1,7 @@
 package dev.mdtload.rproc;
 
+import dev.mdtload.files.AtomicFile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -69,6 +71,20 @@ public final class FileSysfs implements RemoteprocSysfs {
             }
             throw new SysfsException(file.toString(), errno, "writing '" + value + "' failed");
         }
+    }
+
+    /**
+     * Replaces an attribute's value whole, as the kernel changes one: a reader, or a run killed
+     * halfway, never finds it empty. For {@link SimulatedSysfs}, which plays the kernel's side over
+     * a fake board's files; real sysfs attributes are written in place, by {@link #write}.
+     */
+    void replace(String processor, Attribute attribute, String value) throws IOException {
+        Path file = file(processor, attribute);
+        if (!Files.exists(file)) {
+            // an attribute the kernel does not have cannot be written, as write() finds too
+            throw new SysfsException(file.toString(), "ENOENT", "writing '" + value + "' failed");
+        }
+        AtomicFile.write(file, true, (value + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     Path file(String processor, Attribute attribute) {

@@ -53,7 +53,7 @@ public class SimulatedSysfs implements RemoteprocSysfs {
                 if (word.isEmpty()) {
                     throw refuse(processor, attribute, "EINVAL", "empty firmware name");
                 }
-                files.write(processor, attribute, word);
+                files.replace(processor, attribute, word);
             }
             case STATE -> changeState(processor, word);
             case RECOVERY -> oneOf(processor, attribute, word, Set.of("enabled", "disabled", "recover"));
@@ -72,13 +72,13 @@ public class SimulatedSysfs implements RemoteprocSysfs {
                 if (!hasFirmware(firmware)) {
                     throw refuse(processor, Attribute.STATE, "ENOENT", "no firmware file '" + firmware + "' in the search path");
                 }
-                files.write(processor, Attribute.STATE, RemoteprocState.RUNNING.word());
+                files.replace(processor, Attribute.STATE, RemoteprocState.RUNNING.word());
             }
             case "stop" -> {
                 if (!state.isUp()) {
                     throw refuse(processor, Attribute.STATE, "EINVAL", "not running (" + state + ")");
                 }
-                files.write(processor, Attribute.STATE, RemoteprocState.OFFLINE.word());
+                files.replace(processor, Attribute.STATE, RemoteprocState.OFFLINE.word());
             }
             default -> throw refuse(processor, Attribute.STATE, "EINVAL", "unrecognised option '" + word + "'");
         }
@@ -98,7 +98,7 @@ public class SimulatedSysfs implements RemoteprocSysfs {
             throw refuse(processor, attribute, "EINVAL", "'" + word + "' is not one of " + accepted);
         }
         if (!word.equals("recover")) {
-            files.write(processor, attribute, word);
+            files.replace(processor, attribute, word);
         }
     }
 
